@@ -1,0 +1,310 @@
+"""Aging and KPIs as of a date, computed set-based in the database.
+
+Open amount at date D = total − Σ allocations effective on or before D, for
+items issued on or before D. When no allocation is effective after D (the
+usual "as of today" question), the cached ``open_minor`` already is that
+amount and one scan of the open items answers; otherwise allocations are
+summed by effective date. ``known_at`` restricts allocations to those recorded
+by then, which reproduces a report exactly as it could have been computed at
+that moment (allocations recorded later with an earlier effective date are
+the difference between the two).
+
+Credit notes count negative. Amounts are grouped by entity and currency and
+returned as :class:`~decimal.Decimal` in major units.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from encaisse.core import kpis as formulas
+from encaisse.core.kpis import AgingBuckets
+from encaisse.core.money import Money
+
+
+@dataclass
+class AgingRow:
+    entity: str
+    currency: str
+    buckets: dict[str, Decimal]
+    total: Decimal
+    count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "currency": self.currency,
+            **{k: str(v) for k, v in self.buckets.items()},
+            "total": str(self.total),
+            "count": self.count,
+        }
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return list(cursor.fetchall())
+
+
+def _in(ids: Sequence[int]) -> str:
+    return ",".join(str(int(i)) for i in ids) or "NULL"
+
+
+def _signed(expr: str, alias: str = "i") -> str:
+    return f"(CASE WHEN {alias}.kind = 'credit_note' THEN -({expr}) ELSE ({expr}) END)"
+
+
+def _uses_cache(entity_ids: Sequence[int], as_of: date, known_at: datetime | None) -> bool:
+    if known_at is not None:
+        return False
+    rows = _fetch(
+        f"SELECT 1 FROM ledger_allocation WHERE entity_id IN ({_in(entity_ids)}) AND effective_date > %s LIMIT 1",
+        [as_of],
+    )
+    return not rows
+
+
+def _open_items_sql(
+    entity_ids: Sequence[int], as_of: date, known_at: datetime | None
+) -> tuple[str, list[Any]]:
+    """A derived table (id, entity_id, customer_id, currency, kind, due_date, issue_date, open_minor) as of D."""
+    if _uses_cache(entity_ids, as_of, known_at):
+        return (
+            f"(SELECT i.id, i.entity_id, i.customer_id, i.currency, i.kind, i.due_date, i.issue_date, i.open_minor "
+            f"FROM ledger_invoice i WHERE i.entity_id IN ({_in(entity_ids)}) AND i.open_minor <> 0 AND i.issue_date <= %s)",
+            [as_of],
+        )
+    known = " AND a.recorded_at <= %s" if known_at else ""
+    params: list[Any] = [as_of] + ([known_at] if known_at else []) + [as_of]
+    return (
+        f"(SELECT i.id, i.entity_id, i.customer_id, i.currency, i.kind, i.due_date, i.issue_date, "
+        f"i.total_minor - COALESCE(s.taken, 0) AS open_minor FROM ledger_invoice i LEFT JOIN "
+        f"(SELECT a.invoice_id, SUM(a.amount_minor) AS taken FROM ledger_allocation a "
+        f"WHERE a.entity_id IN ({_in(entity_ids)}) AND a.invoice_id IS NOT NULL AND a.effective_date <= %s{known} "
+        f"GROUP BY a.invoice_id) s ON s.invoice_id = i.id "
+        f"WHERE i.entity_id IN ({_in(entity_ids)}) AND i.issue_date <= %s AND i.total_minor - COALESCE(s.taken, 0) <> 0)",
+        params,
+    )
+
+
+def aging(
+    entity_ids: Sequence[int],
+    as_of: date,
+    *,
+    buckets: AgingBuckets | None = None,
+    known_at: datetime | None = None,
+    by: str = "due_date",
+) -> list[AgingRow]:
+    """Open amounts per entity and currency in days-past-due (or days-since-issue) buckets."""
+    buckets = buckets or AgingBuckets.standard()
+    if by not in ("due_date", "issue_date"):
+        raise ValueError("aging is by due_date or issue_date")
+    items, params = _open_items_sql(entity_ids, as_of, known_at)
+    cases, case_params = [], []
+    for b in buckets.buckets:
+        # days = as_of − date; low ≤ days ≤ high  ⇔  as_of − high ≤ date ≤ as_of − low
+        cond, cp = [], []
+        if b.high is not None:
+            cond.append(f"o.{by} >= %s")
+            cp.append(as_of - timedelta(days=b.high))
+        if b.low > -(10**8):
+            cond.append(f"o.{by} <= %s")
+            cp.append(as_of - timedelta(days=b.low))
+        cases.append(
+            f"SUM(CASE WHEN {' AND '.join(cond) or '1=1'} THEN {_signed('o.open_minor', 'o')} ELSE 0 END)"
+        )
+        case_params += cp
+    sql = (
+        f"SELECT e.code, o.currency, COUNT(*), {', '.join(cases)} FROM {items} o "
+        f"JOIN ledger_entity e ON e.id = o.entity_id GROUP BY e.code, o.currency ORDER BY e.code, o.currency"
+    )
+    result = []
+    for row in _fetch(sql, case_params + params):
+        code, currency, count, *sums = row
+        values = {
+            b.label: Money.from_minor(int(s or 0), currency).amount
+            for b, s in zip(buckets.buckets, sums, strict=True)
+        }
+        result.append(AgingRow(code, currency, values, sum(values.values(), Decimal(0)), int(count)))
+    return result
+
+
+def _days_between(later: str, earlier: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"(julianday({later}) - julianday({earlier}))"
+    return f"({later} - {earlier})"
+
+
+@dataclass
+class KpiSet:
+    currency: str
+    as_of: date
+    days: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "as_of": self.as_of.isoformat(),
+            "days": self.days,
+            **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.values.items()},
+        }
+
+
+def _sales(entity_ids: Sequence[int], start: date, end: date) -> dict[str, int]:
+    """Σ credit sales (invoices − credit notes) issued in [start, end], per currency."""
+    rows = _fetch(
+        f"SELECT i.currency, SUM({_signed('i.total_minor')}) FROM ledger_invoice i "
+        f"WHERE i.entity_id IN ({_in(entity_ids)}) AND i.issue_date >= %s AND i.issue_date <= %s GROUP BY i.currency",
+        [start, end],
+    )
+    return {c: int(s or 0) for c, s in rows}
+
+
+def _receivables(
+    entity_ids: Sequence[int], as_of: date, known_at: datetime | None
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per currency: (total open, current (not due) open, overdue count, overdue amount)."""
+    items, params = _open_items_sql(entity_ids, as_of, known_at)
+    rows = _fetch(
+        f"SELECT o.currency, SUM({_signed('o.open_minor', 'o')}), "
+        f"SUM(CASE WHEN o.due_date >= %s THEN {_signed('o.open_minor', 'o')} ELSE 0 END), "
+        f"SUM(CASE WHEN o.due_date < %s AND o.kind = 'invoice' AND o.open_minor > 0 THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN o.due_date < %s AND o.kind = 'invoice' THEN o.open_minor ELSE 0 END) "
+        f"FROM {items} o GROUP BY o.currency",
+        [as_of, as_of, as_of, *params],
+    )
+    return {c: (int(t or 0), int(cur or 0), int(n or 0), int(od or 0)) for c, t, cur, n, od in rows}
+
+
+def kpis(
+    entity_ids: Sequence[int],
+    as_of: date,
+    *,
+    days: int = 90,
+    known_at: datetime | None = None,
+    months_back: int = 24,
+) -> list[KpiSet]:
+    """Every KPI of DOMAIN.md, per currency, as of D over the last N days."""
+    start = as_of - timedelta(days=days - 1)
+    prev_start = start - timedelta(days=days)
+    closing = _receivables(entity_ids, as_of, known_at)
+    opening = _receivables(entity_ids, start - timedelta(days=1), known_at)
+    sales = _sales(entity_ids, start, as_of)
+    currencies = sorted(set(closing) | set(sales))
+
+    # countback: the month of D up to D, then whole months before it
+    periods: list[tuple[date, date]] = []
+    end = as_of
+    first = as_of.replace(day=1)
+    for _ in range(months_back):
+        periods.append((first, end))
+        end = first - timedelta(days=1)
+        first = end.replace(day=1)
+    case = " ".join(
+        f"WHEN i.issue_date >= '{p[0].isoformat()}' AND i.issue_date <= '{p[1].isoformat()}' THEN {n}"
+        for n, p in enumerate(periods)
+    )
+    grouped = _fetch(
+        f"SELECT i.currency, CASE {case} END AS period, SUM({_signed('i.total_minor')}) FROM ledger_invoice i "
+        f"WHERE i.entity_id IN ({_in(entity_ids)}) AND i.issue_date >= %s AND i.issue_date <= %s "
+        f"GROUP BY i.currency, period",
+        [periods[-1][0], as_of],
+    )
+    per_period: dict[str, dict[int, int]] = defaultdict(dict)
+    for cur, period, s in grouped:
+        per_period[cur][int(period)] = int(s or 0)
+
+    # payment behaviour in the period: settlements by invoices (amount-weighted)
+    paid = _fetch(
+        f"SELECT i.currency, SUM(a.amount_minor), "
+        f"SUM(a.amount_minor * {_days_between('a.effective_date', 'i.issue_date')}), "
+        f"SUM(a.amount_minor * {_days_between('a.effective_date', 'i.due_date')}) "
+        f"FROM ledger_allocation a JOIN ledger_invoice i ON i.id = a.invoice_id "
+        f"WHERE a.entity_id IN ({_in(entity_ids)}) AND a.kind = 'invoice' AND i.kind = 'invoice' "
+        f"AND a.effective_date >= %s AND a.effective_date <= %s" + (" AND a.recorded_at <= %s" if known_at else "") +
+        " GROUP BY i.currency",
+        [start, as_of] + ([known_at] if known_at else []),
+    )  # fmt: skip
+    paid_by = {c: (int(w or 0), Decimal(str(d or 0)), Decimal(str(b or 0))) for c, w, d, b in paid}
+    written = dict(
+        _fetch(
+            f"SELECT a.currency, SUM(a.amount_minor) FROM ledger_allocation a WHERE a.entity_id IN ({_in(entity_ids)}) "
+            f"AND a.kind = 'write_off' AND a.effective_date >= %s AND a.effective_date <= %s GROUP BY a.currency",
+            [start, as_of],
+        )
+    )
+    items, params = _open_items_sql(entity_ids, as_of, known_at)
+    per_customer = _fetch(
+        f"SELECT o.currency, o.customer_id, SUM({_signed('o.open_minor', 'o')}) AS s FROM {items} o "
+        f"GROUP BY o.currency, o.customer_id",
+        params,
+    )
+    top: dict[str, list[int]] = defaultdict(list)
+    for cur, _cust, s in per_customer:
+        top[cur].append(int(s or 0))
+    retention_rows = _fetch(
+        f"SELECT i.currency, "
+        f"COUNT(DISTINCT CASE WHEN i.issue_date >= %s THEN i.customer_id END), "
+        f"COUNT(DISTINCT CASE WHEN i.issue_date < %s THEN i.customer_id END) "
+        f"FROM ledger_invoice i WHERE i.entity_id IN ({_in(entity_ids)}) AND i.kind = 'invoice' "
+        f"AND i.issue_date >= %s AND i.issue_date <= %s GROUP BY i.currency",
+        [start, start, prev_start, as_of],
+    )
+    both = dict(
+        (c, n)
+        for c, n in _fetch(
+            f"SELECT p.currency, COUNT(*) FROM (SELECT DISTINCT i.currency, i.customer_id FROM ledger_invoice i "
+            f"WHERE i.entity_id IN ({_in(entity_ids)}) AND i.kind = 'invoice' AND i.issue_date >= %s AND i.issue_date < %s) p "
+            f"JOIN (SELECT DISTINCT i.currency, i.customer_id FROM ledger_invoice i WHERE i.entity_id IN ({_in(entity_ids)}) "
+            f"AND i.kind = 'invoice' AND i.issue_date >= %s AND i.issue_date <= %s) c "
+            f"ON c.currency = p.currency AND c.customer_id = p.customer_id GROUP BY p.currency",
+            [prev_start, start, start, as_of],
+        )
+    )
+    previous_customers = {c: int(p) for c, _n, p in retention_rows}
+
+    result = []
+    for cur in currencies:
+        m = lambda minor, cur=cur: Money.from_minor(int(minor), cur).amount  # noqa: E731
+        total, current, overdue_n, overdue_amt = closing.get(cur, (0, 0, 0, 0))
+        open_total, _open_cur, _n, _a = opening.get(cur, (0, 0, 0, 0))
+        s = m(sales.get(cur, 0))
+        d = formulas.dso(m(total), s, days)
+        best = formulas.best_possible_dso(m(current), s, days)
+        countback_months = []
+        for n, (p0, p1) in enumerate(periods):
+            countback_months.append(((p1 - p0).days + 1, m(per_period[cur].get(n, 0))))
+        weight, days_sum, beyond_sum = paid_by.get(cur, (0, Decimal(0), Decimal(0)))
+        ranked = sorted(top.get(cur, []), reverse=True)
+        positive_total = sum(x for x in ranked if x > 0)
+        values: dict[str, Any] = {
+            "receivables": m(total),
+            "current_receivables": m(current),
+            "credit_sales": s,
+            "dso": d,
+            "dso_countback": formulas.dso_countback(m(total), countback_months),
+            "best_possible_dso": best,
+            "add": formulas.add(d, best),
+            "cei": formulas.cei(m(open_total), s, m(total), m(current)),
+            "overdue_count": overdue_n,
+            "overdue_amount": m(overdue_amt),
+            "average_days_to_pay": (days_sum / weight).quantize(Decimal("0.01")) if weight else None,
+            "average_days_beyond_terms": (beyond_sum / weight).quantize(Decimal("0.01")) if weight else None,
+            "bad_debt_ratio": formulas.ratio(m(int(written.get(cur) or 0)), s),
+            "top10_share": formulas.ratio(
+                Decimal(sum(x for x in ranked[:10] if x > 0)), Decimal(positive_total)
+            ),
+            "customer_retention": formulas.ratio(
+                Decimal(int(both.get(cur, 0))), Decimal(previous_customers.get(cur, 0))
+            ),
+        }
+        result.append(KpiSet(cur, as_of, days, values))
+    return result

@@ -1,0 +1,661 @@
+"""Importing customers and invoices from CSV and JSON files.
+
+Both imports are atomic and idempotent. Every row is read and checked first;
+if any row is bad, nothing is written and :class:`ImportFailed` lists every
+bad row with its line, column and reason. Rows already in the ledger with
+the same content are "known" and skipped. An invoice already issued under the
+same number with different content is "changed": it is reported and kept as
+issued (an issued invoice is a legal document; correct it with a credit
+note). A changed customer is updated, and the change audit-logged.
+
+Writing is set-based: existing keys are loaded in one query, new rows are
+inserted in batches (``COPY`` on PostgreSQL), and the journal gets one
+summary entry per issue date.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import list_currencies
+from django.db import connection, transaction
+from django.utils import timezone
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from encaisse.core import references
+from encaisse.core.ledger import invoice_entry, to_functional
+from encaisse.core.money import InvalidAmount, Money, minor_unit, to_decimal
+from encaisse.ledger import audit
+from encaisse.ledger.models import Customer, DocumentKind, Entity, Invoice, InvoiceLine
+from encaisse.ledger.posting import post_entries
+
+ISO_CURRENCIES = frozenset(list_currencies())
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        shown = f" (value {self.value!r})" if self.value else ""
+        return f"line {self.line}, column {self.column}: {self.reason}{shown}"
+
+
+class ImportFailed(Exception):
+    """A file with bad rows: nothing was imported."""
+
+    def __init__(self, source: str, errors: list[RowError]) -> None:
+        self.source = source
+        self.errors = errors
+        more = f" (and {len(errors) - 50} more)" if len(errors) > 50 else ""
+        lines = "\n".join(f"  {source}: {e}" for e in errors[:50])
+        super().__init__(f"{source}: {len(errors)} bad row(s), nothing imported{more}\n{lines}")
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    rows: int = 0
+    new: int = 0
+    known: int = 0
+    changed: list[str] = field(default_factory=list)
+    updated: int = 0
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "rows": self.rows,
+            "new": self.new,
+            "known": self.known,
+            "updated": self.updated,
+            "changed": self.changed,
+            "dry_run": self.dry_run,
+        }
+
+
+# --- reading rows -------------------------------------------------------------
+
+
+def read_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line, row)`` pairs of a CSV (header line 1) or JSON (a list of objects) file."""
+    raw = path.read_bytes() if data is None else data
+    source = str(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(source, [RowError(0, "-", f"not UTF-8 text (byte {exc.start})")]) from None
+    stripped = text.lstrip()
+    if path.suffix.lower() == ".json" or stripped.startswith(("[", "{")):
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(source, [RowError(exc.lineno, "-", f"invalid JSON: {exc.msg}")]) from None
+        items = doc.get("items", doc.get("invoices", doc.get("customers"))) if isinstance(doc, dict) else doc
+        if not isinstance(items, list):
+            raise ImportFailed(
+                source, [RowError(1, "-", "JSON must be a list of objects (or {'items': [...]})")]
+            )
+        for i, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                raise ImportFailed(source, [RowError(i, "-", "each JSON item must be an object")])
+            yield i, item
+        return
+    sample = text[:4096]
+    delimiter = ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if not reader.fieldnames:
+        raise ImportFailed(source, [RowError(1, "-", "empty file: a header line is required")])
+    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
+    for row in reader:
+        if None in row:
+            raise ImportFailed(source, [RowError(reader.line_num, "-", "more fields than the header has")])
+        yield reader.line_num, {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+class _Row:
+    """Field readers that collect errors instead of raising."""
+
+    def __init__(self, line: int, row: dict[str, Any], errors: list[RowError]) -> None:
+        self.line, self.row, self.errors = line, row, errors
+
+    def fail(self, column: str, reason: str, value: object = "") -> None:
+        self.errors.append(RowError(self.line, column, reason, str(value)))
+
+    def required(self, key: str) -> str:
+        value = _text(self.row, key)
+        if not value:
+            self.fail(key, "required")
+        return value
+
+    def date(self, key: str, required: bool = True) -> date | None:
+        value = _text(self.row, key)
+        if not value:
+            if required:
+                self.fail(key, "required")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(key, "not a date (YYYY-MM-DD)", value)
+            return None
+
+    def amount(self, key: str, currency: str | None, required: bool = True) -> Decimal | None:
+        raw = self.row.get(key)
+        if raw is None or raw == "":
+            if required:
+                self.fail(key, "required")
+            return None
+        if isinstance(raw, float):
+            self.fail(key, "give amounts as strings or integers in JSON, not floats", raw)
+            return None
+        try:
+            value = to_decimal(raw if isinstance(raw, int | Decimal) else str(raw).replace(" ", ""))
+        except InvalidAmount:
+            self.fail(key, "not an amount (use a dot for decimals)", raw)
+            return None
+        if currency and currency in ISO_CURRENCIES and value != round(value, minor_unit(currency)):
+            self.fail(key, f"more decimals than {currency} has ({minor_unit(currency)})", raw)
+            return None
+        return value
+
+
+# --- customers ----------------------------------------------------------------
+
+CUSTOMER_FIELDS = (
+    "name", "country", "vat_number", "legal_form", "emails", "language", "payment_terms_days",
+    "credit_limit_minor", "credit_limit_currency", "ibans", "segment", "parent_external_id",
+)  # fmt: skip
+
+
+def _entity_for(code: str | None, entities: dict[str, Entity], r: _Row | None = None) -> Entity | None:
+    if code:
+        ent = entities.get(code)
+        if ent is None and r is not None:
+            r.fail("entity", "unknown entity", code)
+        return ent
+    if len(entities) == 1:
+        return next(iter(entities.values()))
+    if r is not None:
+        r.fail("entity", "several entities exist: give the entity column or --entity")
+    return None
+
+
+def _split_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [p.strip() for p in re.split(r"[;,|\s]+", str(value or "")) if p.strip()]
+
+
+def import_customers(
+    path: Path, *, entity_code: str | None = None, dry_run: bool = False, actor: str = "system",
+    progress: Progress | None = None, data: bytes | None = None,
+) -> ImportSummary:  # fmt: skip
+    source = str(path)
+    entities = {e.code: e for e in Entity.objects.all()}
+    if not entities:
+        raise ImportFailed(source, [RowError(0, "entity", "no entity exists yet: run `encaisse init` first")])
+    errors: list[RowError] = []
+    parsed: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
+    summary = ImportSummary(source, dry_run=dry_run)
+    for line, row in read_rows(path, data):
+        summary.rows += 1
+        r = _Row(line, row, errors)
+        ent = _entity_for(_text(row, "entity") or entity_code, entities, r)
+        ext = r.required("id") if "id" in row else r.required("external_id")
+        name = r.required("name")
+        country = _text(row, "country").upper()
+        if country and not re.fullmatch(r"[A-Z]{2}", country):
+            r.fail("country", "not an ISO 3166 two-letter code", country)
+        ibans = []
+        for raw in _split_list(row.get("iban") or row.get("ibans")):
+            try:
+                ibans.append(str(IBAN(raw).compact))
+            except SchwiftyException as exc:
+                r.fail("iban", f"invalid IBAN ({exc})", raw)
+        emails = _split_list(row.get("email") or row.get("emails"))
+        for e in emails:
+            if not _EMAIL.match(e):
+                r.fail("email", "not an e-mail address", e)
+        language = (_text(row, "language") or "en").lower()
+        if not re.fullmatch(r"[a-z]{2}", language):
+            r.fail("language", "not a two-letter language code", language)
+        terms = _text(row, "payment_terms_days") or "30"
+        if not terms.isdigit():
+            r.fail("payment_terms_days", "not a whole number of days", terms)
+        limit_currency = _text(row, "credit_limit_currency").upper() or (
+            ent.functional_currency if ent else "EUR"
+        )
+        limit = r.amount("credit_limit", limit_currency, required=False)
+        if ent is None or not ext or not name:
+            continue
+        key = (ent.pk, ext)
+        if key in parsed:
+            r.fail("id", f"duplicate customer id in this file (first on line {parsed[key][0]})", ext)
+            continue
+        parsed[key] = (
+            line,
+            {
+                "name": name, "country": country, "vat_number": _text(row, "vat_number").replace(" ", "").upper(),
+                "legal_form": _text(row, "legal_form"), "emails": emails, "language": language,
+                "payment_terms_days": int(terms) if terms.isdigit() else 30,
+                "credit_limit_minor": Money(limit, limit_currency).minor_units() if limit is not None else None,
+                "credit_limit_currency": limit_currency if limit is not None else "",
+                "ibans": ibans, "segment": _text(row, "segment"),
+                "parent_external_id": _text(row, "parent_id") or _text(row, "parent"),
+            },
+        )  # fmt: skip
+        if progress:
+            progress(1)
+    # parents must exist in the file or the ledger
+    existing = {
+        (c["entity_id"], c["external_id"]): c
+        for c in Customer.objects.filter(entity__in=entities.values()).values("id", "entity_id", "external_id", *CUSTOMER_FIELDS[:-1], "parent__external_id")
+    }  # fmt: skip
+    for (ent_id, _ext), (line, values) in parsed.items():
+        parent = values["parent_external_id"]
+        if parent and (ent_id, parent) not in parsed and (ent_id, parent) not in existing:
+            errors.append(RowError(line, "parent_id", "unknown parent customer", parent))
+    if errors:
+        raise ImportFailed(source, sorted(errors, key=lambda e: e.line))
+
+    with transaction.atomic():
+        new_rows, updates = [], []
+        for (ent_id, ext), (_line, values) in parsed.items():
+            old = existing.get((ent_id, ext))
+            if old is None:
+                new_rows.append((ent_id, ext, values))
+                continue
+            current = {k: old[k] for k in CUSTOMER_FIELDS[:-1]} | {
+                "parent_external_id": old["parent__external_id"] or ""
+            }
+            if current == values:
+                summary.known += 1
+            else:
+                updates.append(
+                    (old["id"], ent_id, values, {k: v for k, v in current.items() if values[k] != v})
+                )
+        summary.new = len(new_rows)
+        summary.updated = len(updates)
+        if dry_run:
+            return summary
+        now = timezone.now()
+        Customer.objects.bulk_create(
+            [
+                Customer(entity_id=ent_id, external_id=ext, created_at=now, **{k: v for k, v in values.items() if k != "parent_external_id"})
+                for ent_id, ext, values in new_rows
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+        ids = {
+            (c.entity_id, c.external_id): c.pk
+            for c in Customer.objects.filter(entity__in=entities.values()).only(
+                "id", "entity_id", "external_id"
+            )
+        }
+        for cid, _ent_id, values, before in updates:
+            Customer.objects.filter(pk=cid).update(
+                **{k: v for k, v in values.items() if k != "parent_external_id"}
+            )
+            audit.record(
+                "customer.updated",
+                actor=actor,
+                object_type="customer",
+                object_id=cid,
+                data={"before": before},
+            )
+        parents = [
+            (ids[(ent_id, values["parent_external_id"])], ids[(ent_id, ext)])
+            for (ent_id, ext), (_l, values) in parsed.items()
+            if values["parent_external_id"]
+        ]
+        if parents:
+            with connection.cursor() as cursor:
+                cursor.executemany("UPDATE ledger_customer SET parent_id = %s WHERE id = %s", parents)
+        audit.record(
+            "customers.imported", actor=actor, object_type="file", object_id=_sha256(path, data),
+            data={"source": path.name, "new": summary.new, "updated": summary.updated, "known": summary.known},
+        )  # fmt: skip
+    return summary
+
+
+def _sha256(path: Path, data: bytes | None) -> str:
+    return hashlib.sha256(path.read_bytes() if data is None else data).hexdigest()
+
+
+# --- invoices -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _InvoiceRow:
+    line: int
+    entity_id: int
+    customer_id: int
+    kind: str
+    number: str
+    series: str
+    issue_date: date
+    due_date: date
+    currency: str
+    net: int
+    vat: int
+    total: int
+    rate: Decimal
+    net_functional: int
+    vat_functional: int
+    structured_reference: str
+    payment_terms: str
+    discount_percent: Decimal | None
+    discount_days: int | None
+    lines: tuple[tuple[str, Decimal, str, Decimal, int, Decimal, str], ...]
+    content_hash: str
+
+
+def _content_hash(values: Iterable[object]) -> str:
+    return hashlib.sha256("\x1f".join(str(v) for v in values).encode()).hexdigest()[:32]
+
+
+def _invoice_lines(
+    r: _Row, raw: Any, currency: str
+) -> tuple[tuple[str, Decimal, str, Decimal, int, Decimal, str], ...]:
+    if raw in (None, ""):
+        return ()
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            r.fail("lines", "not a JSON list of lines", raw)
+            return ()
+    if not isinstance(raw, list):
+        r.fail("lines", "lines must be a list")
+        return ()
+    result = []
+    for i, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            r.fail(f"lines[{i}]", "a line must be an object")
+            continue
+        sub = _Row(r.line, {k: v for k, v in item.items()}, r.errors)
+        desc = _text(item, "description") or _text(item, "name")
+        qty = sub.amount("quantity", None, required=False) or Decimal(1)
+        price = sub.amount("unit_price", None)
+        rate = sub.amount("vat_rate", None, required=False) or Decimal(0)
+        net = sub.amount("net", currency, required=False)
+        if price is None:
+            continue
+        net_minor = Money(net if net is not None else qty * price, currency).round().minor_units()
+        result.append(
+            (
+                desc or f"line {i}",
+                qty,
+                _text(item, "unit") or "C62",
+                price,
+                net_minor,
+                rate,
+                _text(item, "vat_category") or "S",
+            )
+        )
+    return tuple(result)
+
+
+def import_invoices(
+    path: Path, *, entity_code: str | None = None, dry_run: bool = False, actor: str = "system",
+    progress: Progress | None = None, data: bytes | None = None,
+) -> ImportSummary:  # fmt: skip
+    source = str(path)
+    entities = {e.code: e for e in Entity.objects.all()}
+    if not entities:
+        raise ImportFailed(source, [RowError(0, "entity", "no entity exists yet: run `encaisse init` first")])
+    by_id = {e.pk: e for e in entities.values()}
+    customers: dict[tuple[int, str], int] = {
+        (ent, ext): pk for pk, ent, ext in Customer.objects.values_list("id", "entity_id", "external_id").iterator(chunk_size=50000)
+    }  # fmt: skip
+    errors: list[RowError] = []
+    rows: dict[tuple[int, str], _InvoiceRow] = {}
+    summary = ImportSummary(source, dry_run=dry_run)
+    for line, row in read_rows(path, data):
+        summary.rows += 1
+        if progress and summary.rows % 1000 == 0:
+            progress(1000)
+        r = _Row(line, row, errors)
+        before = len(errors)
+        ent = _entity_for(_text(row, "entity") or entity_code, entities, r)
+        number = r.required("number")
+        cust_ext = r.required("customer_id")
+        issue = r.date("issue_date")
+        due = r.date("due_date")
+        currency = r.required("currency").upper()
+        if currency and currency not in ISO_CURRENCIES:
+            r.fail("currency", "not an ISO 4217 currency code", currency)
+            currency = ""
+        kind = (
+            (_text(row, "kind") or _text(row, "type") or "invoice")
+            .lower()
+            .replace(" ", "_")
+            .replace("-", "_")
+        )
+        if kind in ("credit", "creditnote", "381"):
+            kind = DocumentKind.CREDIT_NOTE
+        if kind not in DocumentKind.values:
+            r.fail("kind", "must be invoice or credit_note", kind)
+        total = r.amount("total", currency)
+        net = r.amount("net", currency, required=False)
+        vat = r.amount("vat", currency, required=False)
+        if total is not None and total < 0:
+            r.fail("total", "negative total: issue a credit note instead", total)
+        if net is None and vat is not None and total is not None:
+            net = total - vat
+        if vat is None:
+            vat = (total - net) if (total is not None and net is not None) else Decimal(0)
+        if net is None:
+            net = (total - vat) if total is not None else None
+        if total is not None and net is not None and net + vat != total:
+            r.fail("total", f"net {net} + vat {vat} ≠ total {total}", total)
+        if issue and due and due < issue:
+            r.fail("due_date", "due before the issue date", due)
+        ref = _text(row, "structured_reference").replace(" ", "")
+        if ref:
+            if ref.upper().startswith("RF"):
+                if not references.is_valid_rf(ref):
+                    r.fail("structured_reference", "invalid RF check digits", ref)
+                ref = references.compact_rf(ref)
+            elif references.is_valid_ogm(ref):
+                ref = references.validate_ogm(ref)
+            else:
+                r.fail("structured_reference", "neither a valid RF nor a valid Belgian OGM reference", ref)
+        rate_raw = _text(row, "rate") or _text(row, "exchange_rate")
+        rate = Decimal(1)
+        if ent and currency and currency != ent.functional_currency:
+            if not rate_raw:
+                r.fail("rate", f"an invoice in {currency} needs the rate to {ent.functional_currency}")
+            else:
+                try:
+                    rate = to_decimal(rate_raw)
+                    if rate <= 0:
+                        raise InvalidAmount
+                except InvalidAmount:
+                    r.fail("rate", "not a positive number", rate_raw)
+        disc_pct = r.amount("discount_percent", None, required=False)
+        disc_days_raw = _text(row, "discount_days")
+        if disc_days_raw and not disc_days_raw.isdigit():
+            r.fail("discount_days", "not a whole number of days", disc_days_raw)
+        lines = _invoice_lines(r, row.get("lines"), currency or "EUR")
+        cust_id = customers.get((ent.pk, cust_ext)) if ent and cust_ext else None
+        if ent and cust_ext and cust_id is None:
+            r.fail("customer_id", "unknown customer (import customers first)", cust_ext)
+        if (
+            len(errors) > before
+            or ent is None
+            or issue is None
+            or due is None
+            or total is None
+            or net is None
+        ):
+            continue
+        key = (ent.pk, number)
+        if key in rows:
+            r.fail(
+                "number", f"duplicate invoice number in this file (first on line {rows[key].line})", number
+            )
+            continue
+        assert cust_id is not None
+        net_m = Money(net, currency).minor_units()
+        vat_m = Money(vat, currency).minor_units()
+        net_f = to_functional(Money(net, currency), rate, ent.functional_currency).minor_units()
+        vat_f = to_functional(Money(vat, currency), rate, ent.functional_currency).minor_units()
+        series = _text(row, "series")
+        terms = _text(row, "payment_terms")
+        disc_days = int(disc_days_raw) if disc_days_raw.isdigit() else None
+        rows[key] = _InvoiceRow(
+            line, ent.pk, cust_id, kind, number, series, issue, due, currency, net_m, vat_m, net_m + vat_m, rate,
+            net_f, vat_f, ref, terms, disc_pct, disc_days, lines,
+            _content_hash((cust_ext, kind, series, issue, due, currency, net_m, vat_m, ref, rate, terms, disc_pct, disc_days, lines)),
+        )  # fmt: skip
+    if errors:
+        raise ImportFailed(source, sorted(errors, key=lambda e: e.line))
+
+    with transaction.atomic():
+        existing: dict[tuple[int, str], str] = {}
+        wanted = defaultdict(list)
+        for ent_id, number in rows:
+            wanted[ent_id].append(number)
+        for ent_id, numbers in wanted.items():
+            for i in range(0, len(numbers), 5000):
+                existing.update(
+                    ((ent_id, n), h)
+                    for n, h in Invoice.objects.filter(entity_id=ent_id, number__in=numbers[i : i + 5000]).values_list("number", "content_hash")
+                )  # fmt: skip
+        new = []
+        for key, inv in rows.items():
+            old = existing.get(key)
+            if old is None:
+                new.append(inv)
+            elif old == inv.content_hash:
+                summary.known += 1
+            else:
+                summary.changed.append(inv.number)
+        summary.new = len(new)
+        if dry_run or not new:
+            return summary
+        _insert_invoices(new, source_name=path.name)
+        _journal_for(new, by_id)
+        audit.record(
+            "invoices.imported", actor=actor, object_type="file", object_id=_sha256(path, data),
+            data={"source": path.name, "new": summary.new, "known": summary.known, "changed": summary.changed[:100],
+                  "numbers": [new[0].number, new[-1].number]},
+        )  # fmt: skip
+    if progress:
+        progress(summary.rows % 1000)
+    return summary
+
+
+_INVOICE_COLUMNS = (
+    "entity_id", "customer_id", "kind", "number", "series", "issue_date", "due_date", "currency", "net_minor",
+    "vat_minor", "total_minor", "open_minor", "rate_to_functional", "total_functional_minor",
+    "structured_reference", "payment_terms", "discount_percent", "discount_days", "written_off", "source",
+    "content_hash", "created_at",
+)  # fmt: skip
+
+
+def _insert_invoices(new: list[_InvoiceRow], *, source_name: str) -> None:
+    now = timezone.now()
+    values = (
+        (
+            inv.entity_id, inv.customer_id, inv.kind, inv.number, inv.series, inv.issue_date, inv.due_date,
+            inv.currency, inv.net, inv.vat, inv.total, inv.total, inv.rate, inv.net_functional + inv.vat_functional,
+            inv.structured_reference, inv.payment_terms, inv.discount_percent, inv.discount_days, False,
+            f"{source_name}:{inv.line}", inv.content_hash, now,
+        )
+        for inv in new
+    )  # fmt: skip
+    bulk_insert("ledger_invoice", _INVOICE_COLUMNS, values)
+    with_lines = [inv for inv in new if inv.lines]
+    if with_lines:
+        ids = dict(
+            Invoice.objects.filter(number__in=[i.number for i in with_lines], entity_id__in={i.entity_id for i in with_lines}).values_list("number", "id")
+        )  # fmt: skip
+        InvoiceLine.objects.bulk_create(
+            [
+                InvoiceLine(invoice_id=ids[inv.number], position=pos, description=desc, quantity=qty, unit=unit,
+                            unit_price=price, net_minor=net, vat_rate=rate, vat_category=cat)
+                for inv in with_lines
+                for pos, (desc, qty, unit, price, net, rate, cat) in enumerate(inv.lines, start=1)
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+
+
+def bulk_insert(
+    table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]], batch: int = 5000
+) -> int:
+    """Insert many rows fast: COPY on PostgreSQL, executemany in batches elsewhere."""
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg 3 cursor
+            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def _journal_for(new: list[_InvoiceRow], entities: dict[int, Entity]) -> None:
+    """One summary entry per entity, issue date and document kind."""
+    sums: dict[tuple[int, date, str], list[int]] = defaultdict(lambda: [0, 0])
+    for inv in new:
+        s = sums[(inv.entity_id, inv.issue_date, inv.kind)]
+        s[0] += inv.net_functional
+        s[1] += inv.vat_functional
+    entries = []
+    for (ent_id, day, kind), (net_f, vat_f) in sorted(sums.items()):
+        ent = entities[ent_id]
+        cur = ent.functional_currency
+        label = "Credit notes" if kind == DocumentKind.CREDIT_NOTE else "Invoices"
+        entries.append(
+            (
+                ent,
+                invoice_entry(
+                    on=day, functional=cur, net=Money.from_minor(net_f, cur), vat=Money.from_minor(vat_f, cur),
+                    description=f"{label} issued on {day.isoformat()}", credit_note=kind == DocumentKind.CREDIT_NOTE,
+                ),
+                "invoice_import",
+                None,
+            )
+        )  # fmt: skip
+    post_entries(entries)

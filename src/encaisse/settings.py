@@ -1,0 +1,145 @@
+"""Django settings for Encaisse, read from the environment.
+
+``ENCAISSE_HOME`` (default ``./var``) holds the embedded SQLite database, the
+archive and the job queue; ``ENCAISSE_DATABASE_URL`` points at PostgreSQL in
+production (``postgres://user@host:5432/name``). Tests run on SQLite unless
+``ENCAISSE_TEST_DATABASE_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(os.environ.get("ENCAISSE_HOME", "var")).resolve()
+HOME.mkdir(parents=True, exist_ok=True)
+
+DEBUG = os.environ.get("ENCAISSE_DEBUG", "0") == "1"
+SECRET_KEY = (
+    os.environ.get("ENCAISSE_SECRET_KEY") or "encaisse-insecure-development-key-change-me-in-production"
+)
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ENCAISSE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "encaisse.ledger",
+    "encaisse.banking",
+    "encaisse.insights",
+    "encaisse.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "encaisse.urls"
+WSGI_APPLICATION = "encaisse.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "encaisse.web.context.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str | None) -> dict[str, object]:
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60)
+    else:
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME / "encaisse.sqlite3")}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the web app read while an import writes; IMMEDIATE takes the
+        # write lock at BEGIN so that two writers queue instead of deadlocking.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-200000; PRAGMA temp_store=MEMORY;",
+        }
+    return config
+
+
+DATABASES = {"default": _database(os.environ.get("ENCAISSE_DATABASE_URL"))}
+_test_url = os.environ.get("ENCAISSE_TEST_DATABASE_URL")
+if _test_url:
+    DATABASES["default"] = _database(_test_url)
+    DATABASES["default"]["TEST"] = {"NAME": dj_database_url.parse(_test_url)["NAME"] + "_encaisse_test"}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch")]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("ENCAISSE_SECURE_COOKIES", "0") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+# Imports
+ENCAISSE_MAX_IMPORT_BYTES = int(os.environ.get("ENCAISSE_MAX_IMPORT_BYTES", str(512 * 1024 * 1024)))
+
+# Jobs: huey on SQLite in ENCAISSE_HOME on one machine, Redis for many workers.
+_redis = os.environ.get("ENCAISSE_REDIS_URL")
+HUEY = {
+    "huey_class": "huey.RedisHuey" if _redis else "huey.SqliteHuey",
+    "name": "encaisse",
+    "immediate": os.environ.get("ENCAISSE_JOBS_IMMEDIATE", "0") == "1",
+    "results": False,
+    **({"url": _redis} if _redis else {"filename": str(HOME / "jobs.sqlite3")}),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ENCAISSE_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from encaisse.web import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("customers/", views.customers, name="customers"),
+    path("customers/<int:pk>/", views.customer_detail, name="customer"),
+    path("invoices/", views.invoices, name="invoices"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
