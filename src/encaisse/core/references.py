@@ -108,6 +108,23 @@ def format_rf(value: str) -> str:
 _RF_IN_TEXT = re.compile(r"(?<![0-9A-Z])RF\s?[0-9]{2}(?:[ \-]?[0-9A-Z]){1,21}", re.IGNORECASE)
 
 
+def _grouped_prefix(raw: str) -> str:
+    """The part of a matched run that can be one printed reference.
+
+    Printed references come in groups of four; a shorter group ends the
+    reference, so a following word (``… 7034 thanks``) is not taken in.
+    """
+    groups = re.split(r"[ \-]", raw)
+    if len(groups) > 1 and groups[0].upper() == "RF" and groups[1].isdigit():
+        groups = [groups[0] + groups[1], *groups[2:]]
+    kept = [groups[0]]
+    for group in groups[1:]:
+        if len(kept[-1]) != 4 or len(group) > 4:
+            break
+        kept.append(group)
+    return compact_rf("".join(kept))
+
+
 def find_rfs(text: str) -> tuple[str, ...]:
     """Every valid RF reference in free text, compact, in order of appearance.
 
@@ -116,7 +133,7 @@ def find_rfs(text: str) -> tuple[str, ...]:
     """
     found: list[str] = []
     for match in _RF_IN_TEXT.finditer(text):
-        candidate = compact_rf(match.group(0))
+        candidate = _grouped_prefix(match.group(0))
         for end in range(len(candidate), 4, -1):
             if is_valid_rf(candidate[:end]):
                 if candidate[:end] not in found:

@@ -41,7 +41,11 @@ from encaisse.ledger import audit
 from encaisse.ledger.models import Customer, DocumentKind, Entity, Invoice, InvoiceLine
 from encaisse.ledger.posting import post_entries
 
-ISO_CURRENCIES = frozenset(list_currencies())
+# ISO 4217 codes that are not money one invoices in (precious metals, funds, test, "no currency")
+_NOT_MONEY = frozenset(
+    {"XAG", "XAU", "XPD", "XPT", "XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XTS", "XUA", "XXX"}
+)
+ISO_CURRENCIES = frozenset(list_currencies()) - _NOT_MONEY
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 Progress = Callable[[int], None]
 
@@ -221,6 +225,7 @@ def import_customers(
         raise ImportFailed(source, [RowError(0, "entity", "no entity exists yet: run `encaisse init` first")])
     errors: list[RowError] = []
     parsed: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
+    seen: dict[tuple[int | None, str], int] = {}
     summary = ImportSummary(source, dry_run=dry_run)
     for line, row in read_rows(path, data):
         summary.rows += 1
@@ -251,12 +256,14 @@ def import_customers(
             ent.functional_currency if ent else "EUR"
         )
         limit = r.amount("credit_limit", limit_currency, required=False)
+        if ext:
+            first = seen.setdefault((ent.pk if ent else None, ext), line)
+            if first != line:
+                r.fail("id", f"duplicate customer id in this file (first on line {first})", ext)
+                continue
         if ent is None or not ext or not name:
             continue
         key = (ent.pk, ext)
-        if key in parsed:
-            r.fail("id", f"duplicate customer id in this file (first on line {parsed[key][0]})", ext)
-            continue
         parsed[key] = (
             line,
             {

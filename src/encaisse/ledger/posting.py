@@ -135,7 +135,7 @@ def post_allocations(
                 taken_f[row["invoice_id"]] = row["s"] or 0
         problems: list[str] = []
         remaining = {i: row["open_minor"] for i, row in items.items()}
-        carrying = {i: row["total_functional_minor"] - taken_f[i] for i in foreign}
+        carrying = {i: items[i]["total_functional_minor"] - taken_f[i] for i in foreign}
         allocations: list[Allocation] = []
         gl: dict[date, dict[tuple[str, int | None], int]] = defaultdict(lambda: defaultdict(int))
         for n, req in enumerate(requests, start=1):

@@ -21,11 +21,22 @@ def bar_chart(
         h = float(max(value, Decimal(0)) / top) * (height - 50)
         x = 30 + i * slot + slot * 0.15
         y = height - 30 - h
-        bars.append((x, y, slot * 0.7, h, label, value, x + slot * 0.35, height - 12))
+        bars.append(
+            (
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{slot * 0.7:.1f}",
+                f"{h:.1f}",
+                label,
+                value,
+                f"{x + slot * 0.35:.1f}",
+                height - 12,
+            )
+        )
     body = format_html_join(
         "",
-        '<g><rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" class="bar"><title>{}: {}</title></rect>'
-        '<text x="{:.1f}" y="{}" text-anchor="middle" class="axis">{}</text></g>',
+        '<g><rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}: {}</title></rect>'
+        '<text x="{}" y="{}" text-anchor="middle" class="axis">{}</text></g>',
         ((x, y, w, h, label, value, tx, ty, label) for x, y, w, h, label, value, tx, ty in bars),
     )
     return format_html(

@@ -1,0 +1,33 @@
+"""Fixtures shared by the Django-level tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def entity(db):  # type: ignore[no-untyped-def]
+    from encaisse.ledger.models import Entity
+
+    return Entity.objects.create(
+        code="be",
+        legal_name="Demo Belgium SA",
+        country="BE",
+        functional_currency="EUR",
+        reference_scheme="ogm",
+    )
+
+
+@pytest.fixture
+def write(tmp_path):  # type: ignore[no-untyped-def]
+    """Write a test file and return its path."""
+
+    def _write(name: str, text: str | bytes) -> object:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write

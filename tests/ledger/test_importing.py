@@ -1,0 +1,158 @@
+"""Customer and invoice imports: atomic, idempotent, every bad row reported."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from encaisse.ledger.importing import ImportFailed, import_customers, import_invoices
+from encaisse.ledger.models import AuditEvent, Customer, Invoice, JournalLine
+
+CUSTOMERS = """id,name,country,vat_number,iban,email,language
+C1,Acme SA,BE,BE0403019261,BE68539007547034,ap@acme.example,fr
+C2,Beta BV,NL,,NL91ABNA0417164300,ap@beta.example;cfo@beta.example,nl
+"""
+INVOICES = """number,customer_id,issue_date,due_date,currency,total,structured_reference
+INV-001,C1,2026-09-01,2026-10-01,EUR,121.00,+++090/9337/55493+++
+INV-002,C1,2026-10-15,2026-11-15,EUR,50.50,RF18539007547034
+INV-003,C2,2026-11-01,2026-12-01,EUR,1000,
+"""
+
+
+@pytest.fixture
+def customers(entity, write):  # type: ignore[no-untyped-def]
+    import_customers(write("c.csv", CUSTOMERS))
+    return entity
+
+
+def test_customers_imported_with_lists_and_validation(customers) -> None:  # type: ignore[no-untyped-def]
+    beta = Customer.objects.get(external_id="C2")
+    assert beta.emails == ["ap@beta.example", "cfo@beta.example"]
+    assert beta.ibans == ["NL91ABNA0417164300"]
+    assert beta.language == "nl"
+
+
+def test_invoices_import_and_second_time_changes_nothing(customers, write) -> None:  # type: ignore[no-untyped-def]
+    path = write("i.csv", INVOICES)
+    first = import_invoices(path)
+    assert (first.new, first.known) == (3, 0)
+    lines_after_first = JournalLine.objects.count()
+    events_after_first = AuditEvent.objects.count()
+    second = import_invoices(path)
+    assert (second.new, second.known, second.changed) == (0, 3, [])
+    assert Invoice.objects.count() == 3
+    assert JournalLine.objects.count() == lines_after_first
+    assert AuditEvent.objects.count() == events_after_first
+    inv = Invoice.objects.get(number="INV-001")
+    assert (inv.total_minor, inv.open_minor, inv.structured_reference) == (12100, 12100, "090933755493")
+
+
+def test_changed_invoice_is_reported_not_overwritten(customers, write) -> None:  # type: ignore[no-untyped-def]
+    import_invoices(write("i.csv", INVOICES))
+    changed = INVOICES.replace(
+        "INV-003,C2,2026-11-01,2026-12-01,EUR,1000,", "INV-003,C2,2026-11-01,2026-12-01,EUR,999,"
+    )
+    result = import_invoices(write("i2.csv", changed + "INV-004,C2,2026-11-02,2026-12-02,EUR,10,\n"))
+    assert result.changed == ["INV-003"]
+    assert result.new == 1
+    assert Invoice.objects.get(number="INV-003").total_minor == 100000
+
+
+def test_one_bad_row_and_nothing_is_imported_every_error_listed(customers, write) -> None:  # type: ignore[no-untyped-def]
+    bad = INVOICES + (
+        "INV-004,C9,2026-11-01,2026-12-01,EUR,10,\n"  # unknown customer
+        "INV-005,C1,2026-13-01,2026-12-01,EUR,10,\n"  # bad date
+        "INV-006,C1,2026-11-01,2026-12-01,EUR,10.001,\n"  # too many decimals
+        "INV-007,C1,2026-11-01,2026-12-01,XXX,10,\n"  # unknown currency
+        "INV-008,C1,2026-11-01,2026-12-01,EUR,10,RF00123\n"  # bad RF
+        "INV-001,C1,2026-09-01,2026-10-01,EUR,121.00,\n"  # duplicate in file
+        "INV-009,C1,2026-11-01,2026-10-01,EUR,10,\n"  # due before issue
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_invoices(write("bad.csv", bad))
+    found = {(e.line, e.column) for e in failure.value.errors}
+    assert found == {(5, "customer_id"), (6, "issue_date"), (7, "total"), (8, "currency"),
+                     (9, "structured_reference"), (10, "number"), (11, "due_date")}  # fmt: skip
+    assert Invoice.objects.count() == 0
+    assert "bad.csv" in str(failure.value)
+
+
+def test_json_import_with_lines_and_floats_refused(customers, write) -> None:  # type: ignore[no-untyped-def]
+    doc = [
+        {"number": "J-1", "customer_id": "C1", "issue_date": "2026-10-01", "due_date": "2026-10-31", "currency": "EUR",
+         "total": "121.00", "net": "100.00", "vat": "21.00",
+         "lines": [{"description": "Consulting", "quantity": "2", "unit_price": "50", "vat_rate": "21"}]},
+    ]  # fmt: skip
+    result = import_invoices(write("i.json", json.dumps(doc)))
+    assert result.new == 1
+    inv = Invoice.objects.get(number="J-1")
+    assert (inv.net_minor, inv.vat_minor) == (10000, 2100)
+    assert [(ln.description, ln.net_minor) for ln in inv.lines.all()] == [("Consulting", 10000)]
+    doc[0] |= {"number": "J-2", "total": 121.0}
+    with pytest.raises(ImportFailed, match="floats"):
+        import_invoices(write("f.json", json.dumps(doc)))
+
+
+def test_net_plus_vat_must_equal_total(customers, write) -> None:  # type: ignore[no-untyped-def]
+    text = "number,customer_id,issue_date,due_date,currency,total,net,vat\nX,C1,2026-01-01,2026-02-01,EUR,100,90,9\n"
+    with pytest.raises(ImportFailed, match="net 90 \\+ vat 9"):
+        import_invoices(write("x.csv", text))
+
+
+def test_foreign_currency_needs_a_rate(customers, write) -> None:  # type: ignore[no-untyped-def]
+    text = "number,customer_id,issue_date,due_date,currency,total\nU1,C1,2026-01-01,2026-02-01,USD,100\n"
+    with pytest.raises(ImportFailed, match="needs the rate"):
+        import_invoices(write("u.csv", text))
+    import_invoices(
+        write(
+            "u2.csv", text.replace("currency,total", "currency,total,rate").replace("USD,100", "USD,100,0.9")
+        )
+    )
+    assert Invoice.objects.get(number="U1").total_functional_minor == 9000
+
+
+def test_wrong_encoding_and_empty_files_are_clear_errors(customers, write) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ImportFailed, match="not UTF-8"):
+        import_invoices(write("latin.csv", "number,customer_id\nF\xe9,C1\n".encode("latin-1")))
+    with pytest.raises(ImportFailed, match="header"):
+        import_invoices(write("empty.csv", ""))
+    with pytest.raises(ImportFailed, match="invalid JSON"):
+        import_invoices(write("broken.json", "[{"))
+
+
+def test_dry_run_writes_nothing(customers, write) -> None:  # type: ignore[no-untyped-def]
+    result = import_invoices(write("i.csv", INVOICES), dry_run=True)
+    assert result.new == 3
+    assert Invoice.objects.count() == 0
+
+
+def test_customer_changes_are_updated_and_audited(customers, write) -> None:  # type: ignore[no-untyped-def]
+    result = import_customers(write("c2.csv", CUSTOMERS.replace("Acme SA", "Acme Group SA")))
+    assert (result.updated, result.known) == (1, 1)
+    assert Customer.objects.get(external_id="C1").name == "Acme Group SA"
+    assert AuditEvent.objects.filter(action="customer.updated").count() == 1
+
+
+def test_bad_customer_rows(entity, write) -> None:  # type: ignore[no-untyped-def]
+    text = "id,name,country,iban,email\nA,,BEL,BE00 0000,nope\nA,Dup,BE,,\n"
+    with pytest.raises(ImportFailed) as failure:
+        import_customers(write("c.csv", text))
+    assert {(e.line, e.column) for e in failure.value.errors} == {
+        (2, "name"),
+        (2, "country"),
+        (2, "iban"),
+        (2, "email"),
+        (3, "id"),
+    }
+    assert Customer.objects.count() == 0
+
+
+def test_command_exits_non_zero_with_errors_on_stderr(customers, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CommandError):
+        call_command("import-invoices", str(write("b.csv", "number,customer_id\nX,C1\n")))
+    assert "line 2, column issue_date: required" in capsys.readouterr().err
+    call_command("import-invoices", str(write("i.csv", INVOICES)), "--format", "json")
+    out = json.loads(capsys.readouterr().out)
+    assert out[0]["new"] == 3
