@@ -51,10 +51,14 @@ def emit(
         table = Table(title=title or None, show_lines=False)
         for c in columns:
             numeric = any(isinstance(r.get(c), int | Decimal) for r in rows[:20])
-            table.add_column(c.replace("_", " "), justify="right" if numeric else "left")
+            table.add_column(
+                c.replace("_", " "), justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis",
+                max_width=None if numeric else 40, min_width=min(len(c), 12),
+            )  # fmt: skip
         for r in rows:
             table.add_row(*("" if r.get(c) is None else str(_plain(r.get(c))) for c in columns))
-        Console(file=out, width=max(100, Console().width), force_terminal=False).print(table)
+        width = Console().width if out is sys.stdout and sys.stdout.isatty() else 240
+        Console(file=out, width=width, force_terminal=False).print(table)
 
 
 @contextmanager

@@ -10,6 +10,8 @@ NAVIGATION = (
     ("dashboard", "Dashboard"),
     ("customers", "Customers"),
     ("invoices", "Invoices"),
+    ("statements", "Bank statements"),
+    ("transactions", "Bank transactions"),
 )
 
 

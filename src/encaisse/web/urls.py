@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from encaisse.web import views
+from encaisse.web import views, views_banking
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -9,6 +9,9 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
     path("invoices/", views.invoices, name="invoices"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("bank/statements/", views_banking.statements, name="statements"),
+    path("bank/transactions/", views_banking.transactions, name="transactions"),
+    path("bank/transactions/<int:pk>/", views_banking.transaction_detail, name="transaction"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
