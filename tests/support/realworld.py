@@ -36,5 +36,9 @@ def params(folder: str, *patterns: str) -> list[object]:
     """pytest params of the matching files, ids by file name, or one skip marker when absent."""
     files = realworld_files(folder, *patterns)
     if not files:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no real-world samples at {REALWORLD / folder}"))]
+        return [
+            pytest.param(
+                None, marks=pytest.mark.skip(reason=f"no real-world samples at {REALWORLD / folder}")
+            )
+        ]
     return [pytest.param(p, id=p.name) for p in files]
