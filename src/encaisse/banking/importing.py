@@ -160,9 +160,13 @@ def import_statement_file(
         )
     result = FileResult(source)
     digest = hashlib.sha256(data).hexdigest()
+    options = dict(options or {})
     try:
         result.format = format or detect(data[:65536], source=source)
-        statements = collect(parse(data, source=source, format=result.format, **(options or {})))
+        if accept_unbalanced and result.format in ("bai2", "coda"):
+            # their trailers repeat the control totals: accepting an unbalanced file accepts those too
+            options.setdefault("check_totals", False)
+        statements = collect(parse(data, source=source, format=result.format, **options))
     except StatementError as exc:
         raise StatementImportError(str(exc)) from None
     if not statements:
