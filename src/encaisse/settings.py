@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "encaisse.ledger",
     "encaisse.banking",
+    "encaisse.cashapp",
     "encaisse.insights",
     "encaisse.web",
 ]

@@ -87,6 +87,7 @@ class MatchStatus(models.TextChoices):
     SUGGESTED = "suggested", "Suggested"
     UNMATCHED = "unmatched", "Unmatched"
     IGNORED = "ignored", "Not a receipt"
+    CLAIMED = "claimed", "Being matched"
 
 
 class BankTransaction(models.Model):
@@ -128,6 +129,7 @@ class BankTransaction(models.Model):
         max_length=200, blank=True, help_text="Line or XML element in the source file"
     )
     match_status = models.CharField(max_length=10, choices=MatchStatus.choices, default=MatchStatus.NEW)
+    claimed_by = models.BigIntegerField(null=True, blank=True, help_text="The match run that decided it")
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

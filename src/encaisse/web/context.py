@@ -12,6 +12,7 @@ NAVIGATION = (
     ("invoices", "Invoices"),
     ("statements", "Bank statements"),
     ("transactions", "Bank transactions"),
+    ("review", "Review"),
 )
 
 

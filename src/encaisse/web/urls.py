@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from encaisse.web import views, views_banking
+from encaisse.web import views, views_banking, views_review
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("bank/statements/", views_banking.statements, name="statements"),
     path("bank/transactions/", views_banking.transactions, name="transactions"),
     path("bank/transactions/<int:pk>/", views_banking.transaction_detail, name="transaction"),
+    path("review/", views_review.review, name="review"),
+    path("review/<int:pk>/", views_review.review_item, name="review_item"),
+    path("review/<int:pk>/decide/", views_review.review_action, name="review_action"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

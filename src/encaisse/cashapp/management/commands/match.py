@@ -1,0 +1,51 @@
+"""encaisse match: apply incoming payments to open invoices automatically."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from encaisse.banking.models import BankTransaction, MatchStatus
+from encaisse.cashapp.services import CashAppError, match
+from encaisse.cli import progress_bar
+from encaisse.clock import today
+from encaisse.ledger.management.options import entities
+
+
+class Command(BaseCommand):
+    help = "Match every unprocessed credit transaction; post the allocations of the applied ones."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--entity")
+        parser.add_argument("--dry-run", action="store_true", help="decide and count, post nothing")
+        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        results = {}
+        for entity in entities(opts["entity"]):
+            todo = BankTransaction.objects.filter(
+                entity=entity, match_status=MatchStatus.NEW, amount_minor__gt=0
+            ).count()
+            try:
+                with progress_bar(f"matching {entity.code}", todo) as advance:
+                    summary = match(entity, dry_run=opts["dry_run"], batch_size=opts["batch_size"], progress=advance,
+                                    today=today())  # fmt: skip
+            except CashAppError as exc:
+                raise CommandError(str(exc)) from None
+            results[entity.code] = summary.as_dict()
+            if opts["format"] == "table":
+                amounts = ", ".join(f"{v} {c}" for c, v in summary.amounts.items()) or "nothing"
+                dry = " (dry run: nothing posted)" if summary.dry_run else ""
+                self.stdout.write(
+                    f"{entity.code}: {summary.applied} applied ({amounts}), {summary.suggested} suggested, "
+                    f"{summary.unmatched} unmatched, {summary.skipped_debits} debits set aside{dry}"
+                )
+                if summary.taken_by_another_run:
+                    self.stdout.write(
+                        f"{entity.code}: {summary.taken_by_another_run} taken by another run meanwhile"
+                    )
+        if opts["format"] == "json":
+            self.stdout.write(json.dumps(results, indent=2))
