@@ -1,0 +1,442 @@
+"""The ``:86:`` field of MT940: the structured dialects banks write into it.
+
+SWIFT leaves ``:86:`` (information to the account owner) as six lines of free
+text; banks fill it with their own structure. :func:`parse_details` recognises
+the common ones and returns the counterparty, the references and the
+remittance text as :class:`Details`:
+
+- **German/Austrian GVC** (DK/ZKA "Geschäftsvorfallcode"): three digits, then
+  sub-fields ``?00`` posting text, ``?10`` prima nota, ``?20``–``?29`` and
+  ``?60``–``?63`` purpose lines, ``?30`` BLZ or BIC, ``?31`` account or IBAN,
+  ``?32``–``?33`` name. Some banks (Triodos) write ``>`` instead of ``?``.
+  SEPA keywords inside the purpose (``EREF+``, ``MREF+``, ``KREF+``,
+  ``CRED+``, ``SVWZ+``, ``ABWA+``…) are split out.
+- **Slash codes** (ABN AMRO, ING, Rabobank, bunq, Knab, Mollie):
+  ``/EREF/…/CNTP/iban/bic/name/city/REMI/USTD//text/``, ``/IBAN/``, ``/BIC/``,
+  ``/NAME/``, ``/ORDP/``, ``/BENM/``, ``/MARF/`` (mandate), ``/RTRN/`` (return
+  reason), ``/ULTD/``, ``/OCMT/`` (original amount); ``/REMI/STRD/CUR/ref/``
+  is a structured creditor reference.
+- **Keyword form** of ABN AMRO's older exports (``SEPA OVERBOEKING IBAN: …
+  BIC: … NAAM: … OMSCHRIJVING: … KENMERK: …``) and Knab (``REK: …/NAAM: …``).
+- **Leading IBAN** (de Volksbank: ASN, SNS, RegioBank): the first line is the
+  counterparty IBAN and name, the following lines the description.
+- Anything else: each non-blank line is a remittance line.
+
+RF (ISO 11649) and Belgian OGM references found in the remittance text are
+added to :attr:`Details.creditor_references`.
+
+>>> d = parse_details(["166?00GUTSCHRIFT?20EREF+INV-7?21SVWZ+Invoice 2026-0042?30GENODEF1S04",
+...                    "?31DE02120300000000202051?32ACME GmbH"])
+>>> d.end_to_end_id, d.remittance_lines, d.counterparty_name, d.counterparty_bic
+('INV-7', ('Invoice 2026-0042',), 'ACME GmbH', 'GENODEF1S04')
+>>> d = parse_details(["/EREF/E2E-1//CNTP/NL91ABNA0417164300/ABNANL2A/J. Jansen/Utrecht/",
+...                    "/REMI/USTD//RF18 5390 0754 7034/"])
+>>> d.counterparty_account, d.counterparty_name, [r.value for r in d.creditor_references]
+('NL91ABNA0417164300', 'J. Jansen', ['RF18539007547034'])
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import NamedTuple
+
+from stdnum import iban as _iban
+
+from encaisse.core.references import find_ogms, find_rfs, is_valid_ogm, is_valid_rf
+from encaisse.formats.bank.records import CreditorReference, ReferenceKind
+
+__all__ = ["Details", "is_bic", "is_iban", "parse_details"]
+
+
+class Details(NamedTuple):
+    """What :func:`parse_details` found in one ``:86:`` field.
+
+    A named tuple rather than a dataclass: one is built per transaction, and
+    a tuple is three times cheaper to build.
+    """
+
+    remittance_lines: tuple[str, ...] = ()
+    counterparty_name: str | None = None
+    counterparty_account: str | None = None
+    counterparty_bic: str | None = None
+    ultimate_debtor: str | None = None
+    end_to_end_id: str | None = None
+    has_end_to_end: bool = False  # the bank labelled an end-to-end reference (even as NOTPROVIDED)
+    customer_reference: str | None = None
+    mandate_id: str | None = None
+    creditor_references: tuple[CreditorReference, ...] = ()
+    return_reason: str | None = None
+    original_amount: Decimal | None = None
+    original_currency: str | None = None
+
+
+EMPTY = Details()
+
+# Values banks write where a reference is absent.
+NO_REFERENCE = frozenset({"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "NONE", "EREF", "PREF", "KREF+"})
+
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+_BIC_SHAPE = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+_SPACES = re.compile(r"\s+")
+
+
+def is_iban(value: str) -> bool:
+    """True for a valid IBAN written without spaces (check digits and country format)."""
+    return _IBAN_SHAPE.fullmatch(value) is not None and _is_valid_iban(value)
+
+
+@lru_cache(maxsize=4096)
+def _is_valid_iban(value: str) -> bool:
+    return bool(_iban.is_valid(value))
+
+
+def is_bic(value: str) -> bool:
+    """True for a value shaped like a BIC (8 or 11 characters; no registry look-up)."""
+    return _BIC_SHAPE.fullmatch(value) is not None
+
+
+def _clean(value: str | None) -> str | None:
+    """Whitespace collapsed; None when nothing is left."""
+    if value is None:
+        return None
+    if "  " in value or "\n" in value or "\t" in value:
+        value = _SPACES.sub(" ", value)
+    value = value.strip()
+    return value or None
+
+
+def _reference(value: str | None) -> str | None:
+    value = _clean(value)
+    if value is None or value.upper() in NO_REFERENCE:
+        return None
+    return value
+
+
+_RF_HINT = re.compile(r"[Rr][Ff]\s?[0-9]{2}")
+_OGM_HINT = re.compile(r"[0-9]{3}[\s/.\-]?[0-9]{4}[\s/.\-]?[0-9]{5}")
+
+
+def _found_references(lines: tuple[str, ...]) -> tuple[CreditorReference, ...]:
+    if not lines:
+        return ()
+    text = lines[0] if len(lines) == 1 else " ".join(lines)
+    found: list[CreditorReference] = []
+    if _RF_HINT.search(text):
+        found.extend(CreditorReference(rf, ReferenceKind.RF) for rf in find_rfs(text))
+    if _OGM_HINT.search(text):
+        found.extend(CreditorReference(ogm, ReferenceKind.BE_OGM) for ogm in find_ogms(text))
+    return tuple(found)
+
+
+def _structured_reference(value: str, issuer: str | None) -> CreditorReference:
+    compact = value.replace(" ", "")
+    if is_valid_rf(compact):
+        return CreditorReference(compact.upper(), ReferenceKind.RF, issuer)
+    if len(compact) >= 12 and is_valid_ogm(compact):
+        return CreditorReference(re.sub(r"\D", "", compact), ReferenceKind.BE_OGM, issuer)
+    return CreditorReference(compact, ReferenceKind.OTHER, issuer)
+
+
+def _merge_references(
+    structured: list[CreditorReference], lines: tuple[str, ...]
+) -> tuple[CreditorReference, ...]:
+    if not structured:
+        return _found_references(lines)
+    if len(lines) == 1 and len(structured) == 1 and lines[0] == structured[0].value:
+        return tuple(structured)
+    seen = {r.value for r in structured}
+    result = list(structured)
+    for ref in _found_references(lines):
+        if ref.value not in seen:
+            seen.add(ref.value)
+            result.append(ref)
+    return tuple(result)
+
+
+def _original_amount(value: str) -> tuple[Decimal | None, str | None]:
+    """``EUR12,50`` (as in ``/OCMT/``) as amount and currency; (None, None) when unreadable."""
+    match = re.fullmatch(r"\s*([A-Z]{3})\s*([0-9]+(?:[,.][0-9]*)?)\s*", value)
+    if match is None:
+        return None, None
+    try:
+        return Decimal(match.group(2).replace(",", ".")), match.group(1)
+    except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
+        return None, None
+
+
+def parse_details(lines: list[str]) -> Details:
+    """The structure of one ``:86:`` field, given as its lines (without the tag)."""
+    text = "".join(lines).lstrip()
+    if not text:
+        return EMPTY
+    if len(text) >= 6 and text[3] in "?>" and text[:3].isdigit() and text[4:6].isdigit():
+        return _gvc(text)
+    if text[0] == "/" and _SLASH_CODE.match(text):
+        return _slash(lines)
+    stripped = text.lstrip()
+    if _KEYWORD_START.search(text) and (
+        stripped.startswith(("SEPA ", "REK:", "IBAN:")) or len(_KEYWORD.findall(text)) >= 2
+    ):
+        return _keywords(lines)
+    return _free_text(lines)
+
+
+# --- German GVC (?-sub-fields) ---------------------------------------------------
+
+_GVC_SPLIT = {"?": re.compile(r"\?([0-9]{2})"), ">": re.compile(r">([0-9]{2})")}
+_SEPA_KEY = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|COAM|OAMT|SVWZ|ABWA|ABWE|IBAN|BIC)\+")
+_SHORT_KEYS = frozenset({"EREF", "KREF", "MREF", "CRED", "DEBT"})
+_SHORT_MAX = 35
+
+
+def _boundaries(parts: list[str]) -> list[int]:
+    """Offsets in the joined text where each part after the first begins."""
+    offsets: list[int] = []
+    position = 0
+    for part in parts[:-1]:
+        position += len(part)
+        offsets.append(position)
+    return offsets
+
+
+_PURPOSE_CODES = frozenset(
+    ["20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "60", "61", "62", "63"]
+)
+
+
+def _gvc(text: str) -> Details:
+    parts = _GVC_SPLIT[text[3]].split(text[3:])
+    # parts: ['', code, value, code, value, ...]
+    purpose: list[str] = []
+    name_parts: list[str] = []
+    bank_code = account = iban_field = None
+    for i in range(1, len(parts) - 1, 2):
+        code, value = parts[i], parts[i + 1]
+        if code in _PURPOSE_CODES:
+            purpose.append(value)
+        elif code == "32" or code == "33":
+            name_parts.append(value)
+        elif code == "30":
+            bank_code = value.strip()
+        elif code == "31":
+            account = value.strip()
+        elif code == "38":
+            iban_field = value.strip().replace(" ", "")
+    name = _clean("".join(name_parts))
+    bic = bank_code if bank_code and is_bic(bank_code) else None
+    if iban_field and (not account or is_iban(iban_field)):
+        account = iban_field
+    if account and bank_code and not bic and not is_iban(account):
+        account = f"{bank_code}/{account}"
+    joined = "".join(purpose)
+    pieces = _SEPA_KEY.split(joined)
+    # pieces: [text before the first keyword, keyword, value, keyword, value, ...]
+    if len(pieces) == 1:
+        remittance = tuple(line for line in (_clean(v) for v in purpose) if line)
+        return Details(
+            remittance_lines=remittance,
+            counterparty_name=name,
+            counterparty_account=account or None,
+            counterparty_bic=bic,
+            creditor_references=_found_references(remittance),
+        )
+    values: dict[str, str] = {}
+    overflow: list[str] = []
+    head = _clean(pieces[0])
+    position = len(pieces[0])
+    for i in range(1, len(pieces), 2):
+        key, value = pieces[i], pieces[i + 1]
+        start = position + len(key) + 1
+        position = start + len(value)
+        if key in _SHORT_KEYS and len(value) > _SHORT_MAX and len(value.strip()) > _SHORT_MAX:
+            # A reference is at most 35 characters: text beyond it that starts
+            # a new sub-field is a free-text line the bank did not label.
+            cut = max(
+                (
+                    b - start
+                    for b in _boundaries(purpose)
+                    if start < b < position and len(joined[start:b].strip()) <= _SHORT_MAX
+                ),
+                default=len(value),
+            )
+            overflow.append(value[cut:])
+            value = value[:cut]
+        if key not in values:
+            values[key] = value
+    lines = [line for line in (head, _clean(values.get("SVWZ")), *map(_clean, overflow)) if line]
+    remittance = tuple(lines)
+    if not account and "IBAN" in values:
+        account = _clean(values["IBAN"])
+    if not bic and "BIC" in values:
+        bic = _clean(values["BIC"])
+    return Details(
+        remittance_lines=remittance,
+        counterparty_name=name,
+        counterparty_account=account or None,
+        counterparty_bic=bic,
+        ultimate_debtor=_clean(values.get("ABWA")),
+        end_to_end_id=_reference(values.get("EREF")),
+        has_end_to_end="EREF" in values,
+        customer_reference=_reference(values.get("KREF")),
+        mandate_id=_reference(values.get("MREF")),
+        creditor_references=_found_references(remittance),
+    )
+
+
+# --- slash codes (/EREF/, /REMI/, /CNTP/ …) -----------------------------------------
+
+_SLASH_CODES = (
+    "TRTP|IBAN|BIC|NAME|ADDR|REMI|EREF|CNTP|ORDP|BENM|MARF|CSID|RTRN|ULTD|ULTC|ULTB|PREF|PURP|"
+    "ISDT|SUM|OCMT|CHGS|EXCH|IREF|TRCD|BUSP|KREF|ID"
+)
+_SLASH_CODE = re.compile(rf"/({_SLASH_CODES})/")
+# A line of this length or more was wrapped by the bank in the middle of a value.
+_FULL_LINE = 60
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """The lines as one text: glued where the bank wrapped a full line, else spaced."""
+    if len(lines) == 1:
+        return lines[0]
+    out: list[str] = []
+    previous_full = True
+    for line in lines:
+        if out and not previous_full:
+            out.append(" ")
+        out.append(line)
+        previous_full = len(line) >= _FULL_LINE
+    return "".join(out)
+
+
+def _slash(lines: list[str]) -> Details:
+    parts = _SLASH_CODE.split(_join_wrapped(lines))
+    # parts: [text before the first code, code, value, code, value, ...]
+    values: dict[str, str] = {}
+    for i in range(1, len(parts), 2):
+        if parts[i] not in values:
+            values[parts[i]] = parts[i + 1].strip().rstrip("/").strip()
+    name = _clean(values.get("NAME"))
+    account = _clean(values.get("IBAN"))
+    bic = _clean(values.get("BIC"))
+    if "CNTP" in values:
+        cntp = [p.strip() for p in values["CNTP"].split("/")]
+        cntp += [""] * (3 - len(cntp))
+        account = account or cntp[0] or None
+        bic = bic or cntp[1] or None
+        name = name or _clean(cntp[2])
+    for party in ("ORDP", "BENM"):
+        if values.get(party):
+            fields = [p.strip() for p in values[party].split("/")]
+            if fields[0] and " " not in fields[0]:
+                account = account or fields[0]
+                if len(fields) > 1:
+                    name = name or _clean(fields[1])
+    structured: list[CreditorReference] = []
+    remittance: tuple[str, ...]
+    remi = values.get("REMI")
+    if remi is None and not {"EREF", "CNTP", "IBAN", "NAME"} & values.keys():
+        # codes of some other scheme (/OCMT/ then free text, /BENM/ then lines): keep the lines
+        remittance = tuple(line for line in (_clean(v) for v in lines) if line)
+    elif remi is None:
+        remittance = ()
+    elif remi.startswith("USTD/"):
+        remittance = tuple(line for line in (_clean(remi[5:].lstrip("/")),) if line)
+    elif remi.startswith("STRD/"):
+        fields = [p for p in remi[5:].split("/") if p.strip()]
+        issuer = fields[0].strip() if len(fields) > 1 else None
+        value = fields[-1].strip() if fields else ""
+        remittance = (value,) if value else ()
+        if value:
+            structured.append(_structured_reference(value, issuer))
+    else:
+        remittance = tuple(line for line in (_clean(remi),) if line)
+    original_amount = original_currency = None
+    if "OCMT" in values:
+        original_amount, original_currency = _original_amount(values["OCMT"].split("/")[0])
+    return_reason = None
+    if "RTRN" in values:
+        return_reason = _clean(values["RTRN"].split("/")[0]) or "RTRN"
+    ultimate = _clean(values["ULTD"].split("/")[0]) if values.get("ULTD") else None
+    return Details(
+        remittance_lines=remittance,
+        counterparty_name=name,
+        counterparty_account=account.replace(" ", "") if account else None,
+        counterparty_bic=bic,
+        ultimate_debtor=ultimate,
+        end_to_end_id=_reference(values.get("EREF")),
+        has_end_to_end="EREF" in values,
+        customer_reference=_reference(values.get("KREF")),
+        mandate_id=_reference(values.get("MARF")),
+        creditor_references=_merge_references(structured, remittance),
+        return_reason=return_reason,
+        original_amount=original_amount,
+        original_currency=original_currency,
+    )
+
+
+# --- keyword form (ABN AMRO "IBAN: … NAAM: …", Knab "REK: …/NAAM: …") ---------------
+
+_KEYWORD = re.compile(
+    r"(IBAN|BIC|NAAM|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT|REK|BETALINGSKENM\.?|BETALINGSKENMERK):\s?"
+)
+_KEYWORD_START = re.compile(r"(?:IBAN|NAAM|REK): ")
+
+
+def _keywords(lines: list[str]) -> Details:
+    text = "".join(lines)
+    matches = list(_KEYWORD.finditer(text))
+    values: dict[str, str] = {}
+    for k, match in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        key = match.group(1).rstrip(".")
+        values.setdefault(key, text[match.end() : end].strip().rstrip("/").strip())
+    head = _clean(text[: matches[0].start()]) if matches else None
+    account = _clean(values.get("IBAN") or values.get("REK"))
+    description = _clean(values.get("OMSCHRIJVING"))
+    remittance = tuple(line for line in (description or head,) if line)
+    structured: list[CreditorReference] = []
+    payment_reference = values.get("BETALINGSKENMERK") or values.get("BETALINGSKENM")
+    if payment_reference and payment_reference.replace(" ", "").isdigit():
+        structured.append(_structured_reference(payment_reference, "CUR"))
+    return Details(
+        remittance_lines=remittance,
+        counterparty_name=_clean(values.get("NAAM")),
+        counterparty_account=account.replace(" ", "") if account else None,
+        counterparty_bic=_clean(values.get("BIC")),
+        end_to_end_id=_reference(values.get("KENMERK")),
+        has_end_to_end="KENMERK" in values,
+        mandate_id=_reference(values.get("MACHTIGING")),
+        creditor_references=_merge_references(structured, remittance),
+    )
+
+
+# --- free text, possibly led by the counterparty's IBAN -----------------------------
+
+_LEADING_ACCOUNT = re.compile(r"\s*([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})(?:\s+(.*))?$")
+_BETALINGSKENMERK = re.compile(r"BETALINGSKENM(?:ERK|\.)?:?\s*([0-9][0-9 ]{6,30}[0-9])")
+
+
+def _free_text(lines: list[str]) -> Details:
+    remittance = [line for line in (_clean(v) for v in lines) if line]
+    name = account = None
+    if remittance:
+        match = _LEADING_ACCOUNT.match(remittance[0])
+        if match and is_iban(match.group(1)):
+            account, name = match.group(1), _clean(match.group(2))
+            remittance = remittance[1:]
+    structured: list[CreditorReference] = []
+    for line in remittance:
+        found = _BETALINGSKENMERK.search(line)
+        if found:
+            digits = re.sub(r"\s+", "", found.group(1))
+            if 7 <= len(digits) <= 16:
+                structured.append(_structured_reference(digits, "CUR"))
+    lines_tuple = tuple(remittance)
+    return Details(
+        remittance_lines=lines_tuple,
+        counterparty_name=name,
+        counterparty_account=account,
+        creditor_references=_merge_references(structured, lines_tuple),
+    )
