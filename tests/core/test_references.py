@@ -69,3 +69,10 @@ def test_ogm_not_found_inside_longer_numbers_or_with_bad_check() -> None:
 def test_rf_found_case_insensitive_and_grouped() -> None:
     assert ref.find_rfs("rf18-5390-0754-7034 paid") == ("RF18539007547034",)
     assert ref.find_rfs("no reference here RF99") == ()
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ -rf", max_size=30))
+def test_fast_rf_check_agrees_with_the_standard_library(value: str) -> None:
+    from stdnum import iso11649
+
+    assert ref.is_valid_rf(value) == bool(iso11649.is_valid(value) and ref.compact_rf(value).startswith("RF"))

@@ -161,8 +161,18 @@ def import_statement_file(
     result = FileResult(source)
     digest = hashlib.sha256(data).hexdigest()
     options = dict(options or {})
+    entity_hint = None
+    if entity_code:
+        entity_hint = Entity.objects.filter(code=entity_code).first()
+        if entity_hint is None:
+            raise StatementImportError(f"{source}: no entity {entity_code!r}")
     try:
         result.format = format or detect(data[:65536], source=source)
+        if result.format in ("mt940", "mt942"):
+            # some banks never state the currency; the entity's is the only sensible default
+            fallback = entity_hint or (Entity.objects.first() if Entity.objects.count() == 1 else None)
+            if fallback is not None:
+                options.setdefault("default_currency", fallback.functional_currency)
         if accept_unbalanced and result.format in ("bai2", "coda"):
             # their trailers repeat the control totals: accepting an unbalanced file accepts those too
             options.setdefault("check_totals", False)
@@ -171,12 +181,6 @@ def import_statement_file(
         raise StatementImportError(str(exc)) from None
     if not statements:
         raise StatementImportError(f"{source}: no statement in the file")
-
-    entity_hint = None
-    if entity_code:
-        entity_hint = Entity.objects.filter(code=entity_code).first()
-        if entity_hint is None:
-            raise StatementImportError(f"{source}: no entity {entity_code!r}")
 
     with transaction.atomic():
         known_file = SourceFile.objects.filter(sha256=digest).first()
