@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "encaisse.ledger",
     "encaisse.banking",
     "encaisse.cashapp",
+    "encaisse.billing",
     "encaisse.insights",
     "encaisse.web",
 ]
@@ -137,6 +138,7 @@ HUEY = {
     "results": False,
     **({"url": _redis} if _redis else {"filename": str(HOME / "jobs.sqlite3")}),
 }
+
 
 LOGGING = {
     "version": 1,

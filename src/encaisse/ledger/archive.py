@@ -67,3 +67,11 @@ class ArchiveStore:
         except ArchiveError as exc:
             return str(exc)
         return None
+
+    def remove(self, sha256: str) -> bool:
+        """Delete a file whose retention is over (the caller checks that); False when absent."""
+        path = self.path_for(sha256)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True

@@ -13,6 +13,7 @@ NAVIGATION = (
     ("statements", "Bank statements"),
     ("transactions", "Bank transactions"),
     ("review", "Review"),
+    ("billing", "Billing"),
 )
 
 
