@@ -1,4 +1,4 @@
-"""E-invoice tests: this folder's helper module (``factories``) is importable by name.
+"""E-invoice tests: this folder's helper module (``einvoice_factories``) is importable by name.
 
 The suite runs in importlib mode, which puts no test folder on ``sys.path``.
 """

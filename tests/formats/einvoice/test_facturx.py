@@ -7,7 +7,7 @@ import io
 
 import pytest
 import typst
-from factories import sample_credit_note, sample_invoice
+from einvoice_factories import sample_credit_note, sample_invoice
 from pypdf import PdfReader
 from realworld import params
 

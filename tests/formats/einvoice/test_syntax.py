@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from factories import FOREIGN_BUYER, SELLER, line, sample_credit_note, sample_invoice
+from einvoice_factories import FOREIGN_BUYER, SELLER, line, sample_credit_note, sample_invoice
 from lxml import etree
 from realworld import params
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from factories import BUYER, FOREIGN_BUYER, SELLER, TRANSFER, sample_credit_note, sample_invoice
+from einvoice_factories import BUYER, FOREIGN_BUYER, SELLER, TRANSFER, sample_credit_note, sample_invoice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
