@@ -71,11 +71,14 @@ def iterparse(
 ) -> Iterator[tuple[str, Any]]:
     """Stream a document with the same protections; raises :class:`UnsafeXMLError`.
 
-    The caller clears elements it has consumed to keep memory flat.
+    The caller clears elements it has consumed to keep memory flat. ``tag``
+    filters the events inside lxml (``"{*}Ntry"``, a list of such names), so
+    that a caller interested in a few elements pays nothing for the others.
     """
+    wants_start = "start" in events
     context = etree.iterparse(
         stream,
-        events=("start", *events) if "start" not in events else events,
+        events=events if wants_start else ("start", *events),
         tag=tag,
         resolve_entities=False,
         load_dtd=False,
@@ -84,14 +87,18 @@ def iterparse(
         remove_comments=True,
         remove_pis=True,
     )
-    checked = False
     try:
+        # the first event comes once the prolog is read: refuse a DTD before anything is used
         for event, element in context:
-            if not checked:
-                _check_no_doctype(element, source)
-                checked = True
-            if event == "start" and "start" not in events:
-                continue
-            yield event, element
+            _check_no_doctype(element, source)
+            if wants_start or event != "start":
+                yield event, element
+            break
+        if wants_start:
+            yield from context
+        else:
+            for event, element in context:
+                if event != "start":
+                    yield event, element
     except etree.XMLSyntaxError as exc:
         raise UnsafeXMLError(source, f"not well-formed XML: {exc.msg}", exc.lineno) from None

@@ -16,6 +16,9 @@ The file is streamed and each entry is dropped once read, so memory stays flat
 whatever the number of entries. Any problem — not XML, a DTD or entity, a
 missing amount, a bad number or date — raises
 :class:`~encaisse.formats.bank.records.StatementError` with the element path.
+Only message, statement and entry elements come out of the XML parser as
+events; each entry's subtree is then read by a plan made once per entry shape
+(its tags and child counts), so that most of the time goes to lxml's parsing.
 
 Mapping rules worth knowing:
 
@@ -64,11 +67,12 @@ Mapping rules worth knowing:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import BinaryIO, Final, Literal
+from operator import attrgetter, itemgetter
+from typing import Any, BinaryIO, Final, Literal, NamedTuple
 
 from lxml import etree
 
@@ -103,8 +107,182 @@ _DATETIME = re.compile(
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?$"
 )
 _LINE_BREAK = re.compile(r"\s*\n\s*")
-_BOOLEAN: Final[dict[str, bool]] = {"true": True, "1": True, "false": False, "0": False}
+_BOOLEAN: Final[dict[str | None, bool]] = {"true": True, "1": True, "false": False, "0": False}
 _TAGS = [f"{{*}}{name}" for name in (*_MESSAGES, "Stmt", "Ntfctn", "Rpt", "Ntry")]
+
+# The texts of an entry, each between NULs (which XML text cannot hold): a
+# match is a text with surrounding blanks, or an empty one, that needs _clean.
+_UNCLEAN = re.compile(r"\x00(?:[\s\x00]|(?<=\s\x00))")
+_TAG = attrgetter("tag")
+_TEXT = attrgetter("text")
+# RF + check digits + body, already compact: the check is a mod 97 on the number
+_RF_PLAIN = re.compile(r"RF[0-9]{2}[0-9A-Z]{1,21}")
+_BASE36 = str.maketrans({chr(code): str(code - 55) for code in range(ord("A"), ord("Z") + 1)})
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+# bounds on what one pass remembers, whatever the file
+_PLAN_ELEMENTS = 200_000  # elements of all remembered entry shapes together
+_PLANS_PER_SIZE = 16  # shapes remembered for one sequence of child counts
+_CACHE_SIZE = 4096  # dates, currencies and transaction codes remembered
+
+# Transaction's fields, in order; _new_transaction takes them all, in this order.
+_TRANSACTION_FIELDS = (
+    "amount",
+    "currency",
+    "location",
+    "bank_reference",
+    "entry_reference",
+    "booking_date",
+    "value_date",
+    "original_amount",
+    "original_currency",
+    "exchange_rate",
+    "counterparty_name",
+    "counterparty_account",
+    "counterparty_bic",
+    "ultimate_debtor",
+    "remittance_lines",
+    "creditor_references",
+    "end_to_end_id",
+    "mandate_id",
+    "bank_transaction_code",
+    "is_reversal",
+    "return_reason",
+    "additional_info",
+    "status",
+    "entry_index",
+    "tx_index",
+    "statement_index",
+)
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__;
+# with slots and no __post_init__, setting the slots directly makes the very
+# same record at half the cost. Should Transaction change shape, records are
+# made by its constructor, by field name.
+_SLOTTED = (
+    tuple(f.name for f in fields(Transaction)) == _TRANSACTION_FIELDS
+    and getattr(Transaction, "__slots__", ()) == _TRANSACTION_FIELDS
+    and not hasattr(Transaction, "__post_init__")
+)
+_SETTERS: list[Any] = [
+    getattr(Transaction, name).__set__ if _SLOTTED else None for name in _TRANSACTION_FIELDS
+]
+(
+    _set_amount,
+    _set_currency,
+    _set_location,
+    _set_bank_reference,
+    _set_entry_reference,
+    _set_booking_date,
+    _set_value_date,
+    _set_original_amount,
+    _set_original_currency,
+    _set_exchange_rate,
+    _set_counterparty_name,
+    _set_counterparty_account,
+    _set_counterparty_bic,
+    _set_ultimate_debtor,
+    _set_remittance_lines,
+    _set_creditor_references,
+    _set_end_to_end_id,
+    _set_mandate_id,
+    _set_bank_transaction_code,
+    _set_is_reversal,
+    _set_return_reason,
+    _set_additional_info,
+    _set_status,
+    _set_entry_index,
+    _set_tx_index,
+    _set_statement_index,
+) = _SETTERS
+
+
+def _new_transaction(
+    amount: Decimal,
+    currency: str,
+    location: str,
+    bank_reference: str | None,
+    entry_reference: str | None,
+    booking_date: date | None,
+    value_date: date | None,
+    original_amount: Decimal | None,
+    original_currency: str | None,
+    exchange_rate: Decimal | None,
+    counterparty_name: str | None,
+    counterparty_account: str | None,
+    counterparty_bic: str | None,
+    ultimate_debtor: str | None,
+    remittance_lines: tuple[str, ...],
+    creditor_references: tuple[CreditorReference, ...],
+    end_to_end_id: str | None,
+    mandate_id: str | None,
+    bank_transaction_code: BankTransactionCode | None,
+    is_reversal: bool,
+    return_reason: str | None,
+    additional_info: str | None,
+    status: str,
+    entry_index: int,
+    tx_index: int,
+    statement_index: int,
+) -> Transaction:
+    """``Transaction(...)`` with every field given, in order."""
+    if not _SLOTTED:  # pragma: no cover - only if Transaction changes
+        return Transaction(
+            amount=amount,
+            currency=currency,
+            location=location,
+            bank_reference=bank_reference,
+            entry_reference=entry_reference,
+            booking_date=booking_date,
+            value_date=value_date,
+            original_amount=original_amount,
+            original_currency=original_currency,
+            exchange_rate=exchange_rate,
+            counterparty_name=counterparty_name,
+            counterparty_account=counterparty_account,
+            counterparty_bic=counterparty_bic,
+            ultimate_debtor=ultimate_debtor,
+            remittance_lines=remittance_lines,
+            creditor_references=creditor_references,
+            end_to_end_id=end_to_end_id,
+            mandate_id=mandate_id,
+            bank_transaction_code=bank_transaction_code,
+            is_reversal=is_reversal,
+            return_reason=return_reason,
+            additional_info=additional_info,
+            status=status,
+            entry_index=entry_index,
+            tx_index=tx_index,
+            statement_index=statement_index,
+        )
+    record: Transaction = object.__new__(Transaction)
+    _set_amount(record, amount)
+    _set_currency(record, currency)
+    _set_location(record, location)
+    _set_bank_reference(record, bank_reference)
+    _set_entry_reference(record, entry_reference)
+    _set_booking_date(record, booking_date)
+    _set_value_date(record, value_date)
+    _set_original_amount(record, original_amount)
+    _set_original_currency(record, original_currency)
+    _set_exchange_rate(record, exchange_rate)
+    _set_counterparty_name(record, counterparty_name)
+    _set_counterparty_account(record, counterparty_account)
+    _set_counterparty_bic(record, counterparty_bic)
+    _set_ultimate_debtor(record, ultimate_debtor)
+    _set_remittance_lines(record, remittance_lines)
+    _set_creditor_references(record, creditor_references)
+    _set_end_to_end_id(record, end_to_end_id)
+    _set_mandate_id(record, mandate_id)
+    _set_bank_transaction_code(record, bank_transaction_code)
+    _set_is_reversal(record, is_reversal)
+    _set_return_reason(record, return_reason)
+    _set_additional_info(record, additional_info)
+    _set_status(record, status)
+    _set_entry_index(record, entry_index)
+    _set_tx_index(record, tx_index)
+    _set_statement_index(record, statement_index)
+    return record
 
 
 def iter_parse(
@@ -135,24 +313,7 @@ def iter_parse(
         raise StatementError(f"cannot decode the XML: {exc}", source=source, field="encoding") from None
 
 
-@dataclass(frozen=True, slots=True)
-class _Side:
-    """One side of a transaction (debtor or creditor) as the file gives it."""
-
-    name: str | None
-    account: str | None
-    bic: str | None
-
-    @property
-    def is_empty(self) -> bool:
-        return self.name is None and self.account is None
-
-
-_NOBODY = _Side(None, None, None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     """What an entry says that all its transactions share."""
 
     location: str
@@ -166,12 +327,307 @@ class _Entry:
     status: str
 
 
+# A counterparty as (name, account, BIC).
+_Side = tuple[str | None, str | None, str | None]
+_NOBODY: _Side = (None, None, None)
+
+
 @dataclass(frozen=True, slots=True)
 class _Message:
     format: str
     version: str | None
     statement_tag: str
     element: etree._Element
+
+
+# -- entry plans ------------------------------------------------------------------
+#
+# An entry is read from flat lists taken from its subtree in one go: the
+# elements in document order, their tags and their numbers of children. Tags
+# and child counts together fix the shape of the subtree, and a bank writes
+# its entries in a handful of shapes; so the place of every element the
+# mapping reads (the first ``Nm`` of the ``Pty`` of the ``Dbtr`` of the
+# ``RltdPties``...) is worked out once per shape, as a plan, and each entry
+# of that shape is read by position. A plan holds element positions, and
+# text slots: places in the list of the texts the plan reads, taken together.
+# -1 stands for an absent element, whose text slot reads as None.
+
+# (element position, text slot) of an element whose text is read as a value
+_Valued = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _DatePlan:
+    """The ``Dt`` (or else ``DtTm``) inside a date choice such as ``BookgDt``."""
+
+    found: _Valued
+    timestamp: bool  # DtTm
+    location: str  # "/BookgDt", the choice's own place
+
+
+@dataclass(frozen=True, slots=True)
+class _CodePlan:
+    """Domn/Cd, Domn/Fmly/Cd, Domn/Fmly/SubFmlyCd, Prtry/Cd, Prtry/Issr of a ``BkTxCd``."""
+
+    parts: Callable[[list[str | None]], tuple[str | None, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _SidePlan:
+    """A debtor or creditor: its name, account and BIC, each with its fallbacks."""
+
+    names: tuple[int, int, int]  # Nm, Pty/Nm, Agt/FinInstnId/Nm
+    accounts: tuple[int, int]  # Id/IBAN, Id/Othr/Id
+    bics: tuple[int, int]  # BICFI, BIC of the agent (RltdAgts, else the party's Agt)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReferencePlan:
+    """One ``Strd/CdtrRefInf``."""
+
+    value: int  # Ref
+    code: int  # Tp/CdOrPrtry/Cd
+    proprietary: int  # Tp/CdOrPrtry/Prtry
+    issuer: int  # Tp/Issr
+
+
+@dataclass(frozen=True, slots=True)
+class _TxPlan:
+    """One ``TxDtls`` of an entry (text slots unless said otherwise)."""
+
+    location: str  # "/NtryDtls/TxDtls[1]"
+    amounts: tuple[tuple[int, int, str], ...]  # Amt, AmtDtls/TxAmt/Amt, AmtDtls/CntrValAmt/Amt there
+    indicator: _Valued
+    bank_reference: int
+    end_to_end: int
+    mandate: int
+    return_info: int  # element position
+    return_reasons: tuple[int, int]  # Rsn/Cd, Rsn/Prtry
+    return_lines: tuple[int, ...]  # AddtlInf
+    info: int  # AddtlTxInf
+    parties: bool  # RltdPties is there
+    debtor: _SidePlan | None  # None: neither Dbtr nor DbtrAcct
+    creditor: _SidePlan | None
+    ultimate: tuple[int, int]  # UltmtDbtr/Nm, UltmtDbtr/Pty/Nm
+    amount_details: bool
+    instructed: _Valued  # AmtDtls/InstdAmt/Amt
+    exchanges: tuple[tuple[str, int, int], ...]  # part, XchgRate element, SrcCcy of each CcyXchg
+    lines: tuple[int, ...]  # RmtInf/Ustrd
+    references: tuple[_ReferencePlan, ...]
+    code: _CodePlan | None
+
+
+@dataclass(frozen=True, slots=True)
+class _EntryPlan:
+    """Where an entry of one shape keeps what the mapping reads (text slots unless said otherwise)."""
+
+    amount: _Valued
+    indicator: _Valued
+    status: tuple[int, int, int]  # Sts, Sts/Cd, Sts/Prtry
+    bank_reference: int
+    entry_reference: int
+    info: int
+    booking: _DatePlan | None
+    value: _DatePlan | None
+    code: _CodePlan | None
+    reversal: _Valued
+    details: tuple[_TxPlan, ...]
+    pick: Callable[[list[Any]], tuple[Any, ...]]  # the elements whose texts are read, in slot order
+
+
+class _Shape:
+    """An entry's subtree as tags and children by position, to plan its reading."""
+
+    def __init__(self, tags: list[Any], sizes: tuple[int, ...], qualified: Callable[[str], str]) -> None:
+        self.tags = tags
+        self.qualified = qualified
+        self.kids: list[list[int]] = [[] for _ in sizes]
+        self.read: set[int] = set()  # positions of the elements whose texts are read
+        self.slots: dict[int, int] | None = None  # their text slots, once all are known
+        open_: list[list[int]] = []  # [position, children still to come]
+        for position, size in enumerate(sizes):
+            if open_:
+                parent = open_[-1]
+                self.kids[parent[0]].append(position)
+                parent[1] -= 1
+                if not parent[1]:
+                    open_.pop()
+            if size:
+                open_.append([position, size])
+
+    def plan(self) -> _EntryPlan:
+        self.entry()  # a first pass finds which texts are read
+        self.slots = {position: slot for slot, position in enumerate(sorted(self.read))}
+        return self.entry()
+
+    def at(self, position: int, *path: str) -> int:
+        """The position of the first child of each name along ``path``, as ``kids`` finds it; -1 if absent."""
+        for local in path:
+            if position < 0:
+                return -1
+            tag = self.qualified(local)
+            tags = self.tags
+            position = next((kid for kid in self.kids[position] if tags[kid] == tag), -1)
+        return position
+
+    def every(self, position: int, local: str) -> list[int]:
+        """The positions of all children of that name, in order."""
+        if position < 0:
+            return []
+        tag = self.qualified(local)
+        return [kid for kid in self.kids[position] if self.tags[kid] == tag]
+
+    def slot(self, position: int) -> int:
+        """The text slot of the element at a position."""
+        if position < 0:
+            return -1
+        if self.slots is None:
+            self.read.add(position)
+            return position
+        return self.slots[position]
+
+    def text(self, position: int, *path: str) -> int:
+        """Like :meth:`at`, the text slot of the element found."""
+        return self.slot(self.at(position, *path))
+
+    def valued(self, position: int, *path: str) -> _Valued:
+        found = self.at(position, *path)
+        return found, self.slot(found)
+
+    def texts(self, position: int, local: str) -> tuple[int, ...]:
+        return tuple(self.slot(found) for found in self.every(position, local))
+
+    def date(self, position: int, local: str) -> _DatePlan | None:
+        choice = self.at(position, local)
+        found = self.valued(choice, "Dt")
+        if found[0] >= 0:
+            return _DatePlan(found, False, f"/{local}")
+        found = self.valued(choice, "DtTm")
+        return _DatePlan(found, True, f"/{local}") if found[0] >= 0 else None
+
+    def code(self, position: int) -> _CodePlan | None:
+        if position < 0:
+            return None
+        domain = self.at(position, "Domn")
+        family = self.at(domain, "Fmly")
+        proprietary = self.at(position, "Prtry")
+        if domain < 0 and proprietary < 0:
+            return None
+        parts = [
+            self.text(domain, "Cd"),
+            self.text(family, "Cd"),
+            self.text(family, "SubFmlyCd"),
+            self.text(proprietary, "Cd"),
+            self.text(proprietary, "Issr"),
+        ]
+        return _CodePlan(itemgetter(*parts))
+
+    def side(self, parties: int, agents: int, party: str, account: str, agent: str) -> _SidePlan | None:
+        who = self.at(parties, party)
+        acct = self.at(parties, account)
+        if who < 0 and acct < 0:
+            return None
+        names = (self.text(who, "Nm"), self.text(who, "Pty", "Nm"), self.text(who, "Agt", "FinInstnId", "Nm"))
+        acct_id = self.at(acct, "Id")
+        institution = self.at(agents, agent, "FinInstnId")
+        if institution < 0:
+            institution = self.at(who, "Agt", "FinInstnId")
+        return _SidePlan(
+            names,
+            (self.text(acct_id, "IBAN"), self.text(acct_id, "Othr", "Id")),
+            (self.text(institution, "BICFI"), self.text(institution, "BIC")),
+        )
+
+    def transaction(self, tx: int, location: str) -> _TxPlan:
+        refs = self.at(tx, "Refs")
+        return_info = self.at(tx, "RtrInf")
+        parties = self.at(tx, "RltdPties")
+        agents = self.at(tx, "RltdAgts")
+        ultimate = self.at(parties, "UltmtDbtr")
+        details = self.at(tx, "AmtDtls")
+        exchanges = []
+        for part in ("InstdAmt", "TxAmt", "CntrValAmt"):
+            exchange = self.at(details, part, "CcyXchg")
+            if exchange >= 0:
+                exchanges.append((part, self.at(exchange, "XchgRate"), self.text(exchange, "SrcCcy")))
+        remittance = self.at(tx, "RmtInf")
+        references = [
+            _ReferencePlan(
+                self.text(info, "Ref"),
+                self.text(info, "Tp", "CdOrPrtry", "Cd"),
+                self.text(info, "Tp", "CdOrPrtry", "Prtry"),
+                self.text(info, "Tp", "Issr"),
+            )
+            for block in self.every(remittance, "Strd")
+            for info in self.every(block, "CdtrRefInf")
+        ]
+        amounts = (
+            (self.valued(tx, "Amt"), "/Amt"),
+            (self.valued(details, "TxAmt", "Amt"), "/AmtDtls/TxAmt/Amt"),
+            (self.valued(details, "CntrValAmt", "Amt"), "/AmtDtls/CntrValAmt/Amt"),
+        )
+        return _TxPlan(
+            location=location,
+            amounts=tuple((found, slot, where) for (found, slot), where in amounts if found >= 0),
+            indicator=self.valued(tx, "CdtDbtInd"),
+            bank_reference=self.text(refs, "AcctSvcrRef"),
+            end_to_end=self.text(refs, "EndToEndId"),
+            mandate=self.text(refs, "MndtId"),
+            return_info=return_info,
+            return_reasons=(self.text(return_info, "Rsn", "Cd"), self.text(return_info, "Rsn", "Prtry")),
+            return_lines=self.texts(return_info, "AddtlInf"),
+            info=self.text(tx, "AddtlTxInf"),
+            parties=parties >= 0,
+            debtor=self.side(parties, agents, "Dbtr", "DbtrAcct", "DbtrAgt"),
+            creditor=self.side(parties, agents, "Cdtr", "CdtrAcct", "CdtrAgt"),
+            ultimate=(self.text(ultimate, "Nm"), self.text(ultimate, "Pty", "Nm")),
+            amount_details=details >= 0,
+            instructed=self.valued(details, "InstdAmt", "Amt"),
+            exchanges=tuple(exchanges),
+            lines=self.texts(remittance, "Ustrd"),
+            references=tuple(references),
+            code=self.code(self.at(tx, "BkTxCd")),
+        )
+
+    def entry(self) -> _EntryPlan:
+        status = self.at(0, "Sts")
+        details: list[_TxPlan] = []
+        blocks = self.every(0, "NtryDtls")
+        for number, block in enumerate(blocks, start=1):
+            block_loc = "/NtryDtls" if len(blocks) == 1 else f"/NtryDtls[{number}]"
+            for index, tx in enumerate(self.every(block, "TxDtls"), start=1):
+                details.append(self.transaction(tx, f"{block_loc}/TxDtls[{index}]"))
+        return _EntryPlan(
+            amount=self.valued(0, "Amt"),
+            indicator=self.valued(0, "CdtDbtInd"),
+            status=(self.slot(status), self.text(status, "Cd"), self.text(status, "Prtry")),
+            bank_reference=self.text(0, "AcctSvcrRef"),
+            entry_reference=self.text(0, "NtryRef"),
+            info=self.text(0, "AddtlNtryInf"),
+            booking=self.date(0, "BookgDt"),
+            value=self.date(0, "ValDt"),
+            code=self.code(self.at(0, "BkTxCd")),
+            reversal=self.valued(0, "RvslInd"),
+            details=tuple(details),
+            pick=_picker(sorted(self.read)),
+        )
+
+
+def _pick_none(items: list[Any]) -> tuple[Any, ...]:
+    return ()
+
+
+def _picker(positions: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """A function taking the items at ``positions`` from a list, as a tuple."""
+    if not positions:
+        return _pick_none
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda items: (items[only],)
+    return itemgetter(*positions)
+
+
+# -- the pass ---------------------------------------------------------------------
 
 
 class _Parser:
@@ -196,6 +652,14 @@ class _Parser:
         self.current: etree._Element | None = None
         self.message_seen = False
         self.statements_before = 0
+        # entry shapes already planned, by child counts, then tags; room left for more
+        self.plans: dict[tuple[int, ...], list[tuple[list[Any], _EntryPlan]]] = {}
+        self.plan_room = _PLAN_ELEMENTS
+        # values already checked once: an Ccy attribute, a date text, a code's parts
+        self.currencies: dict[str | None, str] = {}
+        self.dates: dict[str | None, date] = {}
+        self.stamp_dates: dict[str | None, date] = {}
+        self.codes: dict[tuple[str | None, ...], BankTransactionCode | None] = {}
 
     # -- names and small readers ------------------------------------------------
 
@@ -208,7 +672,7 @@ class _Parser:
         return tag
 
     def kids(self, element: etree._Element) -> dict[str, etree._Element]:
-        """The first child of each local name, read once per element (entries are read often)."""
+        """The first child of each local name, read once per element."""
         found = self.kid_cache.get(element)
         if found is None:
             found = {}
@@ -246,8 +710,14 @@ class _Parser:
     # -- the pass ---------------------------------------------------------------
 
     def run(self, stream: BinaryIO) -> Iterator[Transaction | Statement]:
+        local_names: dict[Any, str] = {}  # tag -> local name, for the few tags the filter lets through
         for event, element in iterparse(stream, source=self.source, events=("start", "end"), tag=_TAGS):
-            local = etree.QName(element).localname
+            tag = element.tag
+            local = local_names.get(tag)
+            if local is None:
+                local = etree.QName(element).localname
+                if len(local_names) < 64:
+                    local_names[tag] = local
             message = self.message
             if event == "start":
                 if local in _MESSAGES:
@@ -263,8 +733,13 @@ class _Parser:
                 continue
             if local == "Ntry":
                 if self.current is not None and element.getparent() is self.current:
-                    yield from self.entry(element)
-                    self.kid_cache.clear()
+                    found = self.entry(element)
+                    if isinstance(found, Transaction):
+                        yield found
+                    else:
+                        yield from found
+                    if self.kid_cache:
+                        self.kid_cache.clear()
                     _drop(element)
             elif local == message.statement_tag and self.current is not None and element is self.current:
                 yield self.statement(self.current, message)
@@ -309,6 +784,8 @@ class _Parser:
             self.prefix = f"{{{namespace}}}" if namespace else ""
             self.names = {}
             self.kid_cache = {}
+            self.plans = {}
+            self.plan_room = _PLAN_ELEMENTS
         self.message = _Message(fmt, version, statement_tag, element)
         self.message_seen = True
         self.statements_before = self.statement_count
@@ -329,19 +806,32 @@ class _Parser:
     def amount(self, element: etree._Element, location: str) -> tuple[Decimal, str]:
         """The unsigned amount and currency of an ``Amt``-like element."""
         raw = (element.text or "").strip()
-        field = etree.QName(element).localname
         if not _AMOUNT.match(raw):
-            raise self.error("not an amount", location, field=field, value=raw)
+            raise self.error("not an amount", location, field=_local(element), value=raw)
         try:
             value = Decimal(raw)
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            raise self.error("not an amount", location, field=field, value=raw) from None
+            raise self.error("not an amount", location, field=_local(element), value=raw) from None
         currency = element.get("Ccy")
         if currency is None:
-            raise self.error("amount without its currency", location, field=f"{field}/@Ccy")
+            raise self.error("amount without its currency", location, field=f"{_local(element)}/@Ccy")
         currency = currency.strip()
         if not _CURRENCY.match(currency):
-            raise self.error("not a currency code", location, field=f"{field}/@Ccy", value=currency)
+            raise self.error("not a currency code", location, field=f"{_local(element)}/@Ccy", value=currency)
+        return value, currency
+
+    def amount_at(
+        self, element: etree._Element, text: str | None, location: str, where: str
+    ) -> tuple[Decimal, str]:
+        """:meth:`amount` given the element's cleaned text, with ``location + where`` for errors."""
+        # what _AMOUNT admits: ASCII digits, at least one, and at most one dot
+        if text is not None and text.isascii() and text.replace(".", "", 1).isdigit():
+            currency = self.currencies.get(element.get("Ccy"))
+            if currency is not None:
+                return Decimal(text), currency
+        value, currency = self.amount(element, location + where)
+        if len(self.currencies) < _CACHE_SIZE:
+            self.currencies[element.get("Ccy")] = currency
         return value, currency
 
     def rate(self, element: etree._Element, location: str) -> Decimal:
@@ -363,12 +853,24 @@ class _Parser:
             "credit/debit indicator is neither CRDT nor DBIT", location, field="CdtDbtInd", value=raw
         )
 
+    def indicator_at(
+        self, els: list[etree._Element], texts: list[str | None], found: _Valued, location: str
+    ) -> bool:
+        """:meth:`indicator` of an entry's element by its position and text slot (-1: none)."""
+        at, slot = found
+        text = texts[slot]
+        if text == "CRDT":
+            return True
+        if text == "DBIT":
+            return False
+        return self.indicator(els[at] if at >= 0 else None, location)
+
     def boolean(self, element: etree._Element | None, location: str) -> bool:
         if element is None:
             return False
         raw = (element.text or "").strip()
         if raw not in _BOOLEAN:
-            raise self.error("not a boolean", location, field=etree.QName(element).localname, value=raw)
+            raise self.error("not a boolean", location, field=_local(element), value=raw)
         return _BOOLEAN[raw]
 
     def date_value(self, element: etree._Element, location: str) -> date:
@@ -379,9 +881,7 @@ class _Parser:
                 raise ValueError(raw)
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
-            raise self.error(
-                "not a date", location, field=etree.QName(element).localname, value=raw
-            ) from None
+            raise self.error("not a date", location, field=_local(element), value=raw) from None
 
     def datetime_value(self, element: etree._Element, location: str) -> datetime:
         """A timestamp in UTC (one without an offset is taken as UTC)."""
@@ -403,9 +903,7 @@ class _Parser:
             stamp = datetime(year, month, day, hour, minute, second, int(fraction), tzinfo=tzinfo)
             return stamp.astimezone(UTC)
         except (ValueError, OverflowError):
-            raise self.error(
-                "not a date and time", location, field=etree.QName(element).localname, value=raw
-            ) from None
+            raise self.error("not a date and time", location, field=_local(element), value=raw) from None
 
     def date_choice(self, element: etree._Element | None, location: str) -> date | None:
         """The date of a ``Dt``/``DtTm`` choice, as written (no time-zone shift)."""
@@ -416,13 +914,52 @@ class _Parser:
             return self.date_value(found, f"{location}/Dt")
         found = self.child(element, "DtTm")
         if found is not None:
-            raw = (found.text or "").strip()
-            match = _DATETIME.match(raw)
-            if match is None:
-                raise self.error("not a date and time", f"{location}/DtTm", field="DtTm", value=raw)
-            self.datetime_value(found, f"{location}/DtTm")  # validates the whole timestamp
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            return self.stamp_date(found, f"{location}/DtTm")
         return None
+
+    def stamp_date(self, element: etree._Element, location: str) -> date:
+        """The date of a ``DtTm`` as written, once the whole timestamp is checked."""
+        raw = (element.text or "").strip()
+        match = _DATETIME.match(raw)
+        if match is None:
+            raise self.error("not a date and time", location, field="DtTm", value=raw)
+        self.datetime_value(element, location)  # validates the whole timestamp
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+    def date_at(
+        self, plan: _DatePlan, els: list[etree._Element], texts: list[str | None], location: str
+    ) -> date:
+        """:meth:`date_choice` of an entry's date by its plan; each text is checked once."""
+        at, slot = plan.found
+        text = texts[slot]
+        known = self.stamp_dates if plan.timestamp else self.dates
+        found = known.get(text)
+        if found is None:
+            element = els[at]
+            if plan.timestamp:
+                found = self.stamp_date(element, f"{location}{plan.location}/DtTm")
+            else:
+                found = self.date_value(element, f"{location}{plan.location}/Dt")
+            # a valid date or timestamp holds no blank: its cleaned text is its stripped text
+            if len(known) < _CACHE_SIZE:
+                known[text] = found
+        return found
+
+    def code_at(self, plan: _CodePlan | None, texts: list[str | None]) -> BankTransactionCode | None:
+        """The ``BkTxCd`` by its plan: None without ``Domn`` or ``Prtry``, or when all its codes are empty.
+
+        Equal codes are one (immutable) object.
+        """
+        if plan is None:
+            return None
+        parts = plan.parts(texts)
+        try:
+            return self.codes[parts]
+        except KeyError:
+            code = BankTransactionCode(*parts) if any(parts) else None
+            if len(self.codes) < _CACHE_SIZE:
+                self.codes[parts] = code
+            return code
 
     # -- entries ----------------------------------------------------------------
 
@@ -434,53 +971,125 @@ class _Parser:
             self.own_account = self.text(account, "Id", "IBAN") or self.text(account, "Id", "Othr", "Id")
             self.own_name = self.text(account, "Ownr", "Nm") or self.text(account, "Ownr", "Pty", "Nm")
 
-    def entry(self, ntry: etree._Element) -> Iterator[Transaction]:
+    def plan(self, tags: list[Any], sizes: tuple[int, ...]) -> _EntryPlan:
+        """The plan of the entry shape with these tags and child counts, made once per shape.
+
+        Shapes are looked up by their child counts, then told apart by their
+        tags; what is remembered is bounded, whatever the file.
+        """
+        known = self.plans.get(sizes)
+        if known is not None:
+            for known_tags, plan in known:
+                if known_tags == tags:
+                    return plan
+        plan = _Shape(tags, sizes, self.q).plan()
+        if self.plan_room >= len(tags) and (known is None or len(known) < _PLANS_PER_SIZE):
+            self.plan_room -= len(tags)
+            self.plans.setdefault(sizes, []).append((tags, plan))
+        return plan
+
+    def entry(self, ntry: etree._Element) -> Transaction | Iterator[Transaction]:
+        """The transaction of an entry, or an iterator over those of a batch entry.
+
+        The subtree is taken in one go (elements, tags, child counts), its plan
+        says where each value is, and only the texts the plan reads are taken.
+        Their checks run in the order of the mapping rules, so that the first
+        problem is the one reported.
+        """
         self.entry_count += 1
         loc = f"{self.stmt_loc}/Ntry[{self.entry_count}]"
-        parent = ntry.getparent()
-        if parent is not None:
-            self.own_identity(parent)
-        k = self.kids(ntry)
-        amount_element = k.get("Amt")
-        if amount_element is None:
+        if not self.own_known:
+            parent = ntry.getparent()
+            if parent is not None:
+                self.own_identity(parent)
+        els = list(ntry.iter())
+        plan = self.plan(list(map(_TAG, els)), tuple(map(len, els)))
+        texts: list[str | None] = list(map(_TEXT, plan.pick(els)))
+        joined = "\x00".join(filter(None, texts))
+        if "" in texts or "\n" in joined or _UNCLEAN.search(f"\x00{joined}\x00"):
+            texts = [_clean(text) for text in texts]
+        texts.append(None)  # slot -1: an element that is not there
+        at, slot = plan.amount
+        if at < 0:
             raise self.error("entry without an amount", loc, field="Amt")
-        value, currency = self.amount(amount_element, f"{loc}/Amt")
+        value, currency = self.amount_at(els[at], texts[slot], loc, "/Amt")
         if self.first_entry_currency is None:
             self.first_entry_currency = currency
-        credit = self.indicator(k.get("CdtDbtInd"), loc)
-        status_element = k.get("Sts")
-        status = (
-            _text(status_element)
-            or self.text(status_element, "Cd")
-            or self.text(status_element, "Prtry")
-            or "BOOK"
-        )
+        credit = self.indicator_at(els, texts, plan.indicator, loc)
+        status, status_code, status_proprietary = plan.status
+        # read in the order the checks must run: booking date, value date, reversal
+        booking = None if plan.booking is None else self.date_at(plan.booking, els, texts, loc)
+        valued = None if plan.value is None else self.date_at(plan.value, els, texts, loc)
+        code = self.code_at(plan.code, texts)
+        at, slot = plan.reversal
+        reversal = False
+        if at >= 0:
+            flag = _BOOLEAN.get(texts[slot])
+            reversal = self.boolean(els[at], f"{loc}/RvslInd") if flag is None else flag
         facts = _Entry(
-            location=loc,
-            bank_reference=_text(k.get("AcctSvcrRef")),
-            entry_reference=_text(k.get("NtryRef")),
-            booking_date=self.date_choice(k.get("BookgDt"), f"{loc}/BookgDt"),
-            value_date=self.date_choice(k.get("ValDt"), f"{loc}/ValDt"),
-            code=self.code(k.get("BkTxCd")),
-            reversal=self.boolean(k.get("RvslInd"), f"{loc}/RvslInd"),
-            info=_text(k.get("AddtlNtryInf")),
-            status=status,
+            loc,
+            texts[plan.bank_reference],
+            texts[plan.entry_reference],
+            booking,
+            valued,
+            code,
+            reversal,
+            texts[plan.info],
+            texts[status] or texts[status_code] or texts[status_proprietary] or "BOOK",
         )
-        details: list[tuple[etree._Element, str]] = []
-        blocks = self.children(ntry, "NtryDtls") if "NtryDtls" in k else []
-        for number, block in enumerate(blocks, start=1):
-            block_loc = f"{loc}/NtryDtls" if len(blocks) == 1 else f"{loc}/NtryDtls[{number}]"
-            for index, tx in enumerate(self.children(block, "TxDtls"), start=1):
-                details.append((tx, f"{block_loc}/TxDtls[{index}]"))
+        details = plan.details
         if not details:
             self.tx_count += 1
-            yield self.record(facts, _signed(value, credit), currency)
-            return
+            return self.record(facts, _signed(value, credit), currency)
         if len(details) == 1:
-            tx, tx_loc = details[0]
-            yield self.transaction(facts, tx, tx_loc, credit, value, currency, 1)
-            return
-        amounts = [self.tx_amount(tx, tx_loc, credit, currency) for tx, tx_loc in details]
+            tx = details[0]
+            return self.transaction(facts, tx, els, texts, loc + tx.location, credit, value, currency, 1)
+        return self.batch(facts, details, els, texts, credit, value, currency)
+
+    def record(self, facts: _Entry, amount: Decimal, currency: str) -> Transaction:
+        """The transaction of an entry without details."""
+        return _new_transaction(
+            amount,
+            currency,
+            facts.location,
+            facts.bank_reference,
+            facts.entry_reference,
+            facts.booking_date,
+            facts.value_date,
+            None,  # original_amount
+            None,  # original_currency
+            None,  # exchange_rate
+            None,  # counterparty_name
+            None,  # counterparty_account
+            None,  # counterparty_bic
+            None,  # ultimate_debtor
+            (),  # remittance_lines
+            (),  # creditor_references
+            None,  # end_to_end_id
+            None,  # mandate_id
+            facts.code,
+            facts.reversal,
+            None,  # return_reason
+            facts.info,
+            facts.status,
+            self.entry_count,
+            1,  # tx_index
+            self.statement_count,
+        )
+
+    def batch(
+        self,
+        facts: _Entry,
+        details: tuple[_TxPlan, ...],
+        els: list[etree._Element],
+        texts: list[str | None],
+        credit: bool,
+        value: Decimal,
+        currency: str,
+    ) -> Iterator[Transaction]:
+        """The transactions of a batch entry (several ``TxDtls``)."""
+        loc = facts.location
+        amounts = [self.tx_amount(tx, els, texts, loc + tx.location, credit, currency) for tx in details]
         missing = [i for i, found in enumerate(amounts) if found is None]
         if len(missing) == 1 and all(found is None or found[2] == currency for found in amounts):
             # one amount missing: it is what the others leave of the entry total
@@ -493,59 +1102,41 @@ class _Parser:
                 raise self.error(
                     f"batch entry of {len(details)} transactions without their amounts "
                     "(pass batch_without_amounts='entry' to import it as one transaction)",
-                    details[missing[0]][1],
+                    loc + details[missing[0]].location,
                     field="Amt",
                 )
-            yield self.merged(facts, details, credit, value, currency)
+            yield self.merged(facts, details, els, texts, credit, value, currency)
             return
-        for number, ((tx, tx_loc), (tx_value, tx_credit, tx_currency)) in enumerate(
+        for number, (tx, (tx_value, tx_credit, tx_currency)) in enumerate(
             zip(details, resolved, strict=True), start=1
         ):
-            yield self.transaction(facts, tx, tx_loc, tx_credit, tx_value, tx_currency, number)
-
-    def record(self, facts: _Entry, amount: Decimal, currency: str) -> Transaction:
-        """The transaction of an entry without details."""
-        return Transaction(
-            amount=amount,
-            currency=currency,
-            location=facts.location,
-            bank_reference=facts.bank_reference,
-            entry_reference=facts.entry_reference,
-            booking_date=facts.booking_date,
-            value_date=facts.value_date,
-            bank_transaction_code=facts.code,
-            is_reversal=facts.reversal,
-            additional_info=facts.info,
-            status=facts.status,
-            entry_index=self.entry_count,
-            statement_index=self.statement_count,
-        )
+            yield self.transaction(
+                facts, tx, els, texts, loc + tx.location, tx_credit, tx_value, tx_currency, number
+            )
 
     def tx_amount(
-        self, tx: etree._Element, loc: str, entry_credit: bool, entry_currency: str
+        self,
+        tx: _TxPlan,
+        els: list[etree._Element],
+        texts: list[str | None],
+        loc: str,
+        entry_credit: bool,
+        entry_currency: str,
     ) -> tuple[Decimal, bool, str] | None:
         """A batch transaction's own unsigned amount, direction and currency."""
-        candidates: list[tuple[Decimal, str]] = []
-        k = self.kids(tx)
-        details = k.get("AmtDtls")
-        for found, where in (
-            (k.get("Amt"), "Amt"),
-            (self.child(details, "TxAmt", "Amt"), "AmtDtls/TxAmt/Amt"),
-            (self.child(details, "CntrValAmt", "Amt"), "AmtDtls/CntrValAmt/Amt"),
-        ):
-            if found is not None:
-                candidates.append(self.amount(found, f"{loc}/{where}"))
+        candidates = [self.amount_at(els[at], texts[slot], loc, where) for at, slot, where in tx.amounts]
         if not candidates:
             return None
-        indicator = k.get("CdtDbtInd")
-        credit = entry_credit if indicator is None else self.indicator(indicator, loc)
+        credit = entry_credit if tx.indicator[0] < 0 else self.indicator_at(els, texts, tx.indicator, loc)
         value, currency = next((c for c in candidates if c[1] == entry_currency), candidates[0])
         return value, credit, currency
 
     def transaction(
         self,
         facts: _Entry,
-        tx: etree._Element,
+        tx: _TxPlan,
+        els: list[etree._Element],
+        texts: list[str | None],
         loc: str,
         credit: bool,
         value: Decimal,
@@ -553,65 +1144,69 @@ class _Parser:
         number: int,
     ) -> Transaction:
         self.tx_count += 1
-        k = self.kids(tx)
-        refs = k.get("Refs")
-        refs_k = self.kids(refs) if refs is not None else {}
-        return_info = k.get("RtrInf")
         return_reason = None
-        is_return = False
-        info = [facts.info, _text(k.get("AddtlTxInf"))]
-        if return_info is not None:
-            return_reason = self.text(return_info, "Rsn", "Cd") or self.text(return_info, "Rsn", "Prtry")
-            is_return = any((t or "").strip() for t in return_info.itertext())
-            info += [_text(line) for line in self.children(return_info, "AddtlInf")]
-        reversal = facts.reversal or is_return
-        parties = k.get("RltdPties")
-        counterparty = self.counterparty(parties, k.get("RltdAgts"), credit, reversal)
-        ultimate = self.child(parties, "UltmtDbtr")
-        original_amount, original_currency, rate = self.original(k.get("AmtDtls"), loc, credit, currency)
-        end_to_end = _text(refs_k.get("EndToEndId"))
+        reversal = facts.reversal
+        info = texts[tx.info]
+        extra_info: list[str | None] = []
+        if tx.return_info >= 0:
+            by_code, by_proprietary = tx.return_reasons
+            return_reason = texts[by_code] or texts[by_proprietary]
+            if any((t or "").strip() for t in els[tx.return_info].itertext()):
+                reversal = True
+            extra_info = [texts[at] for at in tx.return_lines]
+        name, account, bic = self.counterparty(tx, texts, credit, reversal) if tx.parties else _NOBODY
+        by_name, by_party = tx.ultimate
+        original_amount, original_currency, rate = (
+            self.original(tx, els, texts, loc, credit, currency) if tx.amount_details else (None, None, None)
+        )
+        end_to_end = texts[tx.end_to_end]
         if end_to_end is not None and end_to_end.replace(" ", "").upper() == "NOTPROVIDED":
             end_to_end = None
-        remittance = k.get("RmtInf")
-        return Transaction(
-            amount=_signed(value, credit),
-            currency=currency,
-            location=loc,
-            bank_reference=_text(refs_k.get("AcctSvcrRef")) or facts.bank_reference,
-            entry_reference=facts.entry_reference,
-            booking_date=facts.booking_date,
-            value_date=facts.value_date,
-            original_amount=original_amount,
-            original_currency=original_currency,
-            exchange_rate=rate,
-            counterparty_name=counterparty.name,
-            counterparty_account=counterparty.account,
-            counterparty_bic=counterparty.bic,
-            ultimate_debtor=self.text(ultimate, "Nm") or self.text(ultimate, "Pty", "Nm"),
-            remittance_lines=self.remittance_lines(remittance),
-            creditor_references=self.creditor_references(remittance),
-            end_to_end_id=end_to_end,
-            mandate_id=_text(refs_k.get("MndtId")),
-            bank_transaction_code=self.code(k.get("BkTxCd")) or facts.code,
-            is_reversal=reversal,
-            return_reason=return_reason,
-            additional_info=_join_unique(info),
-            status=facts.status,
-            entry_index=self.entry_count,
-            tx_index=number,
-            statement_index=self.statement_count,
+        return _new_transaction(
+            _signed(value, credit),
+            currency,
+            loc,
+            texts[tx.bank_reference] or facts.bank_reference,
+            facts.entry_reference,
+            facts.booking_date,
+            facts.value_date,
+            original_amount,
+            original_currency,
+            rate,
+            name,
+            account,
+            bic,
+            texts[by_name] or texts[by_party],  # ultimate_debtor
+            tuple(filter(None, map(texts.__getitem__, tx.lines))),  # remittance_lines
+            self.creditor_references(tx, texts) if tx.references else (),
+            end_to_end,
+            texts[tx.mandate],
+            self.code_at(tx.code, texts) or facts.code,
+            reversal,
+            return_reason,
+            _join_unique([facts.info, info, *extra_info]) if info or extra_info else facts.info,
+            facts.status,
+            self.entry_count,
+            number,  # tx_index
+            self.statement_count,
         )
 
     def merged(
         self,
         facts: _Entry,
-        details: Sequence[tuple[etree._Element, str]],
+        details: tuple[_TxPlan, ...],
+        els: list[etree._Element],
+        texts: list[str | None],
         credit: bool,
         value: Decimal,
         currency: str,
     ) -> Transaction:
         """One transaction for a batch entry whose transactions cannot be told apart."""
-        parts = [self.transaction(facts, tx, loc, credit, value, currency, 1) for tx, loc in details]
+        loc = facts.location
+        parts = [
+            self.transaction(facts, tx, els, texts, loc + tx.location, credit, value, currency, 1)
+            for tx in details
+        ]
         self.tx_count -= len(parts) - 1
 
         def common(values: list[str | None]) -> str | None:
@@ -635,113 +1230,63 @@ class _Parser:
             additional_info=_join_unique([p.additional_info for p in parts]),
         )
 
-    def counterparty(
-        self, parties: etree._Element | None, agents: etree._Element | None, credit: bool, reversal: bool
-    ) -> _Side:
+    def counterparty(self, tx: _TxPlan, texts: list[str | None], credit: bool, reversal: bool) -> _Side:
         """The other party: the debtor of a credit, the creditor of a debit.
 
         A reversal or return carries the parties of the original payment,
         which went the other way.
         """
-        if parties is None:
-            return _NOBODY
-        debtor = self.side(parties, agents, "Dbtr", "DbtrAcct", "DbtrAgt")
-        creditor = self.side(parties, agents, "Cdtr", "CdtrAcct", "CdtrAgt")
+        debtor = _side(tx.debtor, texts)
+        creditor = _side(tx.creditor, texts)
         expected, other = (debtor, creditor) if credit != reversal else (creditor, debtor)
-        for side in (expected, other):
-            if not side.is_empty and not self.is_own(side):
-                return side
+        name, account, _ = expected
+        if (name is not None or account is not None) and not self.is_own(name, account):
+            return expected
+        name, account, _ = other
+        if (name is not None or account is not None) and not self.is_own(name, account):
+            return other
         return _NOBODY
 
-    def is_own(self, side: _Side) -> bool:
-        if side.account is not None:
-            return side.account == self.own_account
-        return side.name is not None and side.name == self.own_name
-
-    def side(
-        self, parties: etree._Element, agents: etree._Element | None, party: str, account: str, agent: str
-    ) -> _Side:
-        k = self.kids(parties)
-        who = k.get(party)
-        acct = k.get(account)
-        if who is None and acct is None:
-            return _NOBODY
-        name = (
-            self.text(who, "Nm") or self.text(who, "Pty", "Nm") or self.text(who, "Agt", "FinInstnId", "Nm")
-        )
-        acct_id = self.child(acct, "Id")
-        number = self.text(acct_id, "IBAN") or self.text(acct_id, "Othr", "Id")
-        institution = self.child(agents, agent, "FinInstnId")
-        if institution is None:
-            institution = self.child(who, "Agt", "FinInstnId")
-        bic = self.text(institution, "BICFI") or self.text(institution, "BIC")
-        return _Side(name, number, bic)
+    def is_own(self, name: str | None, account: str | None) -> bool:
+        if account is not None:
+            return account == self.own_account
+        return name is not None and name == self.own_name
 
     def original(
-        self, details: etree._Element | None, loc: str, credit: bool, currency: str
+        self,
+        tx: _TxPlan,
+        els: list[etree._Element],
+        texts: list[str | None],
+        loc: str,
+        credit: bool,
+        currency: str,
     ) -> tuple[Decimal | None, str | None, Decimal | None]:
         """Instructed amount (signed like the transaction), its currency and the rate."""
-        if details is None:
-            return None, None, None
         amount: Decimal | None = None
         original_currency: str | None = None
-        k = self.kids(details)
-        instructed = self.child(k.get("InstdAmt"), "Amt")
-        if instructed is not None:
-            value, original_currency = self.amount(instructed, f"{loc}/AmtDtls/InstdAmt/Amt")
+        at, slot = tx.instructed
+        if at >= 0:
+            value, original_currency = self.amount_at(els[at], texts[slot], loc, "/AmtDtls/InstdAmt/Amt")
             amount = _signed(value, credit)
         rate: Decimal | None = None
-        for part in ("InstdAmt", "TxAmt", "CntrValAmt"):
-            exchange = self.child(k.get(part), "CcyXchg")
-            if exchange is None:
-                continue
-            rate_element = self.child(exchange, "XchgRate")
-            if rate_element is not None and rate is None:
-                rate = self.rate(rate_element, f"{loc}/AmtDtls/{part}/CcyXchg/XchgRate")
-            source_currency = self.text(exchange, "SrcCcy")
+        for part, rate_at, source_at in tx.exchanges:
+            if rate_at >= 0 and rate is None:
+                rate = self.rate(els[rate_at], f"{loc}/AmtDtls/{part}/CcyXchg/XchgRate")
+            source_currency = texts[source_at]
             if original_currency is None and source_currency and source_currency != currency:
                 original_currency = source_currency
         return amount, original_currency, rate
 
-    def code(self, element: etree._Element | None) -> BankTransactionCode | None:
-        if element is None:
-            return None
-        k = self.kids(element)
-        domain = k.get("Domn")
-        family = self.child(domain, "Fmly")
-        proprietary = k.get("Prtry")
-        if domain is None and proprietary is None:
-            return None
-        parts = (
-            self.text(domain, "Cd"),
-            self.text(family, "Cd"),
-            self.text(family, "SubFmlyCd"),
-            self.text(proprietary, "Cd"),
-            self.text(proprietary, "Issr"),
-        )
-        return BankTransactionCode(*parts) if any(parts) else None
-
-    def remittance_lines(self, remittance: etree._Element | None) -> tuple[str, ...]:
-        if remittance is None:
-            return ()
-        lines = (_text(line) for line in self.children(remittance, "Ustrd"))
-        return tuple(line for line in lines if line)
-
-    def creditor_references(self, remittance: etree._Element | None) -> tuple[CreditorReference, ...]:
-        if remittance is None:
-            return ()
+    def creditor_references(self, tx: _TxPlan, texts: list[str | None]) -> tuple[CreditorReference, ...]:
         found: list[CreditorReference] = []
-        for block in self.children(remittance, "Strd"):
-            for info in self.children(block, "CdtrRefInf"):
-                value = self.text(info, "Ref")
-                if value is None:
-                    continue
-                kind = self.child(info, "Tp")
-                either = self.child(kind, "CdOrPrtry")
-                code = self.text(either, "Cd")
-                proprietary = self.text(either, "Prtry")
-                issuer = self.text(kind, "Issr")
-                found.append(CreditorReference(value, _reference_kind(value, code, proprietary), issuer))
+        for reference in tx.references:
+            value = texts[reference.value]
+            if value is None:
+                continue
+            code = texts[reference.code]
+            proprietary = texts[reference.proprietary]
+            kind = _reference_kind(value, code, proprietary)
+            found.append(CreditorReference(value, kind, texts[reference.issuer]))
         return tuple(found)
 
     # -- statements -------------------------------------------------------------
@@ -795,7 +1340,7 @@ class _Parser:
             return self.date_value(element, location)
         match = _DATETIME.match(raw)
         if match is None:
-            raise self.error("not a date and time", location, field=etree.QName(element).localname, value=raw)
+            raise self.error("not a date and time", location, field=_local(element), value=raw)
         self.datetime_value(element, location)
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
 
@@ -824,17 +1369,36 @@ class _Parser:
         return opening, closing
 
 
-def _text(element: etree._Element | None) -> str | None:
-    """An element's text without surrounding blanks; None when empty."""
-    if element is None:
-        return None
-    raw = element.text
+def _local(element: etree._Element) -> str:
+    return str(etree.QName(element).localname)
+
+
+def _clean(raw: str | None) -> str | None:
+    """A text without surrounding blanks; None when empty."""
     if raw is None:
         return None
     value = raw.strip()
     if "\n" in value:  # a line break in a pretty-printed file is a space
         value = _LINE_BREAK.sub(" ", value)
     return value or None
+
+
+def _text(element: etree._Element | None) -> str | None:
+    """An element's text without surrounding blanks; None when empty."""
+    return None if element is None else _clean(element.text)
+
+
+def _side(plan: _SidePlan | None, texts: list[str | None]) -> _Side:
+    if plan is None:
+        return _NOBODY
+    by_name, by_party, by_agent = plan.names
+    iban, other = plan.accounts
+    bicfi, bic = plan.bics
+    return (
+        texts[by_name] or texts[by_party] or texts[by_agent],
+        texts[iban] or texts[other],
+        texts[bicfi] or texts[bic],
+    )
 
 
 def _drop(element: etree._Element) -> None:
@@ -863,13 +1427,28 @@ def _join_unique(parts: Sequence[str | None]) -> str | None:
     return "\n".join(seen) or None
 
 
+def _is_valid_rf(value: str) -> bool:
+    """:func:`~encaisse.core.references.is_valid_rf`, without its detour for a compact reference."""
+    if _RF_PLAIN.fullmatch(value):
+        # ISO 11649: the check digits and "RF" moved to the end, letters as 10..35, is 1 mod 97
+        return int((value[4:] + value[:4]).translate(_BASE36)) % 97 == 1
+    return is_valid_rf(value)
+
+
+def _is_ogm(value: str) -> bool:
+    """12 digits once separators are dropped, with valid OGM check digits."""
+    if len(value) == 12 and value.isascii() and value.isdigit():
+        return value[10:] == f"{int(value[:10]) % 97 or 97:02d}"
+    return len(_NOT_DIGIT.sub("", value)) == 12 and is_valid_ogm(value)
+
+
 def _reference_kind(value: str, code: str | None, proprietary: str | None) -> ReferenceKind:
     """Classify a ``CdtrRefInf/Ref`` by its declared type and check digits."""
     label = (proprietary or "").upper()
     if code == "SCOR" or (code is None and not label):
-        if value.upper().startswith("RF") and is_valid_rf(value):
+        if value.upper().startswith("RF") and _is_valid_rf(value):
             return ReferenceKind.RF
-        if len(re.sub(r"[^0-9]", "", value)) == 12 and is_valid_ogm(value):
+        if _is_ogm(value):
             return ReferenceKind.BE_OGM
         return ReferenceKind.SCOR if code == "SCOR" else ReferenceKind.OTHER
     if "QRR" in label or code == "QRR":
