@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "encaisse.billing",
     "encaisse.insights",
     "encaisse.web",
+    "encaisse.cases",
 ]
 
 MIDDLEWARE = [

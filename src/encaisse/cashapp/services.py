@@ -379,6 +379,9 @@ def _record_batch(
             ],
             batch_size=5000,
         )  # fmt: skip
+        from encaisse.cases.services import open_deduction_cases  # cases depend on cashapp, not the reverse
+
+        open_deduction_cases(entity, applied)
         _count(summary, keep, by_id)
 
 

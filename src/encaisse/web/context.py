@@ -13,6 +13,8 @@ NAVIGATION = (
     ("statements", "Bank statements"),
     ("transactions", "Bank transactions"),
     ("review", "Review"),
+    ("insights_forecast", "Forecast"),
+    ("cases", "Cases"),
     ("billing", "Billing"),
 )
 

@@ -1,0 +1,115 @@
+"""Payment-date predictions, models stored by version, the cash-flow forecast and their commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from payment_histories import Profile, fixed, generate, mixed_population, noisy
+from prediction_book import fill
+
+from encaisse.insights.forecasting import forecast
+from encaisse.insights.models import PredictionModel
+from encaisse.insights.predictions import NoHistoryError, load_history, predict_open, train_model
+from encaisse.ledger.models import Invoice
+from encaisse.ledger.posting import AllocationRequest, post_allocations
+
+AS_OF = date(2025, 3, 1)
+
+
+@pytest.fixture
+def book(entity):  # type: ignore[no-untyped-def]
+    profiles = [Profile("sme", fixed(20))] + [Profile("sme", noisy(-6, 10)) for _ in range(9)]
+    fill(entity, generate(profiles, start=date(2024, 1, 1), months=16, as_of=AS_OF, seed=5))
+    return entity
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_history_weights_partial_payments_by_amount(entity) -> None:  # type: ignore[no-untyped-def]
+    from prediction_book import fill as fill_book
+
+    from encaisse.core.forecast import PaidHistory
+
+    fill_book(entity, [PaidHistory(1, 1, "sme", date(2025, 1, 1), date(2025, 1, 31), 400.0, None)])
+    inv = Invoice.objects.get()
+    post_allocations(entity, [
+        AllocationRequest("invoice", 30000, "EUR", date(2025, 2, 10), invoice_id=inv.pk),
+        AllocationRequest("invoice", 10000, "EUR", date(2025, 3, 2), invoice_id=inv.pk),
+    ], journal=False)  # fmt: skip
+    [item] = load_history(entity).items
+    assert item.delay == 15.0 and item.paid_on == date(2025, 3, 2)
+
+
+def test_train_stores_versions_and_predicts_the_late_payer(book) -> None:  # type: ignore[no-untyped-def]
+    first = train_model(book)
+    second = train_model(book)
+    assert (first.version, second.version) == (1, 2)
+    assert PredictionModel.objects.filter(entity=book).count() == 2
+    m = second.metrics
+    assert m["n_train"] > 0 and m["n_test"] > 0 and m["mae_model"] >= 0
+    assert set(m) >= {"mae_due_date", "mae_customer_average", "interval_coverage", "cut"}
+    predictions = predict_open(book)
+    late = [p for p in predictions if p.customer == "Customer 1"]
+    assert late and all(p.method == "model v2" for p in predictions)
+    for p in late:
+        assert abs((p.likely - p.due_date).days - 20) <= 3
+        assert p.low <= p.likely <= p.high
+    opened = Invoice.objects.filter(entity=book, open_minor__gt=0).count()
+    assert len(predictions) == opened
+
+
+def test_without_a_model_predictions_use_the_customer_average(book) -> None:  # type: ignore[no-untyped-def]
+    predictions = predict_open(book)
+    assert predictions and {p.method for p in predictions} == {"customer average"}
+    late = [p for p in predictions if p.customer == "Customer 1"]
+    assert all((p.likely - p.due_date).days == 20 for p in late)
+
+
+def test_too_little_history_is_refused(entity) -> None:  # type: ignore[no-untyped-def]
+    fill(entity, generate([Profile("sme", fixed(3))], months=2, seed=1))
+    with pytest.raises(NoHistoryError, match="at least 20"):
+        train_model(entity)
+
+
+def test_model_beats_baselines_through_the_ledger(entity) -> None:  # type: ignore[no-untyped-def]
+    fill(entity, generate(mixed_population(30), months=15, seed=4))
+    m = train_model(entity).metrics
+    assert m["mae_model"] < m["mae_customer_average"] and m["mae_model"] < m["mae_due_date"]
+
+
+def test_commands_print_metrics_predictions_and_forecast(book) -> None:  # type: ignore[no-untyped-def]
+    trained = json.loads(run("predict-train", "--entity", "be", "--format", "json"))
+    assert trained[0]["entity"] == "be" and trained[0]["version"] == 1
+    assert "mae_model" in run("predict-train").replace(" ", "_")
+    rows = list(csv.DictReader(io.StringIO(run("predict", "--format", "csv"))))
+    assert rows and {"invoice", "likely", "low", "high"} <= set(rows[0])
+    doc = json.loads(run("forecast", "--from", AS_OF.isoformat(), "--format", "json"))
+    assert doc[0]["currency"] == "EUR" and len(doc[0]["periods"]) == 13
+    days = list(
+        csv.DictReader(
+            io.StringIO(run("forecast", "--from", AS_OF.isoformat(), "--by", "day", "--format", "csv"))
+        )
+    )
+    assert len(days) == 91
+    assert "Expected receipts" in run("forecast", "--from", AS_OF.isoformat())
+
+
+def test_forecast_counts_each_open_amount_once(book) -> None:  # type: ignore[no-untyped-def]
+    train_model(book)
+    [f] = forecast(book, AS_OF)
+    open_total = sum((p.open_amount for p in predict_open(book)), Decimal(0))
+    assert f.forecast.totals["open"] == open_total
+    assert f.forecast.weeks[-1].cumulative + f.forecast.beyond == open_total
+    for w in f.forecast.weeks:
+        assert w.cumulative_low <= w.cumulative_high
+        assert w.end - w.start == timedelta(days=7)
