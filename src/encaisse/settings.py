@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "encaisse.billing",
     "encaisse.insights",
     "encaisse.web",
+    "encaisse.delivery",
     "encaisse.cases",
+    "encaisse.collections",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,24 @@ HUEY = {
     **({"url": _redis} if _redis else {"filename": str(HOME / "jobs.sqlite3")}),
 }
 
+# E-mail: SMTP when ENCAISSE_SMTP_HOST is set; otherwise each message is written to a file in
+# ENCAISSE_HOME/outbox, where a demo user can read it.
+_smtp_host = os.environ.get("ENCAISSE_SMTP_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if _smtp_host else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(HOME / "outbox")
+EMAIL_HOST = _smtp_host or "localhost"
+EMAIL_PORT = int(os.environ.get("ENCAISSE_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ENCAISSE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ENCAISSE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ENCAISSE_SMTP_STARTTLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("ENCAISSE_SMTP_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("ENCAISSE_SMTP_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("ENCAISSE_SMTP_FROM", "invoices@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Base of the links to invoices in e-mails (the customer portal); other delivery settings: docs/delivery.md.
+ENCAISSE_PORTAL_URL = os.environ.get("ENCAISSE_PORTAL_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,8 @@ NAVIGATION = (
     ("insights_forecast", "Forecast"),
     ("cases", "Cases"),
     ("billing", "Billing"),
+    ("deliveries", "Deliveries"),
+    ("collections_runs", "Collections"),
 )
 
 
