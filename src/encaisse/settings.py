@@ -146,7 +146,9 @@ HUEY = {
 # ENCAISSE_HOME/outbox, where a demo user can read it.
 _smtp_host = os.environ.get("ENCAISSE_SMTP_HOST")
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if _smtp_host else "django.core.mail.backends.filebased.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _smtp_host
+    else "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = str(HOME / "outbox")
 EMAIL_HOST = _smtp_host or "localhost"

@@ -6,7 +6,15 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from einvoice_factories import BUYER, FOREIGN_BUYER, SELLER, TRANSFER, line, sample_credit_note, sample_invoice
+from einvoice_factories import (
+    BUYER,
+    FOREIGN_BUYER,
+    SELLER,
+    TRANSFER,
+    line,
+    sample_credit_note,
+    sample_invoice,
+)
 
 from encaisse.formats.einvoice.model import Address, AllowanceCharge, DocumentType, Party, VatCategory
 from encaisse.formats.einvoice.totals import (
