@@ -191,3 +191,22 @@ def test_two_runs_at_once_never_apply_twice(entity, write, tmp_path) -> None:  #
         for inv in Invoice.objects.all():
             assert inv.open_minor >= 0
         assert check([date(2026, 3, 31)]) == []
+
+
+def test_habits_recorded_by_people_are_read_back_on_the_next_run(book, write) -> None:  # type: ignore[no-untyped-def]
+    from encaisse.cashapp.models import PaymentHabit
+
+    load(write, [tx(1, "242.00", name="PEETERS J", iban="BE43068999999501")])
+    services.match(book, today=date(2026, 3, 6))
+    services.confirm(
+        [book.pk], [services.Confirmation("BANKREF0001", (("F-2026-0103", None),))], actor="clerk"
+    )
+    assert PaymentHabit.objects.get(customer__external_id="C2").unreferenced == 1
+    store = services.alias_store(book)
+    assert ("BE43068999999501", str(Invoice.objects.get(number="F-2026-0103").customer_id), 1) in list(
+        store.account_aliases()
+    )
+    # the same payer again, now known by its account: matched to the customer's remaining invoice
+    load(write, [tx(2, "242.00", name="PEETERS J", iban="BE43068999999501", day=date(2026, 3, 9))], seq="2")
+    services.match(book, today=date(2026, 3, 10))
+    assert decision("BANKREF0002").customer_id == Invoice.objects.get(number="F-2026-0104").customer_id

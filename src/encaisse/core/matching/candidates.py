@@ -1,0 +1,304 @@
+"""What a bank credit says: references, invoice numbers, amounts, words, and signs it is no customer's.
+
+:func:`read_transaction` turns a :class:`CreditTransaction` into
+:class:`TextEvidence` once; the engine then looks its keys up in the book.
+
+Structured references come from the bank's structured fields and from valid
+RF and OGM references typed in the free text. Invoice-number candidates come
+from :func:`encaisse.core.invoice_numbers.candidates`. Amounts written in the
+text ("moins 50,00", "EUR 1.234,56") support deductions and lists. Words in
+four languages say a payment is partial, an advance, or short for a reason.
+
+Non-customer transactions (interest, card settlements, tax refunds,
+intra-group transfers, salary reversals, the bank's own bookings) are told
+apart by the bank transaction code (hard evidence), by who paid (a payment
+service provider, a tax authority, the entity's own account: hard), and by
+words in the text (soft: a customer may write "interest" too).
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> tx = CreditTransaction("T1", Decimal("950.00"), "EUR", date(2026, 3, 2),
+...     remittance_lines=("Fact. 2026/0042 moins 50,00 marchandise endommagée",))
+>>> ev = read_transaction(tx, MatchSettings())
+>>> ev.amounts, ev.deduction_words
+([5000], ['MOINS', 'ENDOMMAGEE'])
+>>> card = CreditTransaction("T2", Decimal("1200.00"), "EUR", date(2026, 3, 2),
+...     counterparty_name="Stripe Payments Europe Ltd", remittance_lines=("STRIPE PAYOUT po_1Mx",))
+>>> [reason for reason, hard in read_transaction(card, MatchSettings()).non_customer]
+['payer is a payment service provider (STRIPE)', 'text says PAYOUT']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from encaisse.core.invoice_numbers import Candidate, candidates, fold, normalise
+from encaisse.core.matching.index import compact_iban
+from encaisse.core.matching.records import CreditTransaction, MatchSettings, TransactionCode
+from encaisse.core.money import minor_unit
+from encaisse.core.references import find_ogms, find_rfs, is_valid_ogm, is_valid_rf
+
+__all__ = ["TextEvidence", "read_transaction", "transaction_text"]
+
+
+@dataclass(slots=True)
+class TextEvidence:
+    """What one transaction says, ready for lookups."""
+
+    text: str
+    references: list[tuple[str, str, bool]] = field(default_factory=list)  # value, kind, structured field?
+    numbers: tuple[Candidate, ...] = ()
+    amounts: list[int] = field(default_factory=list)  # minor units written in the text
+    deduction_words: list[str] = field(default_factory=list)
+    partial_words: list[str] = field(default_factory=list)
+    advance_words: list[str] = field(default_factory=list)
+    non_customer: list[tuple[str, bool]] = field(default_factory=list)  # reason, hard?
+    number_like: bool = False  # a word of the text looks like one of the book's invoice numbers
+
+    @property
+    def is_hard_non_customer(self) -> bool:
+        return any(hard for _, hard in self.non_customer)
+
+    @property
+    def is_soft_non_customer(self) -> bool:
+        return bool(self.non_customer) and not self.is_hard_non_customer
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_DEDUCTION: Final = _words(
+    """MINUS MOINS ABZUGLICH ABZUG ABGEZOGEN ABZUEGLICH RETENUE RETENU RETENUS DEDUCTION DEDUCTED DEDUIT DEDUITE
+    DEDUCTIE AFTREK INHOUDING KORTING REMISE RABAIS RABATT NACHLASS SKONTO ESCOMPTE DISCOUNT DAMAGED DAMAGE
+    ENDOMMAGE ENDOMMAGEE ENDOMMAGES ABIME BESCHADIGD BESCHADIGT BESCHAEDIGT DEFECT DEFECTIVE DEFEKT DEFECTUEUX
+    PRICE PRIX PREIS PRIJS PREISDIFFERENZ PRIJSVERSCHIL DIFFERENCE DIFFERENTIAL ECART DISPUTE DISPUTED LITIGE
+    CONTESTE CONTESTATION BETWIST STRITTIG REKLAMATION RECLAMATION CLAIM AVOIR CREDITNOTA GUTSCHRIFT CREDITNOTE
+    MISSING MANQUANT MANQUANTE FEHLMENGE FEHLT ONTBREKEND SHORTAGE SHORT RETURNED MINDERUNG KURZUNG KUERZUNG
+    VERREKEND VERRECHNET VERREKENING COMPENSATION COMPENSE GEKORT PENALTY PENALITE BOETE VERTRAGSSTRAFE
+    LESS OFFSET"""
+)
+_PARTIAL: Final = _words(
+    """ACOMPTE PARTIAL PARTIEL PARTIELLE PARTIELLEMENT TEILZAHLUNG ABSCHLAG ABSCHLAGSZAHLUNG TEILBETRAG
+    DEELBETALING GEDEELTELIJK GEDEELTELIJKE INSTALLMENT INSTALMENT TRANCHE RATE ECHEANCE AFBETALING TERMIJN
+    PART FIRST"""
+)
+_ADVANCE: Final = _words(
+    """ADVANCE AVANCE VORAUSZAHLUNG ANZAHLUNG VOORSCHOT DEPOSIT PREPAYMENT PROFORMA VORKASSE ARRHES"""
+)
+# who pays: payment service providers and card acquirers, tax authorities
+_PSP: Final = (
+    "STRIPE", "ADYEN", "PAYPAL", "MOLLIE", "SUMUP", "WORLDLINE", "BANCONTACT", "PAYCONIQ", "MASTERCARD",
+    "MAESTRO", "AMERICAN EXPRESS", "AMEX", "KLARNA", "ZETTLE", "IZETTLE", "SQUARE", "INGENICO", "BUCKAROO",
+    "MULTISAFEPAY", "NEXI", "ELAVON", "WORLDPAY", "GLOBAL PAYMENTS", "FIRST DATA", "SIX PAYMENT", "PAYPLUG",
+    "LYRA", "SHOPIFY", "ETSY", "AMAZON PAYMENTS", "VISA",
+)  # fmt: skip
+_TAX: Final = (
+    "SPF FINANCES", "FOD FINANCIEN", "FINANZAMT", "DGFIP", "DIRECTION GENERALE DES FINANCES", "HMRC",
+    "BELASTINGDIENST", "TRESOR PUBLIC", "IMPOTS", "BUNDESZENTRALAMT", "AGENCIA TRIBUTARIA", "SKATTEVERKET",
+    "ONSS", "RSZ", "URSSAF",
+)  # fmt: skip
+_PSP_RE: Final = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _PSP) + r")\b")
+_TAX_RE: Final = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _TAX) + r")\b")
+# what the text says (soft evidence)
+_NON_CUSTOMER_TEXT: Final = re.compile(
+    r"\b(?:"
+    r"INTEREST|INTERETS?(?: CREDITEURS?)?|HABENZINSEN|ZINSEN|ZINSGUTSCHRIFT|CREDITRENTE|RENTE"
+    r"|CARD SETTLEMENT|CARTE BANCAIRE|REMISE CB|CB|TPE|PAYOUT|ACQUIRING|POS SETTLEMENT|KAARTBETALINGEN"
+    r"|TAX REFUND|VAT REFUND|REMBOURSEMENT TVA|REMBOURSEMENT D IMPOT|TVA A RECUPERER|BTW TERUGGAVE|TERUGGAVE"
+    r"|STEUERERSTATTUNG|EINKOMMENSTEUER|UMSATZSTEUER ERSTATTUNG"
+    r"|REFUND|REMBOURSEMENT|TERUGBETALING|RUCKERSTATTUNG|RUECKERSTATTUNG|ERSTATTUNG|REVERSAL|STORNO|RETOUR VIREMENT"
+    r"|SALARY|SALAIRE|PAYROLL|LOON|GEHALT|LOHN|WEDDE"
+    r"|INTERCOMPANY|INTER COMPANY|INTRAGROUP|INTRA GROUP|CASH POOL|CASHPOOL|CASH POOLING|SWEEP|ZERO BALANCING"
+    r"|OWN ACCOUNT|EIGEN REKENING|VIREMENT INTERNE|INTERNE OVERBOEKING|UMBUCHUNG|UBERTRAG|COMPTE A COMPTE"
+    r"|LOAN|PRET|LENING|DARLEHEN|KREDITAUSZAHLUNG|DIVIDEND|DIVIDENDE|SUBSIDY|SUBSIDIE|SUBVENTION|FORDERMITTEL"
+    r"|INSURANCE|ASSURANCE|VERZEKERING|VERSICHERUNG|INDEMNITE|CASHBACK|BONUS"
+    r")\b"
+)
+# bank transaction codes (ISO 20022 and SWIFT MT940) that are never a customer's payment
+_HARD_DOMAINS: Final = frozenset({"ACMT", "CAMT", "LDAS", "SECU", "FORX", "XTND"})
+_HARD_FAMILIES: Final = frozenset(
+    {"CHRG", "INTR", "FEES", "MCRD", "CCRD", "ICDT", "ICHQ", "IRCT", "MDOP", "ACCB", "CAPL"}
+)
+_HARD_SUB_FAMILIES: Final = frozenset(
+    {
+        "INTR",
+        "CHRG",
+        "COMM",
+        "FEES",
+        "SALA",
+        "PENS",
+        "TAXE",
+        "DVDE",
+        "RIMB",
+        "RRTN",
+        "ADJT",
+        "ARET",
+        "RPCR",
+        "POSP",
+        "POSC",
+        "SMRT",
+        "CWDL",
+        "BCKV",
+        "ODFT",
+        "SWEP",
+        "TOPG",
+        "ZABA",
+    }
+)
+_HARD_PROPRIETARY: Final = frozenset(
+    {"NINT", "NCHG", "NCOM", "NDIV", "NFEX", "NSEC", "NLDP", "NBOE", "NSAL", "NINTR"}
+)
+_CUSTOMER_FAMILIES: Final = frozenset({"RCDT", "RCHQ", "RDDT", "IDDT", "CNTR", "DRFT", "RRCT", "LBOX"})
+
+
+def transaction_text(tx: CreditTransaction) -> str:
+    """The free text of a transaction: its remittance lines and additional information."""
+    parts = [*tx.remittance_lines, *((tx.additional_info,) if tx.additional_info else ())]
+    return " ".join(p for p in parts if p)
+
+
+def _end_to_end(tx: CreditTransaction) -> str:
+    e2e = (tx.end_to_end_id or "").strip()
+    if not e2e or e2e.upper() in ("NOTPROVIDED", "NOT PROVIDED", "NONREF", "NONE"):
+        return ""
+    return e2e
+
+
+_AMOUNT_IN_TEXT: Final = re.compile(
+    r"(?<![0-9A-Z])(?:(?:EUR|USD|GBP|CHF|€|\$)\s?)?-?([0-9]{1,3}(?:[.' ][0-9]{3})+|[0-9]+)(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$))?"
+)
+
+
+def _amounts(folded: str, currency: str) -> list[int]:
+    """Amounts written with decimals or a currency sign, in minor units."""
+    exp = minor_unit(currency)
+    found: list[int] = []
+    for match in _AMOUNT_IN_TEXT.finditer(folded):
+        whole, _, decimals, suffix = match.groups()
+        has_currency = match.group(0).lstrip("-").startswith(("EUR", "USD", "GBP", "CHF", "€", "$")) or bool(
+            suffix
+        )
+        if decimals is None and not has_currency:
+            continue
+        try:
+            value = Decimal(re.sub(r"[.' ]", "", whole) + ("." + decimals if decimals else ""))
+        except InvalidOperation:
+            continue
+        found.append(int(value.scaleb(exp)))
+    return found
+
+
+def _code_reason(code: TransactionCode | None) -> str | None:
+    if code is None:
+        return None
+    if code.domain and code.domain.upper() in _HARD_DOMAINS:
+        return f"bank transaction code domain {code.domain}"
+    if code.family and code.family.upper() in _HARD_FAMILIES:
+        return f"bank transaction code family {code.family}"
+    if (
+        code.sub_family
+        and code.sub_family.upper() in _HARD_SUB_FAMILIES
+        and not (
+            code.family and code.family.upper() in _CUSTOMER_FAMILIES and code.sub_family.upper() in ("ADJT",)
+        )
+    ):
+        return f"bank transaction code sub-family {code.sub_family}"
+    if code.proprietary:
+        proprietary = code.proprietary.upper().strip()
+        if proprietary in _HARD_PROPRIETARY or proprietary.split("/")[0] in _HARD_PROPRIETARY:
+            return f"bank transaction code {code.proprietary}"
+    return None
+
+
+def _shaped_like(key: str, prefixes: frozenset[str]) -> bool:
+    letters = key.rstrip("0123456789")
+    return letters in prefixes and len(key) - len(letters) >= 4
+
+
+def read_transaction(
+    tx: CreditTransaction, settings: MatchSettings, *, prefixes: frozenset[str] = frozenset()
+) -> TextEvidence:
+    """Everything the engine needs from a transaction's text and fields.
+
+    ``prefixes``: the letters invoice numbers of the book begin with, to find
+    them glued to a word before ("FACTUREINV2026...").
+    """
+    text = transaction_text(tx)
+    folded = fold(text)
+    evidence = TextEvidence(text=text)
+
+    # structured references: the bank's fields first, then valid ones typed in the text
+    seen: set[str] = set()
+    for ref in tx.creditor_references:
+        value = normalise(ref.value)
+        if value and value not in seen:
+            seen.add(value)
+            kind = ref.kind
+            if kind not in ("RF", "BE_OGM"):
+                if is_valid_rf(value):
+                    kind = "RF"
+                elif is_valid_ogm(value):
+                    kind = "BE_OGM"
+            evidence.references.append((value, kind, True))
+    if "RF" in folded:
+        for value in find_rfs(folded):
+            if value not in seen:
+                seen.add(value)
+                evidence.references.append((value, "RF", False))
+    if sum(ch.isdigit() for ch in folded) >= 12:
+        for value in find_ogms(folded):
+            if value not in seen:
+                seen.add(value)
+                evidence.references.append((value, "BE_OGM", False))
+
+    numbers = list(candidates(folded, prefixes=prefixes))
+    e2e = _end_to_end(tx)
+    if e2e:
+        # the payer's own end-to-end id sometimes carries the invoice number; exact keys only
+        known = {c.key for c in numbers}
+        numbers.extend(Candidate(c.key, "e2e", -1) for c in candidates(fold(e2e)) if c.key not in known)
+    evidence.numbers = tuple(numbers)
+    if prefixes:
+        evidence.number_like = any(
+            c.origin == "plain" and _shaped_like(c.key, prefixes) for c in numbers if c.group >= 0
+        )
+    evidence.amounts = _amounts(folded, tx.currency)
+    words = folded.replace("'", " ").replace(".", " ").replace(",", " ").split()
+    for word in words:
+        if word in _DEDUCTION:
+            evidence.deduction_words.append(word)
+        if word in _PARTIAL:
+            evidence.partial_words.append(word)
+        if word in _ADVANCE:
+            evidence.advance_words.append(word)
+    if re.search(r"(?<![0-9])[1-9]\s?/\s?[2-9](?![0-9])\s*(?:TRANCHE|RATE|TERMIJN|ECHEANCE|INSTAL)", folded):
+        evidence.partial_words.append("n/m")
+
+    # not a customer payment?
+    reason = _code_reason(tx.bank_transaction_code)
+    if reason:
+        evidence.non_customer.append((reason, True))
+    account = compact_iban(tx.counterparty_account or "")
+    if account and account in {compact_iban(i) for i in settings.own_ibans}:
+        evidence.non_customer.append(("from one of the entity's own accounts", True))
+    payer = fold(" ".join(p for p in (tx.counterparty_name, tx.ultimate_debtor) if p))
+    if payer:
+        psp = _PSP_RE.search(payer)
+        if psp:
+            evidence.non_customer.append((f"payer is a payment service provider ({psp.group(0)})", True))
+        tax = _TAX_RE.search(payer)
+        if tax:
+            evidence.non_customer.append(
+                (f"payer is a tax or social security authority ({tax.group(0)})", True)
+            )
+        for group_name in settings.group_names:
+            if fold(group_name) and fold(group_name) in payer:
+                evidence.non_customer.append((f"payer is a group company ({group_name})", True))
+    text_hit = _NON_CUSTOMER_TEXT.search(folded) or _PSP_RE.search(folded) or _TAX_RE.search(folded)
+    if text_hit:
+        evidence.non_customer.append((f"text says {text_hit.group(0)}", False))
+    return evidence

@@ -1,0 +1,1259 @@
+"""The cash-application engine: from a bank credit to allocations, by candidates and scores.
+
+For each transaction, in booking order (statement, entry, transaction):
+
+1. **Read** it (:func:`~encaisse.core.matching.candidates.read_transaction`):
+   structured references, invoice-number candidates, amounts and words in
+   the text, signs it is not a customer's payment.
+2. **Find candidates** through the book's indexes only: references and
+   number variants → items (and their one-edit neighbours when nothing exact
+   fits), payer account and payer name → parties → the customers they pay
+   for, (customer, amount) → items, subsets of a customer's open items that
+   add up to the amount, and amount → items over the whole book as a last
+   resort. Nothing compares a transaction with every item.
+3. **Build allocations** (:class:`~encaisse.core.matching.scoring.Hypothesis`)
+   by the accounting rules: exact; short by bank charges within the
+   tolerance, by an early-payment discount per the terms, or by a deduction the
+   text explains (a negative ``deduction`` row on the invoice it closes);
+   otherwise partial (the invoice stays open); overpaid or paid twice (the
+   excess ``on_account``); never across currencies, never on an item issued
+   after the value date. Equal alternatives are broken first in first out
+   (oldest due date, oldest issue date, lowest number) and the explanation
+   says so.
+4. **Score** each allocation (rule-based log-odds, or a learned model) and
+   **decide**: ``applied`` when the best is confident enough *and* clearly
+   ahead of the next; ``suggested`` when it is worth a person's look;
+   otherwise ``unmatched``. Non-customer transactions are never applied.
+5. **Consume** the open amounts an applied decision settles, so that two
+   payments never settle the same open amount. Matching a transaction again
+   returns the decision already taken.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> from encaisse.core.matching.records import CreditTransaction, OpenItem, Party
+>>> items = [OpenItem("i1", "INV-2026-0042", "c1", "EUR", Decimal("100.00"), Decimal("100.00"),
+...                   date(2026, 1, 5), date(2026, 2, 4))]
+>>> engine = Engine(Book.build(items, [Party("c1", "Acme SA")]))
+>>> d = engine.match(CreditTransaction("T1", Decimal("98.00"), "EUR", date(2026, 2, 1),
+...     counterparty_name="ACME S.A.", remittance_lines=("Invoice 2026/42",)))
+>>> d.status.value, [(a.kind.value, a.amount) for a in d.allocations]
+('applied', [('invoice', Decimal('100.00')), ('deduction', Decimal('-2.00'))])
+>>> engine.open_amount("i1")
+Decimal('0.00')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Final
+
+from rapidfuzz.distance import OSA
+
+from encaisse.core.invoice_numbers import VariantKind
+from encaisse.core.matching.candidates import TextEvidence, read_transaction
+from encaisse.core.matching.explain import describe_amount, describe_payer, describe_reference
+from encaisse.core.matching.index import Book, compact_iban, to_minor
+from encaisse.core.matching.learning import AliasStore
+from encaisse.core.matching.records import (
+    Allocation,
+    AllocationKind,
+    CandidateFeatures,
+    CreditTransaction,
+    Decision,
+    MatchSettings,
+    Proposal,
+    Status,
+)
+from encaisse.core.matching.scoring import FEATURES, Hypothesis, Row, RuleScorer, Scorer, confidence
+from encaisse.core.matching.subset import MAX_ITEMS, subset_sums
+from encaisse.core.money import minor_unit
+
+__all__ = ["Analysis", "Engine", "RefHit"]
+
+_F: Final = {name: i for i, name in enumerate(FEATURES)}
+_NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
+_NUMBER_SHAPE_SHORT: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
+_NO_ITEM: Final = -1
+
+
+@dataclass(slots=True)
+class RefHit:
+    """The best reference evidence found for one item."""
+
+    item: int
+    strength: float
+    label: str  # how it was found, for the explanation
+    key: str
+    multiplicity: int  # items the key fits over the whole book
+    structured: bool = False
+    fuzzy: bool = False
+    same_customer: int = 1  # items of the same customer the key fits
+
+
+@dataclass(slots=True)
+class PayerView:
+    """Who paid, as far as the account and the name tell."""
+
+    iban: str
+    iban_hits: dict[int, int]
+    name_hits: dict[int, float]
+    has_info: bool
+    names: tuple[str, ...] = ()  # the payer's and the ultimate debtor's names
+
+    def evidence(
+        self, book: Book, customer: int, similarity: Callable[[int, str], float] | None = None
+    ) -> tuple[int, int, bool, float, float, float]:
+        """(account count, account count via a paying party, account of others only,
+        name score, name score of a paying party, best unrelated name score).
+
+        A customer the name search did not rank among its best few (namesakes
+        crowd it out) is compared directly with ``similarity``.
+        """
+        iban_self = self.iban_hits.get(customer, 0)
+        payers = book.payers_of[customer] if customer >= 0 else []
+        iban_third = sum(self.iban_hits.get(p, 0) for p in payers)
+        related = {customer, *payers}
+        iban_other = bool(self.iban_hits) and iban_self == 0 and iban_third == 0
+        if similarity is not None and customer >= 0:
+            for party in related:
+                if party not in self.name_hits and self.names:
+                    score = max(similarity(party, name) for name in self.names)
+                    if score >= 0.6:
+                        self.name_hits[party] = score
+        name_self = self.name_hits.get(customer, 0.0)
+        name_third = max((self.name_hits.get(p, 0.0) for p in payers), default=0.0)
+        name_other = max((s for p, s in self.name_hits.items() if p not in related), default=0.0)
+        return iban_self, iban_third, iban_other, name_self, name_third, name_other
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the engine found for one transaction, scored, best first."""
+
+    transaction: CreditTransaction
+    amount: int
+    evidence: TextEvidence
+    payer: PayerView
+    refs: dict[int, RefHit]
+    hypotheses: list[Hypothesis] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+
+def _strength(kind: VariantKind, key: str, origin: str) -> float:
+    n = len(key)
+    if kind == VariantKind.REFERENCE:
+        value = 8.5
+    elif kind == VariantKind.FULL:
+        value = 7.0 if n >= 6 else 5.0
+    elif kind == VariantKind.DIGITS:
+        value = 6.5 if n >= 7 else 5.0 if n >= 5 else 3.0
+    elif kind == VariantKind.NOZERO:
+        value = 6.5 if n >= 8 else 5.5 if n >= 6 else 4.0
+    elif kind == VariantKind.NOYEAR:
+        value = 4.5 if n >= 5 else 3.5
+    elif kind == VariantKind.SERIAL:
+        value = 4.0 if n >= 6 else 3.0 if n >= 4 else 2.0
+    else:  # order reference
+        value = 5.5 if n >= 6 else 4.0
+    if origin == "e2e":
+        value -= 1.5
+    elif origin == "partial":
+        value -= 2.5
+    elif origin != "plain":
+        value -= 0.5
+    return value
+
+
+_LABELS: Final = {
+    VariantKind.REFERENCE: "structured reference",
+    VariantKind.FULL: "invoice number",
+    VariantKind.DIGITS: "invoice number without prefix",
+    VariantKind.NOZERO: "invoice number without leading zeros",
+    VariantKind.NOYEAR: "invoice number without year",
+    VariantKind.SERIAL: "serial of invoice number",
+    VariantKind.ORDER: "order reference",
+}
+
+
+class Engine:
+    """Matches credit transactions against a :class:`Book` (see the module).
+
+    ``scorer``: a learned model (:func:`encaisse.core.matching.learning.load`);
+    the rule-based score when None. ``aliases``: what people confirmed before
+    (accounts and names of customers, their reference habits).
+    ``learn_accounts``: remember, for the rest of the run, the account of a
+    payer whose payment was applied on a reference and whose name is the
+    customer's. ``record_candidates``: keep every candidate's features on the
+    decisions (for training).
+    """
+
+    def __init__(
+        self,
+        book: Book,
+        settings: MatchSettings | None = None,
+        *,
+        scorer: Scorer | None = None,
+        aliases: AliasStore | None = None,
+        learn_accounts: bool = True,
+        record_candidates: bool = False,
+    ) -> None:
+        self.book = book
+        self.settings = settings or MatchSettings()
+        self.scorer: Scorer = scorer or RuleScorer()
+        self.learn_accounts = learn_accounts
+        self.record_candidates = record_candidates
+        self._decisions: dict[str, Decision] = {}
+        self._name_cache: dict[str, dict[int, float]] = {}
+        self._similarity_cache: dict[tuple[int, str], float] = {}
+        self._no_reference: set[int] = set()
+        self._reserved: set[int] = set()
+        self._order_reference: set[int] = set()
+        if aliases is not None:
+            self._load_aliases(aliases)
+
+    # --- public API ---------------------------------------------------------------
+
+    def run(self, transactions: Iterable[CreditTransaction]) -> list[Decision]:
+        """Decisions for ``transactions``, in their given order; taken in booking order."""
+        txs = list(transactions)
+        order = sorted(range(len(txs)), key=lambda i: (txs[i].position, txs[i].booking_date, txs[i].id))
+        out: list[Decision | None] = [None] * len(txs)
+        for i in order:
+            out[i] = self.match(txs[i])
+        return [d for d in out if d is not None]
+
+    def match(self, tx: CreditTransaction) -> Decision:
+        """The decision for one transaction; an applied one consumes open amounts (once)."""
+        done = self._decisions.get(tx.id)
+        if done is not None:
+            return done
+        analysis = self.analyse(tx)
+        decision = self._decide(analysis)
+        self._decisions[tx.id] = decision
+        if decision.status == Status.APPLIED:
+            self._consume(analysis, decision)
+        elif decision.status == Status.SUGGESTED and decision.confidence >= 0.5:
+            # what a person is asked to confirm is not offered again to later payments first
+            for allocation in decision.allocations:
+                if allocation.kind == AllocationKind.INVOICE and allocation.invoice_id is not None:
+                    self._reserved.add(self.book.item_of_id[allocation.invoice_id])
+        return decision
+
+    def open_amount(self, item_id: str) -> Decimal:
+        """An item's open amount now, after the payments applied so far."""
+        i = self.book.item_of_id[item_id]
+        return self.book.amount(self.book.open[i], self.book.currency[i])
+
+    def analyse(self, tx: CreditTransaction) -> Analysis:
+        """Every candidate allocation of ``tx``, scored, best first (consumes nothing)."""
+        evidence = read_transaction(tx, self.settings, prefixes=self.book.number_prefixes)
+        payer = self._payer(tx)
+        amount = to_minor(tx.amount, tx.currency) if tx.amount > 0 else 0
+        analysis = Analysis(tx, amount, evidence, payer, {})
+        if amount <= 0:
+            analysis.rejected.append("not a credit")
+            return analysis
+        ctx = _Context(self, analysis)
+        ctx.run()
+        return analysis
+
+    # --- aliases and learning ---------------------------------------------------------
+
+    def _load_aliases(self, aliases: AliasStore) -> None:
+        book = self.book
+        for iban, customer_id, count in aliases.account_aliases():
+            party = book.party_of_id.get(customer_id)
+            if party is not None:
+                book.add_iban(iban, party, count)
+        for name, customer_id in aliases.name_aliases():
+            party = book.party_of_id.get(customer_id)
+            if party is not None:
+                book.add_name(party, name)
+        for customer_id, habit in aliases.habits():
+            party = book.party_of_id.get(customer_id)
+            if party is None:
+                continue
+            if habit == "no_reference":
+                self._no_reference.add(party)
+            elif habit == "order_reference":
+                self._order_reference.add(party)
+
+    # --- payer ------------------------------------------------------------------------
+
+    def _names(self, name: str | None) -> dict[int, float]:
+        if not name:
+            return {}
+        cached = self._name_cache.get(name)
+        if cached is None:
+            cached = dict(self.book.names.search(name, limit=8, min_score=0.6))
+            self._name_cache[name] = cached
+        return cached
+
+    def _similarity(self, party: int, name: str) -> float:
+        key = (party, name)
+        cached = self._similarity_cache.get(key)
+        if cached is None:
+            cached = self.book.names.similarity(party, name)
+            self._similarity_cache[key] = cached
+        return cached
+
+    def _payer(self, tx: CreditTransaction) -> PayerView:
+        """Who paid: parties of the account, and parties whose names resemble the payer's.
+
+        With a known account, names are compared with its parties (and those
+        paying for them) only; otherwise the name index is searched.
+        """
+        book = self.book
+        iban = compact_iban(tx.counterparty_account or "")
+        iban_hits = dict(book.customers_of_iban(iban)) if iban else {}
+        names: dict[int, float] = {}
+        for name in (tx.counterparty_name, tx.ultimate_debtor):
+            if not name:
+                continue
+            if iban_hits and name is tx.counterparty_name:
+                related = set(iban_hits)
+                for party in iban_hits:
+                    related.update(book.payers_of[party])
+                    if len(book.pays_for[party]) <= 20:
+                        related.update(book.pays_for[party])
+                found = {p: self._similarity(p, name) for p in related}
+            else:
+                found = self._names(name)
+            for party, score in found.items():
+                if score >= 0.6 and score > names.get(party, 0.0):
+                    names[party] = score
+        given = tuple(n for n in (tx.counterparty_name, tx.ultimate_debtor) if n)
+        return PayerView(iban, iban_hits, names, bool(iban or given), given)
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def _decide(self, analysis: Analysis) -> Decision:
+        tx = analysis.transaction
+        settings = self.settings
+        ranked = _distinct(analysis.hypotheses)
+        features = self._candidates(analysis, ranked) if self.record_candidates else ()
+        if not ranked:
+            reason = "; ".join(analysis.rejected) or "no candidate found"
+            return Decision(tx.id, Status.UNMATCHED, explanation=reason, candidates=features)
+        best = ranked[0]
+        best_conf = confidence(best.logit)
+        second = ranked[1] if len(ranked) > 1 else None
+        margin_ok = second is None or best.logit - second.logit >= settings.margin
+        evidence = analysis.evidence
+        veto = ""
+        if best.fit == "unrelated":
+            veto = "not a customer payment"
+        elif evidence.is_hard_non_customer:
+            veto = "not a customer payment: " + evidence.non_customer[0][0]
+        elif evidence.is_soft_non_customer and not best.features[_F["ref_structured"]]:
+            veto = "may not be a customer payment: " + evidence.non_customer[0][0]
+        elif best.source == "global":
+            veto = "found by amount alone"
+        if best_conf >= settings.auto_apply and margin_ok and not veto:
+            status = Status.APPLIED
+        elif best_conf >= settings.suggest or best.fit == "unrelated":
+            status = Status.SUGGESTED
+        else:
+            status = Status.UNMATCHED
+        # an applied decision needs its own rows; alternatives are for a person to choose from
+        shown = ranked[:1] if status == Status.APPLIED else ranked[:3]
+        proposals = tuple(self._proposal(analysis, h) for h in shown if confidence(h.logit) >= 0.05)
+        top = proposals[0] if proposals else self._proposal(analysis, best)
+        explanation = top.explanation
+        if status != Status.APPLIED and best.fit != "unrelated":
+            why = []
+            if veto:
+                why.append(veto)
+            if not margin_ok and second is not None:
+                why.append(f"an alternative is nearly as likely ({confidence(second.logit):.2f})")
+            if best_conf < settings.auto_apply:
+                why.append(f"confidence {best_conf:.2f} below {settings.auto_apply:.2f}")
+            explanation = f"{explanation} — not applied: {'; '.join(why)}" if why else explanation
+        if status == Status.UNMATCHED:
+            return Decision(
+                tx.id,
+                status,
+                proposals=proposals,
+                customer_id=top.customer_id,
+                confidence=best_conf,
+                explanation=explanation,
+                candidates=features,
+            )
+        return Decision(
+            tx.id,
+            status,
+            allocations=top.allocations,
+            proposals=proposals,
+            customer_id=top.customer_id,
+            confidence=best_conf,
+            explanation=explanation,
+            candidates=features,
+        )
+
+    def _candidates(self, analysis: Analysis, ranked: list[Hypothesis]) -> tuple[CandidateFeatures, ...]:
+        book = self.book
+        exp = minor_unit(analysis.transaction.currency)
+        out = []
+        for h in ranked:
+            if h.fit == "unrelated" or not h.features:
+                continue
+            rows = tuple(
+                (str(kind), book.number[item] if item >= 0 else "", Decimal(minor).scaleb(-exp))
+                for kind, item, minor, _ in h.rows
+            )
+            out.append(CandidateFeatures(h.features, rows))
+        return tuple(out)
+
+    def _proposal(self, analysis: Analysis, h: Hypothesis) -> Proposal:
+        book = self.book
+        tx = analysis.transaction
+        conf = confidence(h.logit)
+        allocations: list[Allocation] = []
+        for kind, item, minor, reason in h.rows:
+            amount = Decimal(minor).scaleb(-minor_unit(tx.currency))
+            if item >= 0:
+                hit = analysis.refs.get(item)
+                text = describe_reference(hit.label, hit.key, book.number[item]) if hit else ""
+                if kind == AllocationKind.DEDUCTION:
+                    text = describe_amount(reason or "explained", h, book, tx)
+                allocations.append(
+                    Allocation(kind, amount, book.item_id[item], book.number[item], conf, text, reason)
+                )
+            else:
+                text = (
+                    describe_amount(reason or h.fit, h, book, tx) if kind == AllocationKind.ON_ACCOUNT else ""
+                )
+                if kind == AllocationKind.UNRELATED:
+                    text = "; ".join(r for r, _ in analysis.evidence.non_customer)
+                allocations.append(Allocation(kind, amount, None, None, conf, text, reason))
+        if h.fit == "unrelated":
+            reasons = "; ".join(reason for reason, _ in analysis.evidence.non_customer)
+            return Proposal(tuple(allocations), conf, f"not a customer payment: {reasons}", None)
+        parts = [p for p in (self._reference_note(analysis, h), self._payer_note(analysis, h)) if p]
+        parts.append(describe_amount(h.fit, h, book, tx))
+        parts.extend(h.notes)
+        customer_id = book.party_id[h.customer] if h.customer >= 0 else None
+        return Proposal(tuple(allocations), conf, "; ".join(p for p in parts if p), customer_id)
+
+    def _reference_note(self, analysis: Analysis, h: Hypothesis) -> str:
+        notes = []
+        for item in h.items() or h_about(h):
+            hit = analysis.refs.get(item)
+            if hit is not None:
+                notes.append(describe_reference(hit.label, hit.key, self.book.number[item]))
+        if not notes and h.fit != "unrelated":
+            return "no reference in the payment"
+        return "; ".join(notes[:4]) + (f" (+{len(notes) - 4} more)" if len(notes) > 4 else "")
+
+    def _payer_note(self, analysis: Analysis, h: Hypothesis) -> str:
+        if h.customer < 0:
+            return ""
+        evidence = analysis.payer.evidence(self.book, h.customer)
+        return describe_payer(evidence, analysis.transaction, self.book, h.customer, analysis.payer)
+
+    def _consume(self, analysis: Analysis, decision: Decision) -> None:
+        book = self.book
+        tx = analysis.transaction
+        for allocation in decision.allocations:
+            if allocation.kind == AllocationKind.INVOICE and allocation.invoice_id is not None:
+                i = book.item_of_id[allocation.invoice_id]
+                book.set_open(i, book.open[i] - to_minor(allocation.amount, tx.currency))
+        customer = book.party_of_id.get(decision.customer_id or "")
+        iban = analysis.payer.iban
+        if (
+            self.learn_accounts
+            and customer is not None
+            and iban
+            and decision.confidence >= 0.99
+            and analysis.payer.name_hits.get(customer, 0.0) >= 0.8
+            and customer not in analysis.payer.iban_hits
+        ):
+            book.add_iban(iban, customer, 1)
+
+
+def h_about(h: Hypothesis) -> tuple[int, ...]:
+    """The items a hypothesis's evidence is about (settled items of a duplicate included)."""
+    return tuple(item for kind, item, _, _ in h.rows if item >= 0) or tuple(
+        int(n.split(":", 1)[1]) for n in h.notes if n.startswith("about:")
+    )
+
+
+def _distinct(hypotheses: list[Hypothesis]) -> list[Hypothesis]:
+    """Best first, one per distinct set of rows."""
+    best: dict[tuple[Row, ...], Hypothesis] = {}
+    for h in hypotheses:
+        sig = h.signature()
+        kept = best.get(sig)
+        if kept is None or h.logit > kept.logit:
+            best[sig] = h
+    return sorted(best.values(), key=lambda h: -h.logit)
+
+
+class _Context:
+    """The work on one transaction (kept apart so the engine stays re-entrant)."""
+
+    def __init__(self, engine: Engine, analysis: Analysis) -> None:
+        self.engine = engine
+        self.book = engine.book
+        self.settings = engine.settings
+        self.analysis = analysis
+        self.tx = analysis.transaction
+        self.amount = analysis.amount
+        self.currency = self.tx.currency
+        self.day = self.tx.effective_date.toordinal()
+        self.discount_day = self.tx.effective_date - timedelta(days=self.settings.discount_grace_days)
+        self.tolerance = to_minor(self.settings.charge_tolerance, self.currency)
+        self.evidence = analysis.evidence
+        self.payer = analysis.payer
+        self.hypotheses = analysis.hypotheses
+        self.keys_of_item: dict[int, set[str]] = defaultdict(set)
+        self.payer_strength: dict[int, float] = {}
+        self._strong: list[tuple[int, set[str]]] | None = None
+        self._payer_cache: dict[int, tuple[int, int, bool, float, float, float]] = {}
+        related: set[int] = set()
+        for party in (*self.payer.iban_hits, *self.payer.name_hits):
+            related.add(party)
+            if len(self.book.pays_for[party]) <= 50:
+                related.update(self.book.pays_for[party])
+        self.payer_related = related
+        text = self.evidence.text.rstrip()
+        self.text_cut = len(text) >= 135 or text.endswith((",", "-", "/", "+", "&"))
+
+    # --- the pipeline -----------------------------------------------------------------
+
+    def run(self) -> None:
+        refs = self.analysis.refs
+        self._reference_hits(refs)
+        self._reference_hypotheses(refs)
+        if not self._has_fit(reference_only=True, min_strength=5.0):
+            before = set(refs)
+            self._neighbour_hits(refs)
+            new = {i: refs[i] for i in refs if i not in before}
+            if new:
+                self._reference_hypotheses(new)
+        payer_customers = self._payer_customers()
+        ref_customers = {self.book.customer[i] for i in refs if refs[i].strength >= 4.0}
+        strong = {c for c in payer_customers[:2] if self.payer_strength[c] >= 2.5}
+        if strong and not self._has_fit(reference_only=True, min_strength=5.0):
+            before = set(refs)
+            self._payer_neighbour_hits(refs, sorted(strong))
+            new = {i: refs[i] for i in refs if i not in before}
+            if new:
+                self._reference_hypotheses(new)
+        if not self._has_fit(reference_only=False):
+            for customer in list(dict.fromkeys([*payer_customers, *sorted(ref_customers)]))[:6]:
+                self._amount_hypotheses(customer, strong=customer in strong)
+        elif payer_customers and not self._settled_by_reference():
+            # someone else's exact fit makes a reference-based choice less certain
+            for customer in payer_customers[:3]:
+                if customer not in ref_customers:
+                    self._amount_hypotheses(customer, strong=False)
+        if not refs and not payer_customers:
+            self._global_hypotheses()
+        if not self._has_fit(reference_only=False) and payer_customers:
+            best_customer = payer_customers[0]
+            self._add(
+                best_customer,
+                [(AllocationKind.ON_ACCOUNT, _NO_ITEM, self.amount, "advance")],
+                "advance",
+                "payer",
+            )
+        if self.evidence.non_customer:
+            h = Hypothesis(
+                -1, [(AllocationKind.UNRELATED, _NO_ITEM, self.amount, None)], "unrelated", "unrelated"
+            )
+            self.hypotheses.append(h)
+        self._score()
+
+    def _settled_by_reference(self) -> bool:
+        """A strong reference names one item whose open amount the payment pays exactly."""
+        refs = self.analysis.refs
+        for h in self.hypotheses:
+            if h.fit == "exact" and h.source == "reference":
+                items = h.items()
+                if len(items) == 1 and refs[items[0]].strength >= 6.5 and refs[items[0]].multiplicity == 1:
+                    return True
+        return False
+
+    def _has_fit(self, *, reference_only: bool, min_strength: float = 0.0) -> bool:
+        """Some allocation fits the amount (found by a reference at least ``min_strength`` strong)."""
+        good = ("exact", "discount", "charges", "explained", "duplicate")
+        refs = self.analysis.refs
+        for h in self.hypotheses:
+            if h.fit not in good or (reference_only and h.source != "reference"):
+                continue
+            items = h.items() or h_about(h)
+            if not min_strength or any(i in refs and refs[i].strength >= min_strength for i in items):
+                return True
+        return False
+
+    # --- references ---------------------------------------------------------------------
+
+    def _eligible(self, item: int, note: bool = True) -> bool:
+        book = self.book
+        if book.currency[item] != self.currency:
+            if note:
+                self.analysis.rejected.append(
+                    f"{book.number[item]} is in {book.currency[item]}: never across currencies"
+                )
+            return False
+        if book.issue[item] > self.day:
+            if note:
+                self.analysis.rejected.append(f"{book.number[item]} was issued after the payment")
+            return False
+        return True
+
+    def _reference_hits(self, refs: dict[int, RefHit]) -> None:
+        book = self.book
+        evidence = self.evidence
+        keys: list[str] = []
+        meta: list[tuple[str, bool, str]] = []  # origin, structured, label prefix
+        for value, scheme, structured in evidence.references:
+            keys.append(value)
+            label = {"RF": "RF reference", "BE_OGM": "structured communication"}.get(
+                scheme, f"{scheme} reference"
+            )
+            meta.append(("reference", structured, label))
+        seen = set(keys)
+        for candidate in evidence.numbers:
+            if candidate.key not in seen:
+                seen.add(candidate.key)
+                keys.append(candidate.key)
+                meta.append((candidate.origin, False, ""))
+        if not keys:
+            return
+        for key, (origin, _structured, label), hits in zip(keys, meta, book.lookup_keys(keys), strict=True):
+            if not hits:
+                continue
+            distinct = {item for item, _ in hits}
+            k = len(distinct)
+            per_customer: dict[int, int] = defaultdict(int)
+            for item in distinct:
+                per_customer[book.customer[item]] += 1
+            common = math.log2(k)
+            for item, kind in hits:
+                if origin == "reference":
+                    strength = 9.0 if kind == VariantKind.REFERENCE else 7.5
+                    text = label if kind == VariantKind.REFERENCE else f"{label} carrying the invoice number"
+                else:
+                    strength = _strength(kind, key, origin)
+                    if kind == VariantKind.ORDER and book.customer[item] in self.engine._order_reference:
+                        strength += 1.0  # this customer quotes its order numbers
+                    if k > 3 and strength - common < 3.0 and book.customer[item] not in self.payer_related:
+                        continue  # a common key of someone else's item says nothing
+                    text = _LABELS[kind]
+                    if origin != "plain":
+                        text += f" (from a {origin})"
+                self.keys_of_item[item].update((key, key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+                hit = RefHit(
+                    item,
+                    strength,
+                    text,
+                    key,
+                    k,
+                    origin == "reference",
+                    False,
+                    per_customer[book.customer[item]],
+                )
+                kept = refs.get(item)
+                if kept is None or _effective(hit) > _effective(kept):
+                    refs[item] = hit
+
+    def _neighbour_hits(self, refs: dict[int, RefHit]) -> None:
+        """Items within one edit of a digit string of the text (typos, a character lost)."""
+        book = self.book
+        strings: list[str] = []
+        for candidate in self.evidence.numbers:
+            if candidate.origin != "plain" or not _NUMBER_SHAPE.match(candidate.key):
+                continue
+            digits = candidate.key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            if digits not in strings:
+                strings.append(digits)
+        for value, _, _ in self.evidence.references:
+            if value.isdigit() and value not in strings:
+                strings.append(value)
+        if not strings:
+            return
+        queries: list[str] = []
+        owners: list[str] = []
+        for s in strings[:12]:
+            queries.append(s)
+            owners.append(s)
+            for i in range(len(s)):
+                queries.append(s[:i] + s[i + 1 :])
+                owners.append(s)
+        found: dict[int, str] = {}
+        for owner, hits in zip(owners, book.lookup_neighbours(queries), strict=True):
+            for item in hits:
+                if item not in found and len(found) < 300:
+                    found[item] = owner
+        candidates_by_string: dict[str, list[int]] = defaultdict(list)
+        for item, owner in found.items():
+            if item in refs and not refs[item].fuzzy:
+                continue
+            number_digits = book.digits_of(item)
+            reference = book.reference[item] or ""
+            if OSA.distance(owner, number_digits) <= 1 or (
+                reference.isdigit() and OSA.distance(owner, reference) <= 1
+            ):
+                candidates_by_string[owner].append(item)
+        for owner, items in candidates_by_string.items():
+            k = len(items)
+            per_customer: dict[int, int] = defaultdict(int)
+            for item in items:
+                per_customer[book.customer[item]] += 1
+            for item in items:
+                number_digits = book.digits_of(item)
+                same_length = len(number_digits) == len(owner)
+                strength = (3.0 if same_length else 2.5) if len(owner) >= 7 else 2.0
+                self.keys_of_item[item].add(owner)
+                hit = RefHit(
+                    item,
+                    strength,
+                    "invoice number within one character",
+                    owner,
+                    k,
+                    False,
+                    True,
+                    per_customer[book.customer[item]],
+                )
+                kept = refs.get(item)
+                if kept is None or _effective(hit) > _effective(kept):
+                    refs[item] = hit
+
+    def _payer_neighbour_hits(self, refs: dict[int, RefHit], customers: list[int]) -> None:
+        """Numbers within one character of the payer's own open items, the year or prefix left out.
+
+        Among one customer's few items a near miss is telling, where over the
+        whole book (numbers are dense) it would not be.
+        """
+        book = self.book
+        written: list[str] = []
+        for candidate in self.evidence.numbers:
+            if candidate.origin == "plain" and _NUMBER_SHAPE_SHORT.match(candidate.key):
+                digits = candidate.key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                if digits not in written:
+                    written.append(digits)
+        if not written:
+            return
+        for customer in customers:
+            for item in book.items_of[customer][:300]:
+                if item in refs or book.open[item] == 0 or not self._eligible(item, note=False):
+                    continue
+                digits = book.digits_of(item)
+                forms = (
+                    {digits, digits[4:], digits[4:].lstrip("0")}
+                    if len(digits) >= 8
+                    else {digits, digits.lstrip("0")}
+                )
+                for form in forms:
+                    if len(form) < 5:
+                        continue  # "2026" or "1249" is anything
+                    hit = next(
+                        (
+                            w
+                            for w in written
+                            if (len(w) == len(form) or (len(form) >= 6 and abs(len(w) - len(form)) == 1))
+                            and OSA.distance(w, form) <= 1
+                        ),
+                        None,
+                    )
+                    if hit is not None:
+                        self.keys_of_item[item].add(hit)
+                        strength = 3.0 if len(form) >= 6 else 2.5
+                        refs[item] = RefHit(
+                            item,
+                            strength,
+                            "the payer's invoice number within one character",
+                            hit,
+                            1,
+                            False,
+                            True,
+                            1,
+                        )
+                        break
+
+    def _reference_hypotheses(self, refs: dict[int, RefHit]) -> None:
+        book = self.book
+        groups: dict[int, list[int]] = defaultdict(list)
+        payer_hits = self.payer.iban_hits.keys() | self.payer.name_hits.keys()
+        for item, hit in refs.items():
+            if not self._eligible(item, note=hit.strength >= 5.0):
+                continue
+            customer = book.customer[item]
+            open_minor = book.open[item]
+            relevant = (
+                hit.strength >= 4.5
+                or customer in payer_hits
+                or any(p in payer_hits for p in book.payers_of[customer])
+                or abs(open_minor - self.amount) <= self.tolerance
+            )
+            if relevant:
+                groups[customer].append(item)
+        strong_all: list[int] = []
+        for customer, items in groups.items():
+            items.sort(key=book.fifo_key)
+            open_items = [i for i in items if book.open[i] != 0]
+            closed = [i for i in items if book.open[i] == 0]
+            strong_all.extend(i for i in open_items if refs[i].strength >= 6.0)
+            if open_items:
+                self._allocate(customer, open_items, "reference")
+                if len(open_items) > 1:
+                    for i in open_items:
+                        self._allocate(customer, [i], "reference")
+                    if not self._group_fits(customer) and len(open_items) <= MAX_ITEMS:
+                        self._subsets(customer, open_items, "reference")
+                total = sum(book.open[i] for i in open_items)
+                if self.amount > total and not self._group_fits(customer):
+                    self._extend(customer, open_items, total)
+            if closed:
+                h = self._add(
+                    customer,
+                    [(AllocationKind.ON_ACCOUNT, _NO_ITEM, self.amount, "duplicate")],
+                    "duplicate",
+                    "reference",
+                )
+                h.notes.extend(f"about:{i}" for i in closed)
+        if len(groups) > 1 and len(strong_all) > 1:
+            strong_all.sort(key=book.fifo_key)
+            customers = [book.customer[i] for i in strong_all]
+            main = max(set(customers), key=customers.count)
+            self._allocate(main, strong_all, "reference", note="items of several customers")
+
+    def _group_fits(self, customer: int) -> bool:
+        return any(
+            h.customer == customer and h.fit in ("exact", "discount", "charges") for h in self.hypotheses
+        )
+
+    def _extend(self, customer: int, items: list[int], total: int) -> None:
+        """Referenced items plus unreferenced ones of the customer that make up the rest exactly.
+
+        A cut text (140 characters) usually lost the next items of a list: the
+        open items that follow the last one written are tried first.
+        """
+        book = self.book
+        rest = self.amount - total
+        chosen = set(items)
+        if self.text_cut:
+            last = book.fifo_key(items[-1])
+            following = [
+                i
+                for i in book.items_of[customer][:2000]
+                if i not in chosen
+                and book.open[i] > 0
+                and book.fifo_key(i) > last
+                and self._eligible(i, note=False)
+            ]
+            running = 0
+            for n, i in enumerate(following[:40], start=1):
+                running += book.open[i]
+                if running == rest:
+                    h = self._allocate(customer, [*items, *following[:n]], "reference")
+                    if h is not None:
+                        h.notes.append(
+                            f"with the {n} open items that follow the last one written (the text looks cut)"
+                        )
+                    return
+                if running > rest:
+                    break
+        others = []
+        for i in book.items_of[customer][:400]:
+            if i not in chosen and 0 < book.open[i] <= rest and self._eligible(i, note=False):
+                others.append(i)
+                if len(others) >= 16:
+                    break
+        pool = others[: min(self.settings.max_subset_items, 16)]
+        if len(pool) < 1:
+            return
+        result = subset_sums([book.open[i] for i in pool], rest, max_solutions=16)
+        if result.count >= 1:
+            picked = self._fifo_choice(pool, result.solutions)
+            if picked is not None:
+                solution, ties = picked
+                h = self._allocate(
+                    customer,
+                    sorted([*items, *solution], key=book.fifo_key),
+                    "reference",
+                    subset_space=_space(pool, book),
+                )
+                if h is not None:
+                    h.ties = ties
+                    h.notes.append("completed with unreferenced open items adding up to the rest")
+
+    # --- amounts --------------------------------------------------------------------------
+
+    def _payer_customers(self) -> list[int]:
+        """Customers the payer is (or pays for), strongest first."""
+        book = self.book
+        strength: dict[int, float] = defaultdict(float)
+        for party, count in self.payer.iban_hits.items():
+            covered = book.pays_for[party]
+            if len(covered) > 20:
+                continue
+            for customer in covered:
+                strength[customer] += 4.0 + min(count, 8) * 0.1 if customer == party else 3.0
+        for party, score in self.payer.name_hits.items():
+            if score < 0.75:
+                continue
+            covered = book.pays_for[party]
+            if len(covered) > 20:
+                continue
+            for customer in covered:
+                strength[customer] += 3.0 * score if customer == party else 2.0 * score
+        self.payer_strength = strength
+        return sorted(strength, key=lambda c: (-strength[c], c))[:4]
+
+    def _amount_hypotheses(self, customer: int, *, strong: bool) -> None:
+        """Allocations of the customer's open items that fit the amount without any reference.
+
+        ``strong``: the payer is well identified, so that combinations of several
+        items are worth searching.
+        """
+        book = self.book
+        amount = self.amount
+        exact = [
+            i for i in book.items_with_amount(customer, amount, self.currency) if book.issue[i] <= self.day
+        ]
+        if exact:
+            exact.sort(key=lambda i: (i in self.engine._reserved, book.fifo_key(i)))
+            h = self._allocate(customer, [exact[0]], "amount")
+            if h is not None:
+                h.ties = len(exact) - 1
+                if len(exact) > 1:
+                    h.notes.append(
+                        f"oldest of {len(exact)} open items of this amount (first in, first out: due date, issue date, number)"
+                    )
+            return
+        items = book.items_of[customer]
+        if len(items) > 400:
+            items = items[:400]
+        eligible = [i for i in items if book.open[i] != 0 and self._eligible(i, note=False)]
+        # one item short by a discount or by charges
+        best: tuple[int, int] | None = None
+        count = 0
+        for i in eligible:
+            open_minor = book.open[i]
+            if open_minor <= 0:
+                continue
+            residue = open_minor - amount
+            discount = book.discount(i, self.discount_day)
+            if discount and abs(residue - discount) <= 1:
+                self._allocate(customer, [i], "amount")
+                return
+            if 0 < residue <= self.tolerance:
+                count += 1
+                if best is None or residue < best[0]:
+                    best = (residue, i)
+        if best is not None:
+            h = self._allocate(customer, [best[1]], "amount")
+            if h is not None:
+                h.ties = count - 1
+        if not strong:
+            return
+        # the oldest items, in order (how customers pay a statement), with or without credit notes
+        invoices_only = [i for i in eligible if book.open[i] > 0]
+        for sequence in (invoices_only, eligible) if len(invoices_only) < len(eligible) else (eligible,):
+            running = 0
+            for n, i in enumerate(sequence[:60], start=1):
+                running += book.open[i]
+                if n >= 2 and 0 <= running - amount <= self.tolerance:
+                    h = self._allocate(customer, sequence[:n], "amount")
+                    if h is not None:
+                        h.prefix = True
+                        chosen_amounts = {book.open[j] for j in sequence[:n]}
+                        h.ties = sum(1 for j in eligible[n:] if book.open[j] in chosen_amounts)
+                        h.notes.append(f"the {n} oldest open items of the customer")
+                    return
+                if running > amount + self.tolerance and book.open[i] > 0:
+                    break
+        # any combination adding up to the amount
+        pool = [i for i in eligible if book.open[i] <= amount + self.tolerance][
+            : self.settings.max_subset_items
+        ]
+        if len(pool) >= 2:
+            self._subsets(customer, pool, "amount")
+
+    def _subsets(self, customer: int, pool: list[int], source: str) -> None:
+        book = self.book
+        values = [book.open[i] for i in pool]
+        result = subset_sums(values, self.amount, max_solutions=32)
+        if result.count == 0 and self.tolerance > 0:
+            result = subset_sums(values, self.amount + self.tolerance, low=self.amount + 1, max_solutions=32)
+        if result.count == 0:
+            return
+        solutions = [s for s in result.solutions if len(s) >= 2 or source == "reference"]
+        groups: dict[tuple[int, ...], list[tuple[int, ...]]] = defaultdict(list)
+        for sol in solutions:
+            groups[tuple(sorted(values[j] for j in sol))].append(sol)
+        space = _space(pool, book)
+        for members in list(groups.values())[:2]:
+            picked = self._fifo_choice(pool, members)
+            if picked is None:
+                continue
+            subset, ties = picked
+            h = self._allocate(customer, sorted(subset, key=book.fifo_key), source, subset_space=space)
+            if h is not None:
+                h.ties = ties + (result.count - len(solutions) if len(groups) == 1 else len(groups) - 1)
+                if ties:
+                    h.notes.append(f"oldest of {ties + 1} equal combinations (first in, first out)")
+
+    def _fifo_choice(self, pool: list[int], solutions: list[tuple[int, ...]]) -> tuple[list[int], int] | None:
+        """Among subsets (positions in ``pool``) of equal amounts, the one of the oldest items, and how many tie."""
+        book = self.book
+        if not solutions:
+            return None
+        amount_sets = {tuple(sorted(book.open[pool[j]] for j in sol)) for sol in solutions}
+        if len(amount_sets) > 1:
+            return None
+        reserved = self.engine._reserved
+        ordered = sorted(pool, key=lambda i: (i in reserved, book.fifo_key(i)))
+        chosen: list[int] = []
+        for value in next(iter(amount_sets)):
+            for i in ordered:
+                if book.open[i] == value and i not in chosen:
+                    chosen.append(i)
+                    break
+        return chosen, len(solutions) - 1
+
+    def _global_hypotheses(self) -> None:
+        for i in self.book.items_with_amount_anywhere(self.amount, self.currency, cap=5):
+            if self._eligible(i, note=False):
+                self._allocate(self.book.customer[i], [i], "global")
+
+    # --- allocation rules -------------------------------------------------------------------
+
+    def _allocate(
+        self,
+        customer: int,
+        items: list[int],
+        source: str,
+        *,
+        subset_space: float = 0.0,
+        note: str | None = None,
+    ) -> Hypothesis | None:
+        """Rows for paying ``items`` with the transaction's amount, by the accounting rules."""
+        book = self.book
+        amount = self.amount
+        credit_notes = [i for i in items if book.open[i] < 0]
+        invoices = [i for i in items if book.open[i] > 0]
+        ordered = credit_notes + invoices
+        total = sum(book.open[i] for i in ordered)
+        if total <= 0 or not invoices:
+            return None
+        rows: list[Row] = [(AllocationKind.INVOICE, i, book.open[i], None) for i in ordered]
+        if amount == total:
+            fit = "exact"
+        elif amount > total:
+            rows.append((AllocationKind.ON_ACCOUNT, _NO_ITEM, amount - total, "overpayment"))
+            fit = "over"
+        else:
+            short = total - amount
+            discounts = [(i, book.discount(i, self.discount_day)) for i in invoices]
+            discounts = [(i, d) for i, d in discounts if d > 0]
+            discount_total = sum(d for _, d in discounts)
+            if discounts and abs(short - discount_total) <= len(discounts):
+                fit = "discount"
+                adjust = short - discount_total
+                for n, (i, d) in enumerate(discounts):
+                    extra = adjust if n == len(discounts) - 1 else 0
+                    rows.append((AllocationKind.DEDUCTION, i, -(d + extra), "discount"))
+            elif discounts and 0 < short - discount_total <= self.tolerance:
+                fit = "discount"
+                for i, d in discounts:
+                    rows.append((AllocationKind.DEDUCTION, i, -d, "discount"))
+                rows.append(
+                    (AllocationKind.DEDUCTION, invoices[-1], -(short - discount_total), "bank_charges")
+                )
+            elif short <= self.tolerance and not self.evidence.partial_words:
+                fit = "charges"
+                rows.append((AllocationKind.DEDUCTION, invoices[-1], -short, "bank_charges"))
+                if short * 5 > total:
+                    # a fifth or more of the invoice: charges, or a part payment? let a person say
+                    self._partial(customer, ordered, source, subset_space, note)
+            elif self._explained(short, total):
+                fit = "explained"
+                target = max(invoices, key=lambda i: (book.open[i], -invoices.index(i)))
+                rows.append((AllocationKind.DEDUCTION, target, -short, "explained"))
+            else:
+                return self._partial(customer, ordered, source, subset_space, note)
+        h = self._add(customer, rows, fit, source)
+        h.subset_space = subset_space
+        if note:
+            h.notes.append(note)
+        return h
+
+    def _partial(
+        self, customer: int, ordered: list[int], source: str, subset_space: float, note: str | None
+    ) -> Hypothesis | None:
+        """A part payment: credit notes first, then the items oldest first; the last one stays open."""
+        book = self.book
+        rows: list[Row] = []
+        left = self.amount
+        for i in ordered:
+            take = book.open[i] if book.open[i] < 0 else min(book.open[i], left)
+            if take == 0:
+                break
+            rows.append((AllocationKind.INVOICE, i, take, "partial" if take < book.open[i] else None))
+            left -= take
+        if left != 0 or not rows:
+            return None
+        h = self._add(customer, rows, "partial", source)
+        h.subset_space = subset_space
+        if note:
+            h.notes.append(note)
+        return h
+
+    def _explained(self, short: int, total: int) -> bool:
+        """The text explains the short payment: it names the amount, or says why without naming another."""
+        evidence = self.evidence
+        written = [a for a in evidence.amounts if a != self.amount]
+        if short in written:
+            return True
+        return bool(evidence.deduction_words) and short * 2 <= total and not written
+
+    def _add(self, customer: int, rows: list[Row], fit: str, source: str) -> Hypothesis:
+        h = Hypothesis(customer, rows, fit, source)
+        self.hypotheses.append(h)
+        return h
+
+    # --- features and scores ---------------------------------------------------------------------
+
+    def _score(self) -> None:
+        hypotheses = [h for h in self.hypotheses if h.fit != "unrelated"]
+        exact_customers: dict[int, int] = defaultdict(int)
+        for h in hypotheses:
+            if h.fit in ("exact", "discount"):
+                exact_customers[h.customer] += 1
+        for h in hypotheses:
+            h.features = self._features(h, exact_customers)
+        if hypotheses:
+            logits = self.engine.scorer.logits([h.features for h in hypotheses])
+            for h, logit in zip(hypotheses, logits, strict=True):
+                h.logit = logit
+        evidence = self.evidence
+        for h in self.hypotheses:
+            if h.fit == "unrelated":
+                h.logit = 3.5 if evidence.is_hard_non_customer else 0.5
+        self.hypotheses.sort(key=lambda h: -h.logit)
+
+    def _strong_refs(self) -> list[tuple[int, set[str]]]:
+        """Open, eligible items the text names strongly, with the keys that named them (computed once)."""
+        if self._strong is None:
+            book = self.book
+            self._strong = [
+                (i, self.keys_of_item.get(i, set()))
+                for i, hit in self.analysis.refs.items()
+                if hit.strength >= 6.0 and book.open[i] != 0 and self._eligible(i, note=False)
+            ]
+        return self._strong
+
+    def _features(self, h: Hypothesis, exact_customers: dict[int, int]) -> tuple[float, ...]:
+        book = self.book
+        refs = self.analysis.refs
+        f = [0.0] * len(FEATURES)
+        items = list(h.items()) or list(h_about(h))
+        payer_evidence = self._payer_cache.get(h.customer)
+        if payer_evidence is None:
+            payer_evidence = (
+                self.payer.evidence(book, h.customer, self.engine._similarity)
+                if h.customer >= 0
+                else (0, 0, False, 0.0, 0.0, 0.0)
+            )
+            self._payer_cache[h.customer] = payer_evidence
+        iban_self, iban_third, iban_other, name_self, name_third, name_other = payer_evidence
+        strengths: list[float] = []
+        ambiguity = 0.0
+        for i in items:
+            hit = refs.get(i)
+            if hit is None:
+                strengths.append(0.0)
+                continue
+            known_payer = iban_self or iban_third or name_self >= 0.8 or name_third >= 0.8
+            k = hit.same_customer if known_payer else hit.multiplicity
+            strengths.append(max(hit.strength - math.log2(max(k, 1)), 0.5))
+            ambiguity = max(ambiguity, math.log2(max(hit.multiplicity, 1)))
+            if hit.structured:
+                f[_F["ref_structured"]] = 1.0
+            if hit.fuzzy:
+                f[_F["ref_fuzzy"]] += 1.0
+        if items:
+            f[_F["ref_best"]] = max(strengths)
+            f[_F["ref_mean"]] = sum(strengths) / len(strengths)
+            f[_F["ref_coverage"]] = sum(1 for s in strengths if s > 0) / len(strengths)
+            f[_F["ref_fuzzy"]] /= len(items)
+        f[_F["ref_ambiguity"]] = ambiguity
+        included = set(items)
+        other_strong = 0
+        for i, keys in self._strong_refs():
+            if i in included:
+                continue
+            if any(not keys.isdisjoint(self.keys_of_item.get(j, ())) for j in included):
+                continue  # the same written key also fits an included item
+            other_strong += 1
+        f[_F["ref_other_strong"]] = float(other_strong)
+        f[_F["payer_iban"]] = math.log2(1 + iban_self)
+        f[_F["payer_iban_third"]] = math.log2(1 + iban_third)
+        f[_F["payer_iban_other"]] = 1.0 if iban_other else 0.0
+        f[_F["payer_name"]] = name_self
+        f[_F["payer_name_third"]] = name_third
+        f[_F["payer_name_other"]] = name_other
+        f[_F["payer_none"]] = 0.0 if self.payer.has_info else 1.0
+        total = sum(book.open[i] for i in h.items()) or 1
+        residue = -sum(minor for kind, _, minor, _ in h.rows if kind == AllocationKind.DEDUCTION)
+        if h.fit == "exact":
+            f[_F["fit_exact"]] = 1.0
+        elif h.fit == "discount":
+            f[_F["fit_discount"]] = 1.0
+        elif h.fit == "charges":
+            # how far the explanation stretches: near the tolerance, or a large share of the items
+            f[_F["fit_charges"]] = max(residue / max(self.tolerance, 1), 5.0 * residue / total)
+        elif h.fit == "explained":
+            f[_F["fit_explained"]] = residue / total
+        elif h.fit == "partial":
+            f[_F["fit_partial"]] = self.amount / max(sum(book.open[i] for i in items), 1)
+        elif h.fit == "over":
+            f[_F["fit_over"]] = (self.amount - total) / self.amount
+        elif h.fit == "duplicate":
+            f[_F["fit_duplicate"]] = 1.0 if any(book.total[i] == self.amount for i in items) else 0.5
+        f[_F["n_items"]] = math.log2(max(len(h.items()), 1))
+        f[_F["subset"]] = 1.0 if h.subset_space else 0.0
+        f[_F["subset_space"]] = h.subset_space
+        f[_F["fifo_prefix"]] = 1.0 if h.prefix else 0.0
+        f[_F["text_cut"]] = 1.0 if self.text_cut else 0.0
+        if f[_F["ref_coverage"]] == 0.0 and self.evidence.number_like:
+            f[_F["unexplained_number"]] = 1.0
+        reserved = self.engine._reserved
+        f[_F["reserved"]] = 1.0 if any(i in reserved for i in h.items()) else 0.0
+        f[_F["ties"]] = math.log2(1 + h.ties)
+        if items:
+            f[_F["years_since_issue"]] = (self.day - min(book.issue[i] for i in items)) / 365.0
+            f[_F["years_past_due"]] = (self.day - min(book.due[i] for i in items)) / 365.0
+        evidence = self.evidence
+        f[_F["non_customer_hard"]] = 1.0 if evidence.is_hard_non_customer else 0.0
+        f[_F["non_customer_soft"]] = 1.0 if evidence.is_soft_non_customer else 0.0
+        f[_F["global_amount"]] = 1.0 if h.source == "global" else 0.0
+        f[_F["habit_no_reference"]] = 1.0 if h.customer in self.engine._no_reference else 0.0
+        f[_F["text_amount"]] = 1.0 if residue and residue in evidence.amounts else 0.0
+        f[_F["partial_words"]] = 1.0 if evidence.partial_words else 0.0
+        f[_F["deduction_words"]] = 1.0 if evidence.deduction_words else 0.0
+        f[_F["advance_words"]] = 1.0 if evidence.advance_words else 0.0
+        if f[_F["ref_coverage"]] == 0.0:
+            others = sum(1 for c in exact_customers if c != h.customer)
+            f[_F["competitors"]] = math.log2(1 + others)
+        return tuple(f)
+
+
+def _space(pool: Sequence[int], book: Book) -> float:
+    """log2 of how many subsets of ``pool`` fall on one minor unit: the chance of a coincidence."""
+    spread = sum(abs(book.open[i]) for i in pool) + 1
+    return len(pool) - math.log2(spread)
+
+
+def _effective(hit: RefHit) -> float:
+    return hit.strength - math.log2(max(hit.multiplicity, 1))

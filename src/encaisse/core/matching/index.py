@@ -1,0 +1,390 @@
+"""The book: open items and parties in compact arrays, with the indexes that find candidates.
+
+Built once per run from the entity's open items and parties, the book answers,
+each in time independent of the number of items:
+
+- key → items: structured references and every variant of invoice numbers
+  (:func:`encaisse.core.invoice_numbers.variants`), and order references;
+- one-edit neighbours of a key → items (a deletion neighbourhood index over
+  the digits of the numbers and references);
+- IBAN → parties (with how often each was seen), name → parties
+  (:class:`encaisse.core.names.NameIndex`), party → the customers it pays for;
+- customer → its open items in first-in-first-out order, and (customer,
+  amount) → items for customers with many items;
+- amount → items over the whole book, for exact-amount fallbacks.
+
+Keys are stored as 64-bit hashes in sorted NumPy arrays (a million invoices
+with their variants and deletion neighbourhoods take about 200 MB this way,
+instead of gigabytes of Python strings); a lookup is a binary search.
+Hashes are Python's own ``hash`` of the key, stable within a process, which
+is all a book needs: it is rebuilt for each run.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> from encaisse.core.matching.records import OpenItem, Party
+>>> book = Book.build(
+...     [OpenItem("i1", "INV-2026-0042", "c1", "EUR", Decimal("100"), Decimal("100"), date(2026, 1, 5), date(2026, 2, 4))],
+...     [Party("c1", "Acme SA", ibans=("BE71 0961 2345 6769",))],
+... )
+>>> [book.number[i] for i, kind in book.lookup_keys(["INV0042"])[0]]
+['INV-2026-0042']
+>>> book.customers_of_iban("BE71096123456769")
+{0: 1}
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from encaisse.core.invoice_numbers import VariantKind, deletions, normalise, variants
+from encaisse.core.matching.records import ItemKind, OpenItem, Party
+from encaisse.core.money import minor_unit
+from encaisse.core.names import NameIndex
+
+__all__ = ["Book", "KeyIndex", "compact_iban", "to_minor"]
+
+_KIND_BITS = 4
+
+
+def compact_iban(value: str) -> str:
+    """An account number without spaces, upper case."""
+    return "".join(value.split()).upper()
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Integer minor units of an amount, rounded half up."""
+    return int((amount.scaleb(minor_unit(currency))).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+class KeyIndex:
+    """Sorted 64-bit key hashes → packed values, looked up in batches."""
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, keys: array[int], values: array[int]) -> None:
+        key_array = np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, dtype=np.int64)
+        value_array = np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, dtype=np.int64)
+        order = np.argsort(key_array, kind="stable")
+        self._keys: npt.NDArray[np.int64] = key_array[order]
+        self._values: npt.NDArray[np.int64] = value_array[order]
+
+    def __len__(self) -> int:
+        return int(self._keys.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._keys.nbytes + self._values.nbytes)
+
+    def lookup(self, hashes: Sequence[int], *, cap: int = 64) -> list[list[int]]:
+        """The values of each hash (at most ``cap`` of one key; more says the key is too common)."""
+        if not hashes or not len(self._keys):
+            return [[] for _ in hashes]
+        query = np.array(hashes, dtype=np.int64)
+        lo = np.searchsorted(self._keys, query, "left").tolist()
+        hi = np.searchsorted(self._keys, query, "right").tolist()
+        values = self._values
+        out: list[list[int]] = []
+        for a, b in zip(lo, hi, strict=True):
+            if a == b:
+                out.append([])
+            elif b - a > cap:
+                out.append([-1])  # too common to say anything
+            else:
+                out.append(values[a:b].tolist())
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class BuildStats:
+    items: int
+    parties: int
+    keys: int
+    neighbour_keys: int
+    index_bytes: int
+
+
+class Book:
+    """Open items and parties in compact form, with their indexes (see the module)."""
+
+    def __init__(self) -> None:
+        # items, as parallel arrays
+        self.item_id: list[str] = []
+        self.number: list[str] = []
+        self.currency: list[str] = []
+        self.customer = array("i")
+        self.total = array("q")
+        self.open = array("q")
+        self.issue = array("i")
+        self.due = array("i")
+        self.discount_bp = array("i")  # hundredths of a percent; 0 = none
+        self.discount_days = array("i")
+        self.reference: list[str | None] = []
+        self.is_credit_note = bytearray()
+        self.item_of_id: dict[str, int] = {}
+        self.number_prefixes: frozenset[str] = frozenset()
+        self._prefix_counts: dict[str, int] = {}
+        # parties
+        self.party_id: list[str] = []
+        self.party_name: list[str] = []
+        self.party_is_customer = bytearray()
+        self.party_of_id: dict[str, int] = {}
+        self.pays_for: list[list[int]] = []  # party -> customers it pays for
+        self.payers_of: list[list[int]] = []  # customer -> parties paying for it
+        self.iban_parties: dict[str, dict[int, int]] = {}
+        self.names = NameIndex()
+        self.items_of: list[list[int]] = []  # customer -> items, first in first out
+        self._amount_maps: dict[int, dict[int, list[int]]] = {}
+        self.keys: KeyIndex = KeyIndex(array("q"), array("q"))
+        self.neighbours: KeyIndex = KeyIndex(array("q"), array("q"))
+        self._amount_keys: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._amount_items: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.stats = BuildStats(0, 0, 0, 0, 0)
+        self._pending_parties: list[Party] = []
+        self._digits: dict[int, str] = {}
+
+    # --- building ---------------------------------------------------------------
+
+    @classmethod
+    def build(cls, items: Iterable[OpenItem], parties: Iterable[Party]) -> Book:
+        """A book of ``items`` (any iterable, read once) and ``parties``."""
+        book = cls()
+        for party in parties:
+            book._add_party(party)
+        for party_index, party in enumerate(list(book._pending_parties)):
+            book._link_party(party_index, party)
+        book._pending_parties = []
+        keys = array("q")
+        values = array("q")
+        nkeys = array("q")
+        nvalues = array("q")
+        for item in items:
+            book._add_item(item, keys, values, nkeys, nvalues)
+        counts = book._prefix_counts
+        book.number_prefixes = frozenset(
+            p for p, n in counts.items() if n * 100 >= len(book.item_id) or n >= 1000
+        )
+        book.keys = KeyIndex(keys, values)
+        book.neighbours = KeyIndex(nkeys, nvalues)
+        for customer_items in book.items_of:
+            customer_items.sort(key=book.fifo_key)
+        amounts = np.frombuffer(book.open, dtype=np.int64) if len(book.open) else np.zeros(0, dtype=np.int64)
+        order = np.argsort(amounts, kind="stable")
+        book._amount_keys = amounts[order].copy()
+        book._amount_items = order.astype(np.int64)
+        book.stats = BuildStats(
+            items=len(book.item_id),
+            parties=len(book.party_id),
+            keys=len(book.keys),
+            neighbour_keys=len(book.neighbours),
+            index_bytes=book.keys.nbytes + book.neighbours.nbytes + int(book._amount_keys.nbytes) * 2,
+        )
+        return book
+
+    def _add_party(self, party: Party) -> int:
+        if party.id in self.party_of_id:
+            raise ValueError(f"party {party.id!r} given twice")
+        index = len(self.party_id)
+        self.party_of_id[party.id] = index
+        self.party_id.append(party.id)
+        self.party_name.append(party.name)
+        self.party_is_customer.append(1 if party.is_customer else 0)
+        self.pays_for.append([])
+        self.payers_of.append([])
+        self.items_of.append([])
+        self._pending_parties.append(party)
+        for name in (party.name, *party.aliases):
+            self.names.add(index, name)
+        for iban in party.ibans:
+            self.add_iban(iban, index, 1)
+        return index
+
+    def _link_party(self, index: int, party: Party) -> None:
+        if party.is_customer:
+            self.pays_for[index].append(index)
+        for payer_id in (*party.paid_by, *((party.factor_id,) if party.factor_id else ())):
+            payer = self.party_of_id.get(payer_id)
+            if payer is None:
+                payer = self._placeholder_party(payer_id, is_customer=False)
+            if index not in self.pays_for[payer]:
+                self.pays_for[payer].append(index)
+                self.payers_of[index].append(payer)
+
+    def _placeholder_party(self, party_id: str, *, is_customer: bool) -> int:
+        index = len(self.party_id)
+        self.party_of_id[party_id] = index
+        self.party_id.append(party_id)
+        self.party_name.append("")
+        self.party_is_customer.append(1 if is_customer else 0)
+        self.pays_for.append([index] if is_customer else [])
+        self.payers_of.append([])
+        self.items_of.append([])
+        return index
+
+    def add_iban(self, iban: str, party: int, count: int = 1) -> None:
+        """Record that ``party`` paid from ``iban`` (``count`` more times)."""
+        key = compact_iban(iban)
+        if not key:
+            return
+        seen = self.iban_parties.setdefault(key, {})
+        seen[party] = seen.get(party, 0) + count
+
+    def add_name(self, party: int, name: str) -> None:
+        """Another name ``party`` pays under."""
+        self.names.add(party, name)
+
+    def _add_item(
+        self, item: OpenItem, keys: array[int], values: array[int], nkeys: array[int], nvalues: array[int]
+    ) -> None:
+        if item.id in self.item_of_id:
+            raise ValueError(f"open item {item.id!r} given twice")
+        index = len(self.item_id)
+        customer = self.party_of_id.get(item.customer_id)
+        if customer is None:
+            customer = self._placeholder_party(item.customer_id, is_customer=True)
+        self.item_of_id[item.id] = index
+        self.item_id.append(item.id)
+        self.number.append(item.number)
+        self.currency.append(item.currency)
+        self.customer.append(customer)
+        self.total.append(to_minor(item.total, item.currency))
+        self.open.append(to_minor(item.open_amount, item.currency))
+        self.issue.append(item.issue_date.toordinal())
+        self.due.append(item.due_date.toordinal())
+        if item.discount_percent and item.discount_days is not None:
+            self.discount_bp.append(int(item.discount_percent * 100))
+            self.discount_days.append(item.discount_days)
+        else:
+            self.discount_bp.append(0)
+            self.discount_days.append(0)
+        self.is_credit_note.append(1 if item.kind == ItemKind.CREDIT_NOTE else 0)
+        self.items_of[customer].append(index)
+
+        packed = index << _KIND_BITS
+        seen: set[str] = set()
+
+        def put(key: str, kind: VariantKind) -> None:
+            if key not in seen:
+                seen.add(key)
+                keys.append(hash(key))
+                values.append(packed | kind)
+
+        lead = ""
+        for ch in normalise(item.number):
+            if not ch.isalpha():
+                break
+            lead += ch
+        if lead:
+            self._prefix_counts[lead] = self._prefix_counts.get(lead, 0) + 1
+        reference = normalise(item.structured_reference) if item.structured_reference else None
+        self.reference.append(reference)
+        for variant in variants(item.number):
+            put(variant.key, variant.kind)
+        digits = "".join(ch for ch in normalise(item.number) if ch.isdigit())
+        neighbourhood: set[str] = set()
+        if len(digits) >= 5:
+            neighbourhood.update(deletions(digits))
+            neighbourhood.add(digits)
+        if reference:
+            put(reference, VariantKind.REFERENCE)
+            if reference.startswith("RF") and len(reference) > 4:
+                put(reference[4:], VariantKind.FULL)  # the body typed without "RFnn"
+            elif reference.isdigit() and len(reference) == 12:
+                neighbourhood.update(deletions(reference))
+                neighbourhood.add(reference)
+        if item.order_reference:
+            order = normalise(item.order_reference)
+            if len(order) >= 4:
+                put(order, VariantKind.ORDER)
+        for key in neighbourhood:
+            nkeys.append(hash(key))
+            nvalues.append(packed)
+
+    # --- queries ------------------------------------------------------------------
+
+    def fifo_key(self, item: int) -> tuple[int, int, str]:
+        """Oldest due date first, then oldest issue date, then the lowest number."""
+        return (self.due[item], self.issue[item], self.number[item])
+
+    def lookup_keys(self, keys: Sequence[str], *, cap: int = 64) -> list[list[tuple[int, VariantKind]]]:
+        """For each key, the items indexed under it with how (none when more than ``cap``)."""
+        raw = self.keys.lookup([hash(k) for k in keys], cap=cap)
+        mask = (1 << _KIND_BITS) - 1
+        return [[(v >> _KIND_BITS, VariantKind(v & mask)) for v in hits if v >= 0] for hits in raw]
+
+    def lookup_neighbours(self, keys: Sequence[str], *, cap: int = 64) -> list[list[int]]:
+        """For each key (a digit string), items whose digits share it or a one-deletion of it."""
+        raw = self.neighbours.lookup([hash(k) for k in keys], cap=cap)
+        return [[v >> _KIND_BITS for v in hits if v >= 0] for hits in raw]
+
+    def digits_of(self, item: int) -> str:
+        """The digits of an item's number, in order (cached)."""
+        found = self._digits.get(item)
+        if found is None:
+            found = "".join(ch for ch in self.number[item] if ch.isdigit())
+            self._digits[item] = found
+        return found
+
+    def customers_of_iban(self, iban: str) -> dict[int, int]:
+        """Parties seen paying from an account, with how often."""
+        return self.iban_parties.get(compact_iban(iban), {})
+
+    def items_with_amount(self, customer: int, amount: int, currency: str) -> list[int]:
+        """The customer's items whose open amount is exactly ``amount``, first in first out."""
+        items = self.items_of[customer]
+        if len(items) <= 48:
+            return [i for i in items if self.open[i] == amount and self.currency[i] == currency]
+        amount_map = self._amount_maps.get(customer)
+        if amount_map is None:
+            amount_map = defaultdict(list)
+            for i in items:
+                amount_map[self.open[i]].append(i)
+            self._amount_maps[customer] = amount_map
+        return [i for i in amount_map.get(amount, ()) if self.currency[i] == currency]
+
+    def items_with_amount_anywhere(self, amount: int, currency: str, *, cap: int = 20) -> list[int]:
+        """Items of any customer whose (initial) open amount is ``amount`` and still is."""
+        lo = int(np.searchsorted(self._amount_keys, amount, "left"))
+        hi = int(np.searchsorted(self._amount_keys, amount, "right"))
+        if hi - lo > cap:
+            return []
+        return [
+            i
+            for i in self._amount_items[lo:hi].tolist()
+            if self.open[i] == amount and self.currency[i] == currency
+        ]
+
+    def set_open(self, item: int, amount: int) -> None:
+        """Change an item's open amount (keeps the per-customer amount map in step)."""
+        old = self.open[item]
+        if old == amount:
+            return
+        self.open[item] = amount
+        amount_map = self._amount_maps.get(self.customer[item])
+        if amount_map is not None:
+            bucket = amount_map.get(old)
+            if bucket and item in bucket:
+                bucket.remove(item)
+            amount_map.setdefault(amount, []).append(item)
+            amount_map[amount].sort(key=self.fifo_key)
+
+    def discount(self, item: int, paid_on: date) -> int:
+        """The early-payment discount (minor units) the item allows when paid on ``paid_on``; 0 if none."""
+        bp = self.discount_bp[item]
+        if not bp or paid_on.toordinal() > self.issue[item] + self.discount_days[item]:
+            return 0
+        return int((Decimal(self.total[item]) * bp / 10000).to_integral_value(rounding=ROUND_HALF_UP))
+
+    def discount_terms(self, item: int) -> tuple[int, int]:
+        """(hundredths of a percent, days), (0, 0) when none."""
+        return self.discount_bp[item], self.discount_days[item]
+
+    def amount(self, minor: int, currency: str) -> Decimal:
+        return Decimal(minor).scaleb(-minor_unit(currency))

@@ -1,0 +1,408 @@
+"""Payer names: normalisation and an index that finds customers by name.
+
+A bank gives the payer's name as the payer's bank has it: upper case or not,
+accents lost, the legal form written otherwise or left out ("S.A.", "SA",
+"Société Anonyme"), the city appended, cut to 35 characters (SEPA's old
+limit, still common), first and last names swapped. :func:`name_tokens`
+reduces a name to the words that identify the party; :class:`NameIndex` finds
+the parties whose names share those words, through an inverted index
+(token → parties) and a deletion neighbourhood of the vocabulary for one-letter
+typos, and only then compares the few candidates (rapidfuzz for the word
+similarity). It never compares a name with every party.
+
+>>> name_tokens("Boulangerie Dupont & Fils S.A.")
+('BOULANGERIE', 'DUPONT', 'FILS')
+>>> name_tokens("DUPONT FILS BOULANGERIE SPRL")
+('DUPONT', 'FILS', 'BOULANGERIE')
+>>> name_tokens("Müller GmbH & Co. KG")
+('MULLER',)
+>>> index = NameIndex()
+>>> index.add(1, "Boulangerie Dupont & Fils SA")
+>>> index.add(2, "Dupond Transports NV")
+>>> index.add(3, "Müller GmbH")
+>>> [(key, score > 0.9) for key, score in index.search("BOULANGERIE DUPONT ET FILS BRUXELLES")][:1]
+[(1, True)]
+>>> index.search("MULLER")[0][0]
+3
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from typing import Final
+
+from rapidfuzz import fuzz
+
+from encaisse.core.invoice_numbers import deletions, fold
+
+__all__ = ["LEGAL_FORMS", "NameIndex", "legal_forms", "name_tokens", "normalise_name"]
+
+# Legal forms, as tokens after dots are dropped (S.A. -> SA), in the languages
+# our customers write in.
+LEGAL_FORMS: Final = frozenset(
+    [
+        "SA",
+        "NV",
+        "BV",
+        "BVBA",
+        "SRL",
+        "SPRL",
+        "SPRLU",
+        "SCRL",
+        "SCS",
+        "SNC",
+        "CV",
+        "CVBA",
+        "VZW",
+        "ASBL",
+        "SC",
+        "SCA",
+        "SE",
+        "COMMV",
+        "VOF",
+        "GMBH",
+        "AG",
+        "KG",
+        "OHG",
+        "UG",
+        "MBH",
+        "KGAA",
+        "EV",
+        "GBR",
+        "SARL",
+        "SAS",
+        "SASU",
+        "EURL",
+        "SCI",
+        "SELARL",
+        "EI",
+        "LTD",
+        "LIMITED",
+        "INC",
+        "INCORPORATED",
+        "LLC",
+        "LLP",
+        "LP",
+        "PLC",
+        "CORP",
+        "CORPORATION",
+        "PTY",
+        "PTE",
+        "OY",
+        "OYJ",
+        "AB",
+        "AS",
+        "ASA",
+        "APS",
+        "SPA",
+        "SL",
+        "SLU",
+        "LDA",
+        "KFT",
+        "ZRT",
+        "SRO",
+        "BHD",
+    ]
+)
+_LEGAL_PHRASES: Final = re.compile(
+    r"\b(?:SOCIETE ANONYME|SOCIETE PAR ACTIONS SIMPLIFIEE(?: UNIPERSONNELLE)?|SOCIETE A RESPONSABILITE LIMITEE"
+    r"|SOCIETE PRIVEE A RESPONSABILITE LIMITEE|SOCIETE COOPERATIVE|NAAMLOZE VENNOOTSCHAP|BESLOTEN VENNOOTSCHAP"
+    r"|GESELLSCHAFT MIT BESCHRANKTER HAFTUNG|AKTIENGESELLSCHAFT|PUBLIC LIMITED COMPANY|LIMITED LIABILITY COMPANY"
+    r"|CO KG|AND CO|ET CIE|ET CO|UND CO|EN CO|& CO|& CIE)\b"
+)
+_STOP: Final = frozenset(
+    [
+        "THE",
+        "AND",
+        "ET",
+        "UND",
+        "EN",
+        "OF",
+        "LA",
+        "LE",
+        "LES",
+        "DE",
+        "DES",
+        "DU",
+        "DER",
+        "DIE",
+        "DAS",
+        "HET",
+        "MR",
+        "MRS",
+        "MS",
+        "M",
+        "MME",
+        "MLLE",
+        "DHR",
+        "MEVR",
+        "HERR",
+        "FRAU",
+        "MONSIEUR",
+        "MADAME",
+    ]
+)
+_NON_WORD: Final = re.compile(r"[^A-Z0-9]+")
+
+
+def normalise_name(name: str) -> str:
+    """The identifying words of a name, upper case, space separated."""
+    return " ".join(name_tokens(name))
+
+
+# one legal form in the languages of a country: a Belgian SA is an NV
+_FORM_CLASS: Final = {
+    "NV": "SA", "AG": "SA", "SPA": "SA", "BV": "SRL", "SPRL": "SRL", "BVBA": "SRL", "SPRLU": "SRL", "SL": "SRL",
+    "CVBA": "SCRL", "CV": "SCRL", "SC": "SCRL", "VZW": "ASBL", "MBH": "GMBH", "LIMITED": "LTD",
+    "INCORPORATED": "INC", "CORP": "INC", "CORPORATION": "INC", "SASU": "SAS", "OYJ": "OY",
+}  # fmt: skip
+
+
+def legal_forms(name: str) -> frozenset[str]:
+    """The legal forms written in a name, one name per form (``NV`` is ``SA``), to tell namesakes apart.
+
+    >>> sorted(legal_forms("Acme N.V."))
+    ['SA']
+    """
+    return frozenset(_FORM_CLASS.get(w, w) for w in _words(name) if w in LEGAL_FORMS)
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Words of a name without accents, punctuation, legal forms, titles and numbers."""
+    return tuple(w for w in _words(name) if not w.isdigit() and w not in LEGAL_FORMS and w not in _STOP)
+
+
+def _words(name: str) -> list[str]:
+    text = fold(name).replace(".", "").replace("'", "")
+    text = _LEGAL_PHRASES.sub(" ", text.replace("&", " & "))
+    raw = _NON_WORD.split(text)
+    # single letters in a row are one abbreviation: "S A" -> "SA", "J P" -> "JP"
+    merged: list[str] = []
+    run = ""
+    for word in raw:
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            merged.append(run)
+            run = ""
+        if word:
+            merged.append(word)
+    if run:
+        merged.append(run)
+    return merged
+
+
+def _token_similarity(query: str, entry: str, *, may_be_truncated: bool) -> float:
+    if query == entry:
+        return 1.0
+    if may_be_truncated and len(query) >= 2 and entry.startswith(query):
+        return 0.95
+    if len(query) >= 4 and len(entry) >= 4:
+        ratio = fuzz.ratio(query, entry) / 100.0
+        if ratio >= 0.8:
+            return ratio * 0.95
+    return 0.0
+
+
+class NameIndex:
+    """Names of parties (customers, payers) by their words.
+
+    ``add`` entries (a key and one of its names; a key may have many names),
+    then ``search``. Adding after a search is allowed (the weights are
+    recomputed lazily).
+    """
+
+    __slots__ = ("_by_key", "_deletes", "_entries", "_forms", "_postings", "_vocab_sorted", "_weights")
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[int, tuple[str, ...], str]] = []  # key, tokens, joined
+        self._forms: list[frozenset[str]] = []  # legal forms of each entry
+        self._postings: dict[str, list[int]] = defaultdict(list)  # token -> entry positions
+        self._by_key: dict[int, list[int]] = defaultdict(list)  # key -> entry positions
+        self._deletes: dict[str, list[str]] | None = None
+        self._vocab_sorted: list[str] | None = None
+        self._weights: dict[str, float] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, key: int, name: str) -> None:
+        tokens = name_tokens(name)
+        if not tokens:
+            return
+        position = len(self._entries)
+        self._entries.append((key, tokens, "".join(tokens)))
+        self._forms.append(legal_forms(name))
+        self._by_key[key].append(position)
+        for token in set(tokens):
+            self._postings[token].append(position)
+        self._deletes = None
+        self._vocab_sorted = None
+        if self._weights:
+            self._weights = {}
+
+    def _weight(self, token: str) -> float:
+        weight = self._weights.get(token)
+        if weight is None:
+            df = len(self._postings.get(token, ()))
+            n = len(self._entries) or 1
+            # a word no party has (a city, a street) says little
+            weight = 0.5 * math.log(1.0 + n) if df == 0 else math.log(1.0 + n / df)
+            self._weights[token] = weight
+        return weight
+
+    def similarity(self, key: int, name: str) -> float:
+        """How much ``name`` resembles the names of one key (0 when it has none)."""
+        tokens = name_tokens(name)
+        if not tokens or key not in self._by_key:
+            return 0.0
+        may_be_truncated = len(name.strip()) >= 30
+        query_weights = [self._weight(t) for t in tokens]
+        query_total = sum(query_weights)
+        joined_query = "".join(tokens)
+        best = 0.0
+        forms = legal_forms(name)
+        for position in self._by_key[key]:
+            _, entry_tokens, joined = self._entries[position]
+            score = self._score(
+                tokens, query_weights, query_total, joined_query, entry_tokens, joined, may_be_truncated
+            )
+            best = max(best, self._with_form(score, forms, position))
+        return best
+
+    def _with_form(self, score: float, forms: frozenset[str], position: int) -> float:
+        """Namesakes differ by their legal form: the same one counts a little, another one against."""
+        entry_forms = self._forms[position]
+        if not forms or not entry_forms or score < 0.8:
+            return score
+        return min(score + 0.02, 1.0) if forms & entry_forms else score - 0.03
+
+    def _prepare(self) -> tuple[dict[str, list[str]], list[str]]:
+        if self._deletes is None or self._vocab_sorted is None:
+            deletes: dict[str, list[str]] = defaultdict(list)
+            for token in self._postings:
+                if len(token) >= 5:
+                    for d in deletions(token):
+                        deletes[d].append(token)
+            self._deletes = dict(deletes)
+            self._vocab_sorted = sorted(self._postings)
+        return self._deletes, self._vocab_sorted
+
+    def _similar_tokens(self, token: str, *, last: bool, may_be_truncated: bool) -> list[tuple[str, float]]:
+        """Vocabulary words like ``token``, each with how much alike (1 for the word itself)."""
+        deletes, vocab = self._prepare()
+        found: list[tuple[str, float]] = []
+        if token in self._postings:
+            found.append((token, 1.0))
+        if len(token) >= 5:
+            found.extend((w, 0.8) for w in deletes.get(token, ()))  # one letter missing in the query
+            for d in deletions(token):
+                if d in self._postings:
+                    found.append((d, 0.8))  # one letter too many
+                found.extend((w, 0.8) for w in deletes.get(d, ()))  # one letter different
+        if last and may_be_truncated and len(token) >= 2:
+            i = bisect_left(vocab, token)
+            while i < len(vocab) and vocab[i].startswith(token) and len(found) < 40:
+                found.append((vocab[i], 0.9))
+                i += 1
+        return found
+
+    def search(
+        self, name: str, *, limit: int = 5, min_score: float = 0.5, max_candidates: int = 24
+    ) -> list[tuple[int, float]]:
+        """Keys whose names resemble ``name``, best first, with a score in [0, 1].
+
+        A name of 30 characters or more may have been cut: its last word then
+        matches any word it begins.
+        """
+        tokens = name_tokens(name)
+        if not tokens:
+            return []
+        may_be_truncated = len(name.strip()) >= 30
+        # rarest words first; a word shared by thousands of parties only helps when nothing else does
+        expanded: list[tuple[int, float, str]] = []
+        for i, token in enumerate(tokens):
+            for similar, likeness in self._similar_tokens(
+                token, last=i == len(tokens) - 1, may_be_truncated=may_be_truncated
+            ):
+                expanded.append((len(self._postings[similar]), -likeness, similar))
+        expanded.sort()
+        # entries sharing the rarest words, ranked by the weight of all the query words they share;
+        # only the best few are scored
+        pool: set[int] = set()
+        alike: dict[str, float] = {}
+        for df, unlike, token in expanded:
+            if token not in alike:
+                alike[token] = -unlike
+            if pool and (df > 5000 or len(pool) + df > max_candidates * 8):
+                continue
+            pool.update(self._postings[token][: max_candidates * 8])
+        if not pool:
+            return []
+        weights = {token: self._weight(token) * a for token, a in alike.items()}
+        overlap = {
+            position: sum(weights.get(token, 0.0) for token in set(self._entries[position][1]))
+            for position in pool
+        }
+        ranked = sorted(overlap, key=lambda p: -overlap[p])[:max_candidates]
+        best: dict[int, float] = {}
+        query_weights = [self._weight(t) for t in tokens]
+        query_total = sum(query_weights)
+        joined_query = "".join(tokens)
+        forms = legal_forms(name)
+        for position in ranked:
+            key, entry_tokens, joined = self._entries[position]
+            score = self._score(
+                tokens, query_weights, query_total, joined_query, entry_tokens, joined, may_be_truncated
+            )
+            score = self._with_form(score, forms, position)
+            if score >= min_score and score > best.get(key, 0.0):
+                best[key] = score
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def _score(
+        self,
+        tokens: tuple[str, ...],
+        query_weights: list[float],
+        query_total: float,
+        joined_query: str,
+        entry_tokens: tuple[str, ...],
+        joined_entry: str,
+        may_be_truncated: bool,
+    ) -> float:
+        if joined_query == joined_entry:
+            return 1.0
+        matched_query = [0.0] * len(tokens)
+        entry_total = 0.0
+        entry_matched = 0.0
+        last = len(tokens) - 1
+        for entry_token in entry_tokens:
+            weight = self._weight(entry_token)
+            entry_total += weight
+            best = 0.0
+            best_i = -1
+            for i, token in enumerate(tokens):
+                similarity = _token_similarity(
+                    token, entry_token, may_be_truncated=may_be_truncated and i == last
+                )
+                if similarity > best:
+                    best, best_i = similarity, i
+            if best_i >= 0:
+                entry_matched += weight * best
+                matched_query[best_i] = max(matched_query[best_i], best)
+        if entry_total == 0.0:
+            return 0.0
+        coverage_entry = entry_matched / entry_total
+        coverage_query = sum(w * m for w, m in zip(query_weights, matched_query, strict=True)) / query_total
+        # banks append addresses and cities to names: words the party's name lacks weigh less
+        score = 0.8 * coverage_entry + 0.2 * coverage_query
+        if may_be_truncated and joined_entry.startswith(joined_query) and len(joined_query) >= 8:
+            score = max(score, 0.95)
+        elif len(joined_query) >= 6 and len(joined_entry) >= 6:
+            # "VANDENBERG" against "VAN DEN BERG", words run together or split
+            score = max(score, 0.9 * fuzz.ratio(joined_query, joined_entry) / 100.0 - 0.05)
+        return min(score, 1.0)

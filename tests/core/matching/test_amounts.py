@@ -1,0 +1,240 @@
+"""Amounts: exact, several invoices, partial, short-paid, overpaid, duplicate, credit notes, currencies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from matching_builders import IBAN_ACME, inv, make_engine, rows, tx
+
+from encaisse.core.matching import MatchSettings, Party, Status
+
+PAYER = {"name": "ACME LOGISTICS SA", "iban": IBAN_ACME}
+
+
+def test_exact_amount(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "100.00")], acme)
+    d = engine.match(tx("100.00", "INV-2026-000100", **PAYER))
+    assert d.status == Status.APPLIED
+    assert rows(d) == [("invoice", "INV-2026-000100", "100.00")]
+    assert d.total() == Decimal("100.00")
+
+
+def test_bank_charges_within_tolerance_are_a_deduction(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "100.00")], acme)
+    d = engine.match(tx("98.00", "INV-2026-000100", **PAYER))
+    assert d.status == Status.APPLIED
+    assert rows(d) == [("invoice", "INV-2026-000100", "100.00"), ("deduction", "INV-2026-000100", "-2.00")]
+    assert d.allocations[1].reason == "bank_charges"
+    assert d.total() == Decimal("98.00")
+    assert engine.open_amount("id-INV-2026-000100") == 0
+
+
+def test_unexplained_residue_above_tolerance_is_a_partial_payment(acme: list[Party]) -> None:
+    engine = make_engine(
+        [inv("INV-2026-000100", "c1", "1000.00")], acme, MatchSettings(charge_tolerance=Decimal("10"))
+    )
+    d = engine.match(tx("600.00", "Acompte INV-2026-000100", **PAYER))
+    assert d.status == Status.APPLIED
+    assert rows(d) == [("invoice", "INV-2026-000100", "600.00")]
+    assert engine.open_amount("id-INV-2026-000100") == Decimal("400.00")
+
+
+def test_early_payment_discount_per_terms(acme: list[Party]) -> None:
+    item = inv("INV-2026-000100", "c1", "1000.00", issued="2026-02-01", discount=("2", 10))
+    engine = make_engine([item], acme, MatchSettings(charge_tolerance=Decimal("5")))
+    d = engine.match(tx("980.00", "INV-2026-000100 escompte 2%", on="2026-02-09", **PAYER))
+    assert d.status == Status.APPLIED
+    assert rows(d) == [("invoice", "INV-2026-000100", "1000.00"), ("deduction", "INV-2026-000100", "-20.00")]
+    assert d.allocations[1].reason == "discount"
+    assert "discount" in d.explanation
+
+
+def test_discount_taken_too_late_is_not_a_discount(acme: list[Party]) -> None:
+    item = inv("INV-2026-000100", "c1", "1000.00", issued="2026-01-01", discount=("2", 10))
+    engine = make_engine([item], acme, MatchSettings(charge_tolerance=Decimal("5")))
+    d = engine.match(tx("980.00", "INV-2026-000100", on="2026-02-20", **PAYER))
+    assert ("deduction", "INV-2026-000100", "-20.00") not in rows(d)
+    assert rows(d)[0] == ("invoice", "INV-2026-000100", "980.00")  # a partial payment
+
+
+def test_deduction_explained_by_the_text(acme: list[Party]) -> None:
+    for words in (
+        "minus 45,00 damaged goods",
+        "abzüglich 45,00 Preisdifferenz",
+        "retenue 45,00 litige",
+        "korting 45,00",
+    ):
+        engine = make_engine(
+            [inv("INV-2026-000100", "c1", "500.00")], acme, MatchSettings(charge_tolerance=Decimal("5"))
+        )
+        d = engine.match(tx("455.00", f"INV-2026-000100 {words}", **PAYER))
+        assert d.status == Status.APPLIED, words
+        assert rows(d) == [
+            ("invoice", "INV-2026-000100", "500.00"),
+            ("deduction", "INV-2026-000100", "-45.00"),
+        ]
+        assert d.allocations[1].reason == "explained"
+
+
+def test_overpayment_goes_on_account(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00")], acme)
+    d = engine.match(tx("505.00", "INV-2026-000100", **PAYER))
+    assert d.status == Status.APPLIED
+    assert rows(d) == [("invoice", "INV-2026-000100", "500.00"), ("on_account", "", "5.00")]
+    assert d.total() == Decimal("505.00")
+
+
+def test_duplicate_payment_goes_on_account(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00")], acme)
+    first = engine.match(tx("500.00", "INV-2026-000100", id="A", **PAYER))
+    second = engine.match(
+        tx("500.00", "INV-2026-000100", id="B", on="2026-02-11", position=(2, 1, 1), **PAYER)
+    )
+    assert rows(first) == [("invoice", "INV-2026-000100", "500.00")]
+    assert second.status == Status.APPLIED
+    assert rows(second) == [("on_account", "", "500.00")]
+    assert second.allocations[0].reason == "duplicate"
+
+
+def test_several_invoices_without_reference_by_subset(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-000101", "c1", "120.50", issued="2026-01-02"),
+        inv("INV-2026-000102", "c1", "333.10", issued="2026-01-03"),
+        inv("INV-2026-000103", "c1", "87.40", issued="2026-01-04"),
+        inv("INV-2026-000104", "c1", "1020.00", issued="2026-01-05"),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1107.40", "paiement", **PAYER))  # 87.40 + 1020.00
+    assert d.status != Status.UNMATCHED
+    assert sorted(
+        r[1] for r in rows(d) or [(a.kind, a.invoice_number, a.amount) for a in d.proposals[0].allocations]
+    ) == [
+        "INV-2026-000103",
+        "INV-2026-000104",
+    ]
+
+
+def test_oldest_invoices_paid_together_without_reference(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-000101", "c1", "120.50", issued="2026-01-02", due="2026-01-20"),
+        inv("INV-2026-000102", "c1", "333.10", issued="2026-01-03", due="2026-01-21"),
+        inv("INV-2026-000103", "c1", "87.40", issued="2026-01-20", due="2026-02-20"),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("453.60", "", **PAYER))
+    assert d.status == Status.APPLIED
+    assert [r[1] for r in rows(d)] == ["INV-2026-000101", "INV-2026-000102"]
+    assert "oldest" in d.explanation
+
+
+def test_equal_invoices_fifo_oldest_due_first(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-000103", "c1", "250.00", issued="2026-01-03", due="2026-02-28"),
+        inv("INV-2026-000101", "c1", "250.00", issued="2026-01-05", due="2026-02-01"),
+        inv("INV-2026-000102", "c1", "250.00", issued="2026-01-04", due="2026-02-01"),
+    ]
+    engine = make_engine(items, acme)
+    first = engine.match(tx("250.00", "", id="A", **PAYER))
+    second = engine.match(tx("250.00", "", id="B", position=(1, 2, 1), **PAYER))
+    assert rows(first) == [("invoice", "INV-2026-000102", "250.00")]  # same due date: older issue date
+    assert rows(second) == [("invoice", "INV-2026-000101", "250.00")]
+    assert "first in, first out" in first.explanation
+
+
+def test_ambiguous_combinations_are_not_applied(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-000101", "c1", "300.00", issued="2026-01-02", due="2026-03-01"),
+        inv("INV-2026-000102", "c1", "700.00", issued="2026-01-03", due="2026-03-02"),
+        inv("INV-2026-000103", "c1", "400.00", issued="2026-01-04", due="2026-01-15"),
+        inv("INV-2026-000104", "c1", "600.00", issued="2026-01-05", due="2026-01-16"),
+        inv("INV-2026-000105", "c1", "5000.00", issued="2026-01-01", due="2026-01-10"),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1000.00", "", **PAYER))  # 300+700 or 400+600
+    assert d.status != Status.APPLIED
+
+
+def test_credit_note_netted_against_invoices(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-000101", "c1", "1000.00"),
+        inv("CN-2026-0007", "c1", "-200.00", credit_note=True),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("800.00", "INV-2026-000101 - CN-2026-0007", **PAYER))
+    assert d.status == Status.APPLIED
+    assert sorted(rows(d)) == [
+        ("invoice", "CN-2026-0007", "-200.00"),
+        ("invoice", "INV-2026-000101", "1000.00"),
+    ]
+    assert d.total() == Decimal("800.00")
+
+
+def test_two_payments_never_settle_the_same_open_amount(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00")], acme)
+    a = engine.match(tx("300.00", "INV-2026-000100 acompte", id="A", **PAYER))
+    b = engine.match(tx("300.00", "INV-2026-000100", id="B", position=(1, 2, 1), **PAYER))
+    settled = sum(
+        (
+            x.amount
+            for d in (a, b)
+            if d.status == Status.APPLIED
+            for x in d.allocations
+            if x.kind == "invoice"
+        ),
+        Decimal(0),
+    )
+    assert settled <= Decimal("500.00")
+    assert engine.open_amount("id-INV-2026-000100") >= 0
+
+
+def test_never_across_currencies(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00", currency="USD")], acme)
+    d = engine.match(tx("500.00", "INV-2026-000100", currency="EUR", **PAYER))
+    assert all(a.invoice_number != "INV-2026-000100" for a in d.allocations)
+    assert "never across currencies" in d.explanation or d.status != Status.APPLIED
+
+
+def test_payment_in_the_invoice_currency(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00", currency="USD")], acme)
+    d = engine.match(tx("500.00", "INV-2026-000100", currency="USD", **PAYER))
+    assert d.status == Status.APPLIED
+
+
+def test_invoice_issued_after_the_payment_is_never_settled(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00", issued="2026-03-01")], acme)
+    d = engine.match(tx("500.00", "INV-2026-000100", on="2026-02-10", **PAYER))
+    assert d.status != Status.APPLIED
+    assert all(
+        p.allocations == () or p.allocations[0].invoice_number != "INV-2026-000100" for p in d.proposals
+    )
+
+
+def test_payment_long_before_the_invoice_existed(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00", issued="2026-12-01")], acme)
+    d = engine.match(tx("500.00", "", on="2026-01-05", **PAYER))
+    assert d.status != Status.APPLIED
+
+
+def test_rows_of_an_applied_transaction_add_up(acme: list[Party]) -> None:
+    items = [inv("INV-2026-000101", "c1", "1000.00"), inv("INV-2026-000102", "c1", "250.00")]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1240.00", "INV-2026-000101 INV-2026-000102", **PAYER))
+    assert d.status == Status.APPLIED
+    assert d.total() == Decimal("1240.00")
+
+
+def test_large_share_within_tolerance_is_left_to_a_person(acme: list[Party]) -> None:
+    # 16.72 short on 27.86: bank charges, or a part payment? Both are proposed.
+    engine = make_engine([inv("INV-2026-000100", "c1", "27.86")], acme)
+    d = engine.match(tx("11.14", "INV-2026-000100", **PAYER))
+    assert d.status != Status.APPLIED
+    kinds = {tuple(a.kind for a in p.allocations) for p in d.proposals}
+    assert ("invoice", "deduction") in kinds and ("invoice",) in kinds
+
+
+def test_deduction_text_naming_another_amount_does_not_explain(acme: list[Party]) -> None:
+    engine = make_engine(
+        [inv("INV-2026-000100", "c1", "500.00")], acme, MatchSettings(charge_tolerance=Decimal("5"))
+    )
+    d = engine.match(tx("400.00", "INV-2026-000100 minus 45,00 damaged goods", **PAYER))
+    assert all(a.kind != "deduction" for a in d.allocations)

@@ -1,0 +1,77 @@
+"""Credits that are no customer's payment stay unapplied, whatever numbers and amounts they carry."""
+
+from __future__ import annotations
+
+import pytest
+from matching_builders import inv, make_engine, tx
+
+from encaisse.core.matching import AllocationKind, MatchSettings, Party, Status, TransactionCode
+
+ITEMS = [inv("INV-2026-001234", "c1", "1210.00"), inv("INV-2026-001235", "c2", "89.90")]
+OWN = "BE43068999999501"
+
+
+def decide(acme: list[Party], amount: str, text: str, **kwargs: object) -> object:
+    engine = make_engine(ITEMS, acme, MatchSettings(own_ibans=(OWN,), group_names=("Encaisse Group",)))
+    d = engine.match(tx(amount, text, **kwargs))  # type: ignore[arg-type]
+    assert d.status != Status.APPLIED, d.explanation
+    assert all(a.kind == AllocationKind.UNRELATED for a in d.allocations)
+    return d
+
+
+def test_interest_by_bank_transaction_code(acme: list[Party]) -> None:
+    decide(acme, "1210.00", "INV-2026-001234", code=TransactionCode("LDAS", "INTR", None))
+
+
+def test_bank_own_booking_account_management_domain(acme: list[Party]) -> None:
+    decide(acme, "1210.00", "2026-001234", code=TransactionCode("ACMT", "MDOP", "CHRG"))
+
+
+def test_charges_family(acme: list[Party]) -> None:
+    decide(acme, "89.90", "fee refund 2026001235", code=TransactionCode("PMNT", "CHRG", "OTHR"))
+
+
+def test_swift_interest_code(acme: list[Party]) -> None:
+    decide(acme, "89.90", "", code=TransactionCode(proprietary="NINT"))
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Stripe Payments Europe Ltd", "STRIPE PAYOUT po_1234 INV-2026-001234"),
+        ("Adyen N.V.", "Settlement batch 2026001234"),
+        (None, "REMISE CB 1234 INV-2026-001234"),
+        (None, "VISA settlement 20260210"),
+    ],
+)
+def test_card_settlements(name: str | None, text: str, acme: list[Party]) -> None:
+    d = decide(acme, "1210.00", text, name=name)
+    assert d.status == Status.SUGGESTED  # type: ignore[attr-defined]
+
+
+def test_tax_refund(acme: list[Party]) -> None:
+    decide(acme, "1210.00", "Remboursement TVA 2026/01", name="SPF Finances")
+
+
+def test_intra_group_transfer_from_own_account(acme: list[Party]) -> None:
+    decide(acme, "1210.00", "INV-2026-001234", iban=OWN, name="Encaisse Group NV")
+
+
+def test_salary_reversal(acme: list[Party]) -> None:
+    decide(
+        acme,
+        "1210.00",
+        "Retour salaire 01/2026",
+        name="Jean Martin",
+        code=TransactionCode("PMNT", "ICDT", "RRTN"),
+    )
+
+
+def test_salary_reversal_by_text_only(acme: list[Party]) -> None:
+    decide(acme, "89.90", "Salary reversal 2026-001235", name="Jean Martin")
+
+
+def test_amount_equal_to_an_open_invoice_alone_is_not_enough(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("1210.00", "thanks", name="Unknown Person"))
+    assert d.status != Status.APPLIED

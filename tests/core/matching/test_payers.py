@@ -1,0 +1,91 @@
+"""The payer: by account, by name however written, by a third party paying for the customer."""
+
+from __future__ import annotations
+
+import pytest
+from matching_builders import IBAN_FACTOR, IBAN_PARENT, inv, make_engine, rows, tx
+
+from encaisse.core.matching import Party, Status
+
+ITEMS = [
+    inv("INV-2026-000101", "c1", "1250.00", issued="2026-01-02"),
+    inv("INV-2026-000102", "c2", "1250.00", issued="2026-01-02"),
+    inv("INV-2026-000103", "c3", "640.00", issued="2026-01-02"),
+    inv("INV-2026-000104", "c4", "640.00", issued="2026-01-02"),
+]
+
+
+def test_payer_account_seen_before(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("1250.00", "", iban="BE71 0961 2345 6769", name="ACME LOGISTICS"))
+    assert d.status == Status.APPLIED
+    assert d.customer_id == "c1"
+    assert "payer account" in d.explanation
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ACME LOGISTICS SA",  # case
+        "Acme Logistics",  # legal form missing
+        "Acme Logistics N.V.",  # legal form written otherwise
+        "ACME LOGISTICS SA BRUXELLES",  # city appended
+        "LOGISTICS ACME",  # word order
+    ],
+)
+def test_payer_name_however_written(name: str, acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("1250.00", "", name=name))
+    assert d.status != Status.UNMATCHED
+    assert d.customer_id == "c1"
+
+
+def test_payer_name_with_accents_lost() -> None:
+    parties = [Party("c9", "Société Générale de Dépannage SA"), Party("c8", "Generale Transports SA")]
+    engine = make_engine([inv("INV-2026-000900", "c9", "410.00")], parties)
+    d = engine.match(tx("410.00", "", name="SOCIETE GENERALE DE DEPANNAGE"))
+    assert d.customer_id == "c9"
+
+
+def test_payer_name_cut_at_35_characters() -> None:
+    parties = [Party("c9", "International Distribution Logistics Benelux NV")]
+    engine = make_engine([inv("INV-2026-000900", "c9", "410.00")], parties)
+    d = engine.match(tx("410.00", "", name="INTERNATIONAL DISTRIBUTION LOGISTICS BENELUX"[:35]))
+    assert d.customer_id == "c9"
+
+
+def test_look_alike_names_do_not_swap_customers(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("640.00", "", name="DUPOND TRANSPORTS"))
+    assert d.customer_id == "c4"
+
+
+def test_parent_company_pays_for_its_subsidiary(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("1250.00", "INV-2026-000101", name="Acme Group Holding NV", iban=IBAN_PARENT))
+    assert d.status == Status.APPLIED
+    assert rows(d) == [("invoice", "INV-2026-000101", "1250.00")]
+    assert "pays for this customer" in d.explanation
+
+
+def test_factoring_company_pays_for_the_customer(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("640.00", "Facture INV-2026-000103", name="EUROFACTOR", iban=IBAN_FACTOR))
+    assert d.status == Status.APPLIED
+    assert d.customer_id == "c3"
+
+
+def test_ultimate_debtor_names_the_customer(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("640.00", "", name="Some Payment Agent", ultimate="Dupond Transports NV"))
+    assert d.customer_id == "c4"
+
+
+def test_account_confirmed_in_the_run_is_remembered(acme: list[Party]) -> None:
+    items = [inv("INV-2026-000101", "c2", "100.00"), inv("INV-2026-000102", "c2", "222.00")]
+    engine = make_engine(items, acme)
+    first = engine.match(
+        tx("100.00", "INV-2026-000101", id="A", name="Acme Trading SPRL", iban="BE43068999999501")
+    )
+    assert first.status == Status.APPLIED
+    assert engine.book.customers_of_iban("BE43068999999501") == {engine.book.party_of_id["c2"]: 1}

@@ -1,0 +1,150 @@
+"""Payments found by their references: structured, typed, invoice numbers written every which way."""
+
+from __future__ import annotations
+
+import pytest
+from matching_builders import IBAN_ACME, inv, make_engine, rows, tx
+
+from encaisse.core.matching import Party, Status
+from encaisse.core.references import create_ogm, create_rf, format_ogm, format_rf
+
+ITEMS = [
+    inv("INV-2026-001234", "c1", "1210.00", ref=create_rf("INV2026001234")),
+    inv("INV-2026-001235", "c1", "500.00", ref=create_ogm(2026001235)),
+    inv("INV-2026-001236", "c1", "750.00"),
+    inv("INV-2026-001240", "c1", "330.00"),
+    inv("INV-2025-001234", "c2", "990.00"),
+]
+
+
+def applied(text: str, amount: str, acme: list[Party], **kwargs: object) -> list[tuple[str, str, str]]:
+    engine = make_engine(ITEMS, acme)
+    decision = engine.match(tx(amount, text, **kwargs))  # type: ignore[arg-type]
+    assert decision.status == Status.APPLIED, decision.explanation
+    return rows(decision)
+
+
+def test_structured_rf_reference(acme: list[Party]) -> None:
+    got = applied("", "1210.00", acme, refs=[(create_rf("INV2026001234"), "RF")])
+    assert got == [("invoice", "INV-2026-001234", "1210.00")]
+
+
+def test_structured_ogm_reference(acme: list[Party]) -> None:
+    got = applied("", "500.00", acme, refs=[(create_ogm(2026001235), "BE_OGM")])
+    assert got == [("invoice", "INV-2026-001235", "500.00")]
+
+
+def test_ogm_typed_in_free_text(acme: list[Party]) -> None:
+    got = applied(f"Communication {format_ogm(create_ogm(2026001235))}", "500.00", acme)
+    assert got == [("invoice", "INV-2026-001235", "500.00")]
+
+
+def test_rf_typed_in_free_text(acme: list[Party]) -> None:
+    got = applied(f"pay ref {format_rf(create_rf('INV2026001234')).lower()}", "1210.00", acme)
+    assert got == [("invoice", "INV-2026-001234", "1210.00")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INV-2026-001236",  # as printed
+        "Facture INV 2026 001236",  # changed separators
+        "inv2026001236",  # missing separators
+        "INV-2026-1236",  # leading zeros dropped
+        "Rechnung 2026/001236",  # another prefix
+        "Factuur nr 2026-1236",
+        "INV2026001236PAYMENT",  # glued to another word
+    ],
+)
+def test_invoice_number_written_otherwise(text: str, acme: list[Party]) -> None:
+    assert applied(text, "750.00", acme) == [("invoice", "INV-2026-001236", "750.00")]
+
+
+def test_invoice_number_without_year_needs_the_payer(acme: list[Party]) -> None:
+    # "1236" alone fits INV-2026-001236 only among the payer's items
+    got = applied("Inv no 1236", "750.00", acme, name="ACME LOGISTICS", iban=IBAN_ACME)
+    assert got == [("invoice", "INV-2026-001236", "750.00")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INV-2026-001263",  # two characters swapped
+        "INV-2026-00136",  # a character missing
+        "INV-2026-0012336",  # a character too many
+    ],
+)
+def test_invoice_number_one_character_off(text: str, acme: list[Party]) -> None:
+    got = applied(text, "750.00", acme, name="Acme Logistics SA", iban=IBAN_ACME)
+    assert got == [("invoice", "INV-2026-001236", "750.00")]
+
+
+def test_one_wrong_digit_naming_another_existing_invoice(acme: list[Party]) -> None:
+    # 001240 exists, but the amount and the payer say 001236, one digit away from "001246"
+    got = applied("Invoice INV-2026-001246", "750.00", acme, name="Acme Logistics SA", iban=IBAN_ACME)
+    assert got == [("invoice", "INV-2026-001236", "750.00")]
+
+
+def test_truncated_number(acme: list[Party]) -> None:
+    got = applied("Facture INV-2026-00123", "750.00", acme, name="Acme Logistics SA", iban=IBAN_ACME)
+    assert got == [("invoice", "INV-2026-001236", "750.00")]
+
+
+def test_range_with_shortened_end(acme: list[Party]) -> None:
+    got = applied("Invoices INV-2026-001234/36", "2460.00", acme)
+    assert sorted(got) == [
+        ("invoice", "INV-2026-001234", "1210.00"),
+        ("invoice", "INV-2026-001235", "500.00"),
+        ("invoice", "INV-2026-001236", "750.00"),
+    ]
+
+
+def test_list_with_and(acme: list[Party]) -> None:
+    got = applied("INV-2026-001234, 001235 & 001240", "2040.00", acme)
+    assert {r[1] for r in got} == {"INV-2026-001234", "INV-2026-001235", "INV-2026-001240"}
+
+
+def test_range_written_in_full(acme: list[Party]) -> None:
+    got = applied("Facturen 2026-001234 tot 2026-001236", "2460.00", acme, name="Acme Logistics")
+    assert len(got) == 3
+
+
+def test_order_reference(acme: list[Party]) -> None:
+    items = [inv("INV-2026-000900", "c2", "410.00", order="4500123456"), *ITEMS]
+    engine = make_engine(items, acme)
+    decision = engine.match(tx("410.00", "PO 4500123456", name="Acme Trading"))
+    assert decision.status == Status.APPLIED
+    assert rows(decision) == [("invoice", "INV-2026-000900", "410.00")]
+
+
+def test_end_to_end_id_carries_the_number(acme: list[Party]) -> None:
+    got = applied("", "750.00", acme, e2e="INV-2026-001236", name="Acme Logistics SA")
+    assert got == [("invoice", "INV-2026-001236", "750.00")]
+
+
+def test_reference_from_a_payer_tied_to_another_customer_lowers_confidence(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    own = engine.match(tx("990.00", "INV-2025-001234", id="A", name="Acme Trading SPRL"))
+    engine = make_engine(ITEMS, acme)
+    other = engine.match(tx("990.00", "INV-2025-001234", id="B", name="Acme Logistics SA", iban=IBAN_ACME))
+    assert other.confidence < own.confidence
+    assert other.status != Status.APPLIED
+
+
+def test_explanation_names_the_evidence(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    engine.match(tx("500.00", "INV-2026-001235", id="earlier", iban=IBAN_ACME))
+    decision = engine.match(
+        tx(
+            "1210.00",
+            "",
+            id="T2",
+            name="Acme Logistics SA",
+            iban=IBAN_ACME,
+            refs=[(create_rf("INV2026001234"), "RF")],
+        )
+    )
+    assert "RF reference RF" in decision.explanation
+    assert "exact" in decision.explanation
+    assert "payer account" in decision.explanation
+    assert "amount equal" in decision.explanation

@@ -1,0 +1,101 @@
+"""Invoice numbers: normalisation, index variants, candidates in free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from encaisse.core.invoice_numbers import (
+    VariantKind,
+    candidates,
+    deletions,
+    fold,
+    mask_dates_and_amounts,
+    normalise,
+    segments,
+    variants,
+)
+
+
+def keys(text: str, **kwargs: object) -> set[str]:
+    return {c.key for c in candidates(text, **kwargs)}  # type: ignore[arg-type]
+
+
+def test_normalise_drops_separators_and_case() -> None:
+    assert normalise("inv-2026/00 42") == "INV2026 0042".replace(" ", "")
+    assert segments("F2026.0042a") == ("F", "2026", "0042", "A")
+
+
+def test_fold_removes_accents_keeps_marks() -> None:
+    assert fold("Fäktur n° 12–3") == "FAKTUR NO 12-3"
+
+
+def test_variants_cover_prefix_year_and_leading_zeros() -> None:
+    found = {v.key: v.kind for v in variants("INV-2026-001234")}
+    assert found["INV2026001234"] == VariantKind.FULL
+    assert found["2026001234"] == VariantKind.DIGITS
+    assert found["INV20261234"] == VariantKind.NOZERO
+    assert found["INV1234"] == VariantKind.NOYEAR
+    assert found["1234"] == VariantKind.SERIAL
+
+
+def test_variants_of_a_glued_year() -> None:
+    assert "INV1234" in {v.key for v in variants("INV20261234")}
+
+
+def test_variants_refuse_too_short_serials() -> None:
+    assert "42" not in {v.key for v in variants("INV-2026-0042")}
+    assert all(len(v.key) >= 3 for v in variants("A-1"))
+
+
+def test_deletion_neighbourhood() -> None:
+    assert set(deletions("1243")) & set(deletions("1234"))  # a transposition shares a deletion
+    assert "1234" in deletions("12534")  # an extra character
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Facture INV 2026 001234",  # changed separators
+        "INV2026001234",  # no separators
+        "inv/2026/1234",  # leading zeros dropped, lower case
+        "Rechnung 2026-001234",  # another prefix
+        "RE 2026 1234",
+        "Factuur nr. INV-2026-001234.",
+        "INV2026001234PAYMENT",  # glued to a word
+        "PAYMENTINV2026001234",
+    ],
+)
+def test_candidates_find_a_number_written_otherwise(text: str) -> None:
+    wanted = {v.key for v in variants("INV-2026-001234")}
+    assert keys(text, prefixes=frozenset({"INV"})) & wanted
+
+
+def test_candidates_year_dropped() -> None:
+    assert "INV1234" in keys("Inv no INV-1234")
+
+
+def test_range_with_shortened_end() -> None:
+    found = [c for c in candidates("INV-2026-1234/36") if c.origin == "range"]
+    assert {"INV20261235", "INV20261236"} <= {c.key for c in found}
+
+
+@pytest.mark.parametrize("text", ["1234-1236", "1234 to 1236", "1234 bis 1236", "1234 t/m 1236"])
+def test_range_written_in_full(text: str) -> None:
+    found = candidates(text)
+    assert "1235" in {c.key for c in found if c.origin == "range"}
+    assert "1236" in {c.key for c in found}
+
+
+def test_list_inherits_prefix_and_year() -> None:
+    found = keys("Factures INV-2026-1234, 1235 et 1236")
+    assert {"INV20261234", "INV20261235", "INV20261236"} <= found
+
+
+def test_year_and_serial_are_not_a_range() -> None:
+    assert not [c for c in candidates("INV-2026-1234") if c.origin == "range"]
+
+
+def test_dates_and_amounts_are_not_numbers() -> None:
+    masked = mask_dates_and_amounts("FACT 1234 DU 15.01.2026 EUR 1.234,56 2026-01-15")
+    assert "2026" not in masked and "1234" in masked
+    assert "15012026" not in keys("payment 15.01.2026")

@@ -1,0 +1,124 @@
+"""Payer names: normalisation and the name index."""
+
+from __future__ import annotations
+
+import pytest
+
+from encaisse.core.names import NameIndex, name_tokens, normalise_name
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("ACME Logistics S.A.", "ACME LOGISTICS"),
+        ("Acme Logistics NV", "ACME LOGISTICS"),
+        ("acme logistics société anonyme", "ACME LOGISTICS"),
+        ("Müller Bäckerei GmbH & Co. KG", "MULLER BACKEREI"),
+        ("Dupont B.V.B.A.", "DUPONT"),
+        ("Smith Ltd.", "SMITH"),
+        ("Smith Limited", "SMITH"),
+        ("Alpha SARL", "ALPHA"),
+        ("Alpha SAS", "ALPHA"),
+        ("Beta Inc.", "BETA"),
+        ("Beta LLC", "BETA"),
+        ("Gamma AG", "GAMMA"),
+        ("Gamma SRL", "GAMMA"),
+        ("Delta BV", "DELTA"),
+    ],
+)
+def test_legal_forms_accents_and_case(written: str, expected: str) -> None:
+    assert normalise_name(written) == expected
+
+
+def test_single_letters_run_together() -> None:
+    assert name_tokens("J. P. Morgan S A") == ("JP", "MORGAN")
+
+
+@pytest.fixture
+def index() -> NameIndex:
+    idx = NameIndex()
+    names = [
+        "Acme Logistics SA",
+        "Acme Trading SPRL",
+        "Boulangerie Dupont & Fils SA",
+        "Dupond Transports NV",
+        "International Distribution Logistics Benelux NV",
+        "Jean Dupont",
+        "Van den Berg Bouw BV",
+    ]
+    for key, name in enumerate(names):
+        idx.add(key, name)
+    return idx
+
+
+def best(index: NameIndex, name: str) -> int | None:
+    found = index.search(name)
+    return found[0][0] if found else None
+
+
+def test_case_accents_and_legal_form(index: NameIndex) -> None:
+    assert best(index, "ACME LOGISTICS S.A.") == 0
+    assert best(index, "acme logistics") == 0
+
+
+def test_city_appended(index: NameIndex) -> None:
+    assert best(index, "ACME LOGISTICS SA BRUXELLES") == 0
+
+
+def test_truncated_to_35_characters(index: NameIndex) -> None:
+    cut = "INTERNATIONAL DISTRIBUTION LOGISTICS BENELUX NV"[:35]
+    assert best(index, cut) == 4
+
+
+def test_word_order(index: NameIndex) -> None:
+    assert best(index, "DUPONT JEAN") == 5
+
+
+def test_words_run_together(index: NameIndex) -> None:
+    assert best(index, "VANDENBERG BOUW") == 6
+
+
+def test_one_letter_typo(index: NameIndex) -> None:
+    assert best(index, "BOULANGERIE DUPOMT FILS") == 2
+
+
+def test_look_alikes_rank_the_exact_one_first(index: NameIndex) -> None:
+    found = index.search("Dupond Transports")
+    assert found[0][0] == 3
+    assert found[0][1] > dict(found).get(2, 0.0)
+
+
+def test_unknown_name_finds_nothing(index: NameIndex) -> None:
+    assert index.search("Zebra Consulting") == []
+
+
+def test_search_scores_only_a_few_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    idx = NameIndex()
+    for key in range(5000):
+        idx.add(key, f"Common Services {key} Company{key} SA")
+    calls = 0
+    original = NameIndex._score
+
+    def counting(self: NameIndex, *args: object) -> float:
+        nonlocal calls
+        calls += 1
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(NameIndex, "_score", counting)
+    found = idx.search("COMPANY4242 SERVICES", max_candidates=24)
+    assert found[0][0] == 4242
+    assert calls <= 24
+
+
+def test_similarity_of_one_key(index: NameIndex) -> None:
+    assert index.similarity(0, "ACME LOGISTICS") == 1.0
+    assert index.similarity(0, "Zebra") == 0.0
+    assert index.similarity(99, "ACME") == 0.0
+
+
+def test_namesakes_told_apart_by_their_legal_form() -> None:
+    idx = NameIndex()
+    idx.add(1, "Construction Van der Linden SA")
+    idx.add(2, "Construction Van der Linden Ltd")
+    assert idx.search("CONSTRUCTION VAN DER LINDEN NV")[0][0] == 1  # NV is the Dutch for SA
+    assert idx.search("Construction Van der Linden Limited")[0][0] == 2
