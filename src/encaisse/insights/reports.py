@@ -142,6 +142,44 @@ def _days_between(later: str, earlier: str) -> str:
     return f"({later} - {earlier})"
 
 
+def _sales_by_period(
+    entity_ids: Sequence[int], periods: Sequence[tuple[date, date]], receivables: dict[str, int]
+) -> dict[str, dict[int, int]]:
+    """Σ credit sales per currency and countback period (index in ``periods``, latest first).
+
+    The countback walk stops at the month whose sales exhaust the receivables,
+    so months are summed a few at a time, latest first, and no further once
+    every currency's receivables are exhausted: the months beyond are never read.
+    """
+    per_period: dict[str, dict[int, int]] = defaultdict(dict)
+    left = dict(receivables)
+    done = 0
+    size = 3
+    while done < len(periods):
+        window = periods[done : done + size]
+        case = " ".join(
+            f"WHEN i.issue_date >= '{p[0].isoformat()}' AND i.issue_date <= '{p[1].isoformat()}' THEN {done + n}"
+            for n, p in enumerate(window)
+        )
+        for cur, period, s in _fetch(
+            f"SELECT i.currency, CASE {case} END AS period, SUM({_signed('i.total_minor')}) FROM ledger_invoice i "
+            f"WHERE i.entity_id IN ({_in(entity_ids)}) AND i.issue_date >= %s AND i.issue_date <= %s "
+            f"GROUP BY i.currency, period",
+            [window[-1][0], window[0][1]],
+        ):
+            per_period[cur][int(period)] = int(s or 0)
+        for n in range(done, done + len(window)):
+            for cur in left:
+                sales = per_period[cur].get(n, 0)
+                if left[cur] > 0 and sales > 0:
+                    left[cur] = left[cur] - sales if left[cur] > sales else 0
+        done += len(window)
+        size *= 2
+        if all(v <= 0 for v in left.values()):
+            break
+    return per_period
+
+
 @dataclass
 class KpiSet:
     currency: str
@@ -184,6 +222,31 @@ def _receivables(
     return {c: (int(t or 0), int(cur or 0), int(n or 0), int(od or 0)) for c, t, cur, n, od in rows}
 
 
+def _receivables_by_customer(
+    entity_ids: Sequence[int], as_of: date, known_at: datetime | None
+) -> tuple[dict[str, tuple[int, int, int, int]], dict[str, list[int]]]:
+    """:func:`_receivables` and each customer's open balance, from one pass over the open items."""
+    items, params = _open_items_sql(entity_ids, as_of, known_at)
+    signed = _signed("o.open_minor", "o")
+    rows = _fetch(
+        f"SELECT o.currency, o.customer_id, SUM({signed}), "
+        f"SUM(CASE WHEN o.due_date >= %s THEN {signed} ELSE 0 END), "
+        f"SUM(CASE WHEN o.due_date < %s AND o.kind = 'invoice' AND o.open_minor > 0 THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN o.due_date < %s AND o.kind = 'invoice' THEN o.open_minor ELSE 0 END) "
+        f"FROM {items} o GROUP BY o.currency, o.customer_id",
+        [as_of, as_of, as_of, *params],
+    )
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    per_customer: dict[str, list[int]] = defaultdict(list)
+    for cur, _customer, *sums in rows:
+        figures = [int(x or 0) for x in sums]
+        per_customer[cur].append(figures[0])
+        acc = totals[cur]
+        for k in range(4):
+            acc[k] += figures[k]
+    return {c: (t[0], t[1], t[2], t[3]) for c, t in totals.items()}, per_customer
+
+
 def kpis(
     entity_ids: Sequence[int],
     as_of: date,
@@ -195,7 +258,7 @@ def kpis(
     """Every KPI of DOMAIN.md, per currency, as of D over the last N days."""
     start = as_of - timedelta(days=days - 1)
     prev_start = start - timedelta(days=days)
-    closing = _receivables(entity_ids, as_of, known_at)
+    closing, top = _receivables_by_customer(entity_ids, as_of, known_at)
     opening = _receivables(entity_ids, start - timedelta(days=1), known_at)
     sales = _sales(entity_ids, start, as_of)
     currencies = sorted(set(closing) | set(sales))
@@ -208,19 +271,7 @@ def kpis(
         periods.append((first, end))
         end = first - timedelta(days=1)
         first = end.replace(day=1)
-    case = " ".join(
-        f"WHEN i.issue_date >= '{p[0].isoformat()}' AND i.issue_date <= '{p[1].isoformat()}' THEN {n}"
-        for n, p in enumerate(periods)
-    )
-    grouped = _fetch(
-        f"SELECT i.currency, CASE {case} END AS period, SUM({_signed('i.total_minor')}) FROM ledger_invoice i "
-        f"WHERE i.entity_id IN ({_in(entity_ids)}) AND i.issue_date >= %s AND i.issue_date <= %s "
-        f"GROUP BY i.currency, period",
-        [periods[-1][0], as_of],
-    )
-    per_period: dict[str, dict[int, int]] = defaultdict(dict)
-    for cur, period, s in grouped:
-        per_period[cur][int(period)] = int(s or 0)
+    per_period = _sales_by_period(entity_ids, periods, {c: v[0] for c, v in closing.items()})
 
     # payment behaviour in the period: settlements by invoices (amount-weighted)
     paid = _fetch(
@@ -241,35 +292,18 @@ def kpis(
             [start, as_of],
         )
     )
-    items, params = _open_items_sql(entity_ids, as_of, known_at)
-    per_customer = _fetch(
-        f"SELECT o.currency, o.customer_id, SUM({_signed('o.open_minor', 'o')}) AS s FROM {items} o "
-        f"GROUP BY o.currency, o.customer_id",
-        params,
-    )
-    top: dict[str, list[int]] = defaultdict(list)
-    for cur, _cust, s in per_customer:
-        top[cur].append(int(s or 0))
+    # retention: per customer, the first and last invoice of both periods, in one pass
+    # (customers of the previous period; of those, the ones invoiced in this one too)
     retention_rows = _fetch(
-        f"SELECT i.currency, "
-        f"COUNT(DISTINCT CASE WHEN i.issue_date >= %s THEN i.customer_id END), "
-        f"COUNT(DISTINCT CASE WHEN i.issue_date < %s THEN i.customer_id END) "
+        f"SELECT p.currency, SUM(CASE WHEN p.first < %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN p.first < %s AND p.last >= %s THEN 1 ELSE 0 END) "
+        f"FROM (SELECT i.currency, i.customer_id, MIN(i.issue_date) AS first, MAX(i.issue_date) AS last "
         f"FROM ledger_invoice i WHERE i.entity_id IN ({_in(entity_ids)}) AND i.kind = 'invoice' "
-        f"AND i.issue_date >= %s AND i.issue_date <= %s GROUP BY i.currency",
-        [start, start, prev_start, as_of],
+        f"AND i.issue_date >= %s AND i.issue_date <= %s GROUP BY i.currency, i.customer_id) p GROUP BY p.currency",
+        [start, start, start, prev_start, as_of],
     )
-    both = dict(
-        (c, n)
-        for c, n in _fetch(
-            f"SELECT p.currency, COUNT(*) FROM (SELECT DISTINCT i.currency, i.customer_id FROM ledger_invoice i "
-            f"WHERE i.entity_id IN ({_in(entity_ids)}) AND i.kind = 'invoice' AND i.issue_date >= %s AND i.issue_date < %s) p "
-            f"JOIN (SELECT DISTINCT i.currency, i.customer_id FROM ledger_invoice i WHERE i.entity_id IN ({_in(entity_ids)}) "
-            f"AND i.kind = 'invoice' AND i.issue_date >= %s AND i.issue_date <= %s) c "
-            f"ON c.currency = p.currency AND c.customer_id = p.customer_id GROUP BY p.currency",
-            [prev_start, start, start, as_of],
-        )
-    )
-    previous_customers = {c: int(p) for c, _n, p in retention_rows}
+    previous_customers = {c: int(p or 0) for c, p, _b in retention_rows}
+    both = {c: int(b or 0) for c, _p, b in retention_rows}
 
     result = []
     for cur in currencies:

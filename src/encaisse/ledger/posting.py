@@ -60,21 +60,29 @@ def post_entries(entries: Iterable[tuple[Entity, CoreEntry, str, int | None]]) -
         last = list(JournalEntry.objects.order_by("-id").values_list("id", flat=True)[: len(rows)])[::-1]
         for row, pk in zip(rows, last, strict=True):
             row.pk = row.id = pk
+    # the lines as plain rows (a settlement journal has a line per customer and day: many)
     lines = []
     for row, (ent, entry, _src, _sid) in zip(rows, items, strict=True):
         for ln in entry.lines:
             lines.append(
-                JournalLine(
-                    entry_id=row.pk, entity=ent, account=ln.account, date=entry.date, currency=entry.currency,
-                    debit_minor=Money(ln.debit, entry.currency).minor_units(),
-                    credit_minor=Money(ln.credit, entry.currency).minor_units(),
-                    amount_currency_minor=ln.amount_currency.minor_units() if ln.amount_currency else None,
-                    transaction_currency=ln.amount_currency.currency if ln.amount_currency else "",
-                    customer_id=ln.customer_id,
+                (
+                    row.pk, ent.pk, str(ln.account), Money(ln.debit, entry.currency).minor_units(),
+                    Money(ln.credit, entry.currency).minor_units(), entry.currency,
+                    ln.amount_currency.minor_units() if ln.amount_currency else None,
+                    ln.amount_currency.currency if ln.amount_currency else "", ln.customer_id, entry.date,
                 )
             )  # fmt: skip
-    JournalLine.objects.bulk_create(lines, batch_size=5000)
+    from encaisse.ledger.importing import bulk_insert  # importing depends on this module
+
+    bulk_insert(JournalLine._meta.db_table, _JOURNAL_LINE_COLUMNS, lines)
     return rows
+
+
+_JOURNAL_LINE_COLUMNS = (
+    "entry_id", "entity_id", "account", "debit_minor", "credit_minor", "currency", "amount_currency_minor",
+    "transaction_currency", "customer_id", "date",
+)  # fmt: skip
+_ALLOCATION_KINDS = frozenset(AllocationKind.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +144,11 @@ def post_allocations(
         problems: list[str] = []
         remaining = {i: row["open_minor"] for i, row in items.items()}
         carrying = {i: items[i]["total_functional_minor"] - taken_f[i] for i in foreign}
-        allocations: list[Allocation] = []
+        allocations: list[tuple[object, ...]] = []
         gl: dict[date, dict[tuple[str, int | None], int]] = defaultdict(lambda: defaultdict(int))
         for n, req in enumerate(requests, start=1):
             where = f"allocation {n}"
-            if req.kind not in AllocationKind.values:
+            if req.kind not in _ALLOCATION_KINDS:
                 problems.append(f"{where}: unknown kind {req.kind!r}")
                 continue
             functional_minor = 0
@@ -217,23 +225,44 @@ def post_allocations(
                 problems.append(f"{where}: a {req.kind} allocation needs an open item")
                 continue
             allocations.append(
-                Allocation(
-                    entity=entity, invoice_id=req.invoice_id, receipt_id=req.receipt_id, credit_note_id=req.credit_note_id,
-                    kind=req.kind, amount_minor=req.amount_minor, currency=req.currency,
-                    payment_amount_minor=req.payment_amount_minor, payment_currency=req.payment_currency,
-                    invoice_rate=items[req.invoice_id]["rate_to_functional"] if req.invoice_id in items else None,
-                    payment_rate=req.payment_rate, functional_minor=functional_minor, fx_minor=fx,
-                    effective_date=req.effective_date, reverses_id=req.reverses_id, note=req.note[:300],
-                    created_by_id=user_id,
+                (
+                    entity.pk, req.invoice_id, req.receipt_id, req.credit_note_id, str(req.kind), req.amount_minor,
+                    req.currency, req.payment_amount_minor, req.payment_currency,
+                    items[req.invoice_id]["rate_to_functional"] if req.invoice_id in items else None,
+                    req.payment_rate, functional_minor, fx, req.effective_date, req.reverses_id, req.note[:300],
+                    user_id,
                 )
             )  # fmt: skip
         if problems:
             raise AllocationRefused(problems)
         _apply_open_amounts(requests)
-        Allocation.objects.bulk_create(allocations, batch_size=5000)
+        _insert_allocations(allocations)
+        from encaisse.ledger.importing import refresh_statistics  # importing depends on this module
+
+        refresh_statistics(Invoice._meta.db_table, len(items))
+        refresh_statistics(Allocation._meta.db_table, len(allocations))
         if journal:
             _post_gl(entity, gl)
     return len(allocations)
+
+
+_ALLOCATION_COLUMNS = (
+    "entity_id", "invoice_id", "receipt_id", "credit_note_id", "kind", "amount_minor", "currency",
+    "payment_amount_minor", "payment_currency", "invoice_rate", "payment_rate", "functional_minor", "fx_minor",
+    "effective_date", "reverses_id", "note", "created_by_id", "recorded_at",
+)  # fmt: skip
+
+
+def _insert_allocations(rows: list[tuple[object, ...]]) -> None:
+    """Insert allocation rows as ``Allocation.objects.bulk_create`` would, without building models.
+
+    COPY on PostgreSQL, executemany batches elsewhere; ``recorded_at`` is the
+    moment of posting, as ``auto_now_add`` sets it.
+    """
+    from encaisse.ledger.importing import bulk_insert  # importing depends on this module
+
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # stored exactly as the ORM stores it
+    bulk_insert(Allocation._meta.db_table, _ALLOCATION_COLUMNS, ((*row, now) for row in rows))
 
 
 def _apply_open_amounts(requests: Sequence[AllocationRequest]) -> None:
@@ -247,10 +276,20 @@ def _apply_open_amounts(requests: Sequence[AllocationRequest]) -> None:
         changed = 0
         for i in range(0, len(params), 5000):
             chunk = params[i : i + 5000]
-            cursor.executemany(
-                "UPDATE ledger_invoice SET open_minor = open_minor - %s WHERE id = %s AND open_minor >= %s",
-                chunk,
-            )
+            if connection.vendor == "postgresql":
+                # one statement per chunk instead of one per item: the same guarded update, set-based
+                # (only placeholders are formatted into the text; the values are parameters)
+                cursor.execute(
+                    "UPDATE ledger_invoice AS i SET open_minor = i.open_minor - v.amount FROM (VALUES "  # noqa: S608
+                    + ", ".join(["(%s::bigint, %s::bigint)"] * len(chunk))
+                    + ") AS v(id, amount) WHERE i.id = v.id AND i.open_minor >= v.amount",
+                    [x for amount, item, _ in chunk for x in (item, amount)],
+                )
+            else:
+                cursor.executemany(
+                    "UPDATE ledger_invoice SET open_minor = open_minor - %s WHERE id = %s AND open_minor >= %s",
+                    chunk,
+                )
             changed += cursor.rowcount if cursor.rowcount >= 0 else len(chunk)
     if changed != len(params):
         raise AllocationRefused(

@@ -1,0 +1,147 @@
+"""``encaisse demo``: a small workspace, built through the real services, must be a consistent ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Sum
+from schwifty import IBAN
+from stdnum import get_cc_module
+
+from encaisse.core import references
+from encaisse.insights.reports import aging, kpis
+from encaisse.ledger.audit import verify_chain
+from encaisse.ledger.checks import check
+from encaisse.ledger.demo import PASSWORD, ROLE_USERS, SUPERUSER
+from encaisse.ledger.models import (
+    Allocation,
+    AuditEvent,
+    Customer,
+    DocumentKind,
+    Entity,
+    EntityGrant,
+    Invoice,
+    Receipt,
+)
+
+TODAY = date(2026, 6, 15)
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _fingerprint() -> str:
+    rows = Invoice.objects.order_by("entity__code", "number").values_list(
+        "entity__code", "number", "customer__external_id", "customer__name", "kind", "issue_date", "due_date",
+        "total_minor", "open_minor", "structured_reference",
+    )  # fmt: skip
+    allocations = Allocation.objects.order_by("invoice__number", "kind", "effective_date", "amount_minor").values_list(
+        "invoice__number", "kind", "effective_date", "amount_minor"
+    )  # fmt: skip
+    return hashlib.sha256(repr((list(rows), list(allocations))).encode()).hexdigest()
+
+
+@pytest.fixture
+def demo_home(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    settings.HOME = tmp_path
+    monkeypatch.setenv("ENCAISSE_TODAY", TODAY.isoformat())
+    return tmp_path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_builds_a_consistent_ledger(demo_home) -> None:  # type: ignore[no-untyped-def]
+    output = _run("--reset", "--customers", "30", "--months", "4", "--seed", "5")
+
+    # the ledger's own checks, today and two months back (allocations summed by effective date)
+    assert check([TODAY, TODAY - timedelta(days=60)]) == []
+    assert list(verify_chain()) == []
+    assert AuditEvent.objects.filter(action="invoices.imported").count() == 1
+    assert AuditEvent.objects.filter(action="customers.imported").count() == 1
+
+    entities = {e.code: e for e in Entity.objects.all()}
+    assert set(entities) == {"demo-be", "demo-fr"}
+    assert (entities["demo-be"].reference_scheme, entities["demo-fr"].reference_scheme) == ("ogm", "rf")
+    for ent in entities.values():
+        assert ent.functional_currency == "EUR"
+        assert get_cc_module(ent.country.lower(), "vat").is_valid(ent.vat_number), ent.vat_number
+        assert all(IBAN(i).country_code == ent.country for i in ent.ibans)
+
+    # aging total = Σ signed open amounts, per entity
+    for row in aging([e.pk for e in entities.values()], TODAY):
+        ent = entities[row.entity]
+        invoices = Invoice.objects.filter(entity=ent, issue_date__lte=TODAY)
+        owed = invoices.filter(kind=DocumentKind.INVOICE).aggregate(s=Sum("open_minor"))["s"] or 0
+        credit = invoices.filter(kind=DocumentKind.CREDIT_NOTE).aggregate(s=Sum("open_minor"))["s"] or 0
+        assert row.total * 100 == owed - credit
+        assert row.total > 0
+
+    # every role has its user, in its group, granted both entities
+    users = get_user_model().objects
+    admin = users.get(username=SUPERUSER)
+    assert admin.is_superuser and admin.check_password(PASSWORD)
+    for name, role in ROLE_USERS.items():
+        user = users.get(username=name)
+        assert not user.is_superuser
+        assert user.check_password(PASSWORD)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert set(EntityGrant.objects.filter(user=user).values_list("entity__code", flat=True)) == set(
+            entities
+        )
+
+    # customers: as many as asked, valid identifiers, subsidiaries under a parent of the same entity
+    customers = list(Customer.objects.select_related("parent"))
+    assert len(customers) == 30
+    assert len({c.country for c in customers}) >= 3
+    for c in customers:
+        if c.vat_number:
+            assert get_cc_module(c.country.lower(), "vat").is_valid(c.vat_number), c.vat_number
+        assert c.ibans and all(IBAN(i) for i in c.ibans)
+        assert c.payment_terms_days in (30, 45, 60)
+        assert c.parent is None or c.parent.entity_id == c.entity_id
+
+    # invoices carry the entity's reference scheme; receipts add up to what they settle
+    for inv in Invoice.objects.filter(kind=DocumentKind.INVOICE).select_related("entity"):
+        valid = references.is_valid_ogm if inv.entity.reference_scheme == "ogm" else references.is_valid_rf
+        assert valid(inv.structured_reference), inv.structured_reference
+    for receipt in Receipt.objects.annotate(applied=Sum("allocations__amount_minor")):
+        assert receipt.applied == receipt.amount_minor
+    # a credit note applied: the same amount taken off the invoice and off the credit note
+    applied = Allocation.objects.filter(kind="credit_note").values("credit_note_id", "invoice__kind")
+    by_note = applied.annotate(s=Sum("amount_minor"), n=Count("id"))
+    sums: dict[int, dict[str, int]] = {}
+    for row in by_note:
+        sums.setdefault(row["credit_note_id"], {})[row["invoice__kind"]] = row["s"]
+    assert sums and all(s.get("invoice") == s.get("credit_note") for s in sums.values())
+    assert Allocation.objects.filter(kind="invoice").exists()
+
+    # numbers a reader would believe
+    (figures,) = kpis([e.pk for e in entities.values()], TODAY)
+    assert figures.values["dso"] is not None and 20 < figures.values["dso"] < 90
+    assert figures.values["overdue_count"] > 0
+
+    assert (demo_home / "demo" / "customers.csv").is_file()
+    assert (demo_home / "demo" / "invoices.csv").is_file()
+    assert "Aging as of 2026-06-15" in output and "KPIs as of 2026-06-15" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_is_deterministic_and_refuses_a_database_with_data(demo_home) -> None:  # type: ignore[no-untyped-def]
+    _run("--reset", "--customers", "12", "--months", "3", "--seed", "9")
+    first = _fingerprint()
+    with pytest.raises(CommandError, match="--reset"):
+        _run("--customers", "12", "--months", "3", "--seed", "9")
+    _run("--reset", "--customers", "12", "--months", "3", "--seed", "9")
+    assert _fingerprint() == first
+    _run("--reset", "--customers", "12", "--months", "3", "--seed", "10")
+    assert _fingerprint() != first
+    assert check([TODAY]) == []
+    assert list(verify_chain()) == []
