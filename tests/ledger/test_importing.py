@@ -156,3 +156,20 @@ def test_command_exits_non_zero_with_errors_on_stderr(customers, write, capsys) 
     call_command("import-invoices", str(write("i.csv", INVOICES)), "--format", "json")
     out = json.loads(capsys.readouterr().out)
     assert out[0]["new"] == 3
+
+
+def test_lines_attach_to_their_own_entitys_invoice(customers, write) -> None:  # type: ignore[no-untyped-def]
+    from encaisse.ledger.models import Entity
+
+    other = Entity.objects.create(code="fr", legal_name="FR SAS", country="FR")
+    import_customers(write("c2.csv", "id,name,entity\nC1,Acme France,fr\n"))
+    line = '[{"description": "Item", "unit_price": "100"}]'
+    text = (
+        "number,customer_id,issue_date,due_date,currency,total,entity,lines\n"
+        f'SAME-1,C1,2026-01-01,2026-02-01,EUR,100,be,"{line.replace(chr(34), chr(34) * 2)}"\n'
+        f'SAME-1,C1,2026-01-01,2026-02-01,EUR,100,fr,"{line.replace(chr(34), chr(34) * 2)}"\n'
+    )
+    import_invoices(write("both.csv", text))
+    for invoice in Invoice.objects.filter(number="SAME-1"):
+        assert invoice.lines.count() == 1
+    assert Invoice.objects.filter(number="SAME-1", entity=other).exists()

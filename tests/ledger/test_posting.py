@@ -157,3 +157,11 @@ class TestAllocationProperties(TestCase):
         for inv in Invoice.objects.filter(entity=entity):
             assert 0 <= inv.open_minor <= inv.total_minor
         assert check([date(2026, 1, 31), date(2026, 2, 15), date(2026, 3, 31)]) == []
+
+
+def test_write_off_marks_the_invoice_written_off(entity, customer) -> None:  # type: ignore[no-untyped-def]
+    inv = make_invoice(entity, customer, "W1", 10000)
+    post_allocations(entity, [req(inv, 3000), req(inv, 7000, kind="write_off")])
+    inv.refresh_from_db()
+    assert inv.written_off and inv.status(date(2026, 3, 1)) == "written_off"
+    assert check([date(2026, 3, 1)]) == []

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -191,7 +191,7 @@ def import_statement_file(
             )
         else:
             result.file_known = True
-        now = timezone.now()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM stores it
         for position, parsed in enumerate(statements, start=1):
             _import_one(parsed, position, known_file, entity_hint, accept_unbalanced, result, now)
         if result.transactions_new or result.statements:

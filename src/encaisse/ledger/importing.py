@@ -625,7 +625,7 @@ _INVOICE_COLUMNS = (
 
 
 def _insert_invoices(new: list[_InvoiceRow], *, source_name: str) -> None:
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # stored exactly as the ORM stores it
     values = (
         (
             inv.entity_id, inv.customer_id, inv.kind, inv.number, inv.series, inv.issue_date, inv.due_date,
@@ -638,12 +638,20 @@ def _insert_invoices(new: list[_InvoiceRow], *, source_name: str) -> None:
     bulk_insert("ledger_invoice", _INVOICE_COLUMNS, values)
     with_lines = [inv for inv in new if inv.lines]
     if with_lines:
-        ids = dict(
-            Invoice.objects.filter(number__in=[i.number for i in with_lines], entity_id__in={i.entity_id for i in with_lines}).values_list("number", "id")
-        )  # fmt: skip
+        # numbers are unique per entity, not across entities: look them up per entity, in chunks
+        ids: dict[tuple[int, str], int] = {}
+        by_entity: dict[int, list[str]] = defaultdict(list)
+        for inv in with_lines:
+            by_entity[inv.entity_id].append(inv.number)
+        for entity_id, numbers in by_entity.items():
+            for i in range(0, len(numbers), 900):
+                for number, pk in Invoice.objects.filter(
+                    entity_id=entity_id, number__in=numbers[i : i + 900]
+                ).values_list("number", "id"):
+                    ids[(entity_id, number)] = pk
         InvoiceLine.objects.bulk_create(
             [
-                InvoiceLine(invoice_id=ids[inv.number], position=pos, description=desc, quantity=qty, unit=unit,
+                InvoiceLine(invoice_id=ids[(inv.entity_id, inv.number)], position=pos, description=desc, quantity=qty, unit=unit,
                             unit_price=price, net_minor=net, vat_rate=rate, vat_category=cat)
                 for inv in with_lines
                 for pos, (desc, qty, unit, price, net, rate, cat) in enumerate(inv.lines, start=1)

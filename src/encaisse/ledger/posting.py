@@ -236,6 +236,11 @@ def post_allocations(
         if problems:
             raise AllocationRefused(problems)
         _apply_open_amounts(requests)
+        written_off = {
+            r.invoice_id for r in requests if r.kind == AllocationKind.WRITE_OFF and r.amount_minor > 0
+        }
+        if written_off:
+            Invoice.objects.filter(pk__in=written_off).update(written_off=True)
         _insert_allocations(allocations)
         from encaisse.ledger.importing import refresh_statistics  # importing depends on this module
 
