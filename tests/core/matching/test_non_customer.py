@@ -75,3 +75,11 @@ def test_amount_equal_to_an_open_invoice_alone_is_not_enough(acme: list[Party]) 
     engine = make_engine(ITEMS, acme)
     d = engine.match(tx("1210.00", "thanks", name="Unknown Person"))
     assert d.status != Status.APPLIED
+
+
+def test_refund_from_a_supplier(acme: list[Party]) -> None:
+    decide(acme, "1210.00", "Refund order 2026-001234", name="Office Supplies Ltd")
+
+
+def test_insurance_claim_payout(acme: list[Party]) -> None:
+    decide(acme, "89.90", "Indemnité sinistre 2026001235", name="AG Insurance")
