@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bai2_writer import write_bai2
+from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from realworld import params, realworld_files
@@ -510,23 +511,8 @@ SAMPLES = [p.read_bytes() for p in realworld_files("bai2")] or [
 
 @st.composite
 def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(SAMPLES)))
-    for _ in range(draw(st.integers(1, 5))):
-        if not data:
-            break
-        pos = draw(st.integers(0, len(data) - 1))
-        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate"]))
-        if action == "flip":
-            data[pos] = draw(st.integers(0, 255))
-        elif action == "delete":
-            del data[pos : pos + draw(st.integers(1, 40))]
-        elif action == "insert":
-            data[pos:pos] = draw(
-                st.binary(min_size=1, max_size=8) | st.sampled_from([b",", b"/", b"\n88,", b"\n16,"])
-            )
-        else:
-            del data[pos:]
-    return bytes(data)
+    tokens = [b",", b"/", b"\n88,", b"\n16,"]
+    return mutate(draw, draw(st.sampled_from(SAMPLES)), tokens=tokens)
 
 
 @settings(max_examples=400, deadline=None)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from coda_writer import write_coda
+from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from realworld import params, realworld_files
@@ -574,23 +575,7 @@ SAMPLES = [p.read_bytes() for p in realworld_files("coda")] or [
 
 @st.composite
 def mutated(draw: st.DrawFn) -> bytes:
-    data = bytearray(draw(st.sampled_from(SAMPLES)))
-    for _ in range(draw(st.integers(1, 5))):
-        if not data:
-            break
-        pos = draw(st.integers(0, len(data) - 1))
-        action = draw(st.sampled_from(["flip", "digit", "delete", "insert", "truncate"]))
-        if action == "flip":
-            data[pos] = draw(st.integers(0, 255))
-        elif action == "digit":
-            data[pos] = draw(st.sampled_from(b"0123456789 "))
-        elif action == "delete":
-            del data[pos : pos + draw(st.integers(1, 130))]
-        elif action == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=8))
-        else:
-            del data[pos:]
-    return bytes(data)
+    return mutate(draw, draw(st.sampled_from(SAMPLES)), max_delete=130, digits=True)
 
 
 @settings(max_examples=400, deadline=None)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from csv_writer import write_csv
+from fuzzing import mutate
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -508,23 +509,8 @@ SAMPLES = [(BELGIAN_EXPORT, BELGIAN), (US_EXPORT, US_BANK), (GERMAN_EXPORT, GERM
 @st.composite
 def mutated(draw: st.DrawFn) -> tuple[bytes, CsvProfile]:
     sample, profile = draw(st.sampled_from(SAMPLES))
-    data = bytearray(sample)
-    for _ in range(draw(st.integers(1, 5))):
-        if not data:
-            break
-        pos = draw(st.integers(0, len(data) - 1))
-        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate"]))
-        if action == "flip":
-            data[pos] = draw(st.integers(0, 255))
-        elif action == "delete":
-            del data[pos : pos + draw(st.integers(1, 30))]
-        elif action == "insert":
-            data[pos:pos] = draw(
-                st.binary(min_size=1, max_size=6) | st.sampled_from([b'"', b";", b",", b"\n", b"\r"])
-            )
-        else:
-            del data[pos:]
-    return bytes(data), profile
+    tokens = [b'"', b";", b",", b"\n", b"\r"]
+    return mutate(draw, sample, tokens=tokens, max_delete=30, max_insert=6), profile
 
 
 @settings(max_examples=400, deadline=None)
