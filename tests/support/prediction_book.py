@@ -24,9 +24,9 @@ def fill(entity: Entity, items: list[PaidHistory], *, segments: dict[int, str] |
     invoices = Invoice.objects.bulk_create(
         Invoice(
             entity=entity, customer=customers[it.customer_id], number=f"INV-{it.invoice_id}",
-            issue_date=it.issue_date, due_date=it.due_date, currency="EUR", net_minor=int(it.amount) * 100,
-            vat_minor=0, total_minor=int(it.amount) * 100, open_minor=int(it.amount) * 100,
-            total_functional_minor=int(it.amount) * 100,
+            issue_date=it.issue_date, due_date=it.due_date, currency="EUR", net_minor=int(it.size) * 100,
+            vat_minor=0, total_minor=int(it.size) * 100, open_minor=int(it.size) * 100,
+            total_functional_minor=int(it.size) * 100,
         )
         for it in items
     )  # fmt: skip

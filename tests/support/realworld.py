@@ -32,6 +32,17 @@ def realworld_files(folder: str, *patterns: str) -> list[Path]:
     return sorted(found)
 
 
+def require(folder: str, *patterns: str) -> list[Path]:
+    """The matching files for a test that needs them; the test is skipped, with the reason, when absent.
+
+    Under ``ENCAISSE_REQUIRE_REALWORLD=1`` (CI) an absent folder is an error instead.
+    """
+    files = realworld_files(folder, *patterns)
+    if not files:
+        pytest.skip(f"no real-world samples at {REALWORLD / folder}")
+    return files
+
+
 def params(folder: str, *patterns: str) -> list[object]:
     """pytest params of the matching files, ids by file name, or one skip marker when absent."""
     files = realworld_files(folder, *patterns)

@@ -84,7 +84,7 @@ class PaidHistory:
     segment: str
     issue_date: date
     due_date: date
-    amount: float
+    size: float  # the invoice's amount as a model input (a feature, never used as money)
     delay: float | None
     paid_on: date | None = None
 
@@ -185,14 +185,14 @@ def history_features(items: Sequence[PaidHistory]) -> FeatureTable:
             delay = it.delay or 0.0  # closed items always have a delay
             customers.setdefault(it.customer_id, _Running()).add(delay)
             segments.setdefault(it.segment, _Running()).add(delay)
-            exposure[it.customer_id] = exposure.get(it.customer_id, 0.0) - it.amount
+            exposure[it.customer_id] = exposure.get(it.customer_id, 0.0) - it.size
             continue
         own = customers.get(it.customer_id) or _Running()
         seg = segments.get(it.segment) or _Running()
         source = own if own.n >= MIN_HISTORY else seg
         due = it.due_date
         matrix[i] = (
-            math.log1p(max(it.amount, 0.0)),
+            math.log1p(max(it.size, 0.0)),
             (due - it.issue_date).days,
             due.weekday(),
             due.day,
@@ -210,7 +210,7 @@ def history_features(items: Sequence[PaidHistory]) -> FeatureTable:
             float(own.n >= MIN_HISTORY),
         )
         baseline[i] = own.mean if own.n else seg.mean
-        exposure[it.customer_id] = exposure.get(it.customer_id, 0.0) + it.amount
+        exposure[it.customer_id] = exposure.get(it.customer_id, 0.0) + it.size
     return FeatureTable(matrix, baseline)
 
 

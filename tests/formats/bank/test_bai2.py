@@ -13,7 +13,7 @@ from bai2_writer import write_bai2
 from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from realworld import params, realworld_files
+from realworld import params, realworld_files, require
 
 from encaisse.formats.bank import bai2
 from encaisse.formats.bank.records import (
@@ -204,9 +204,7 @@ def test_the_golden_table_covers_every_sample() -> None:
 @pytest.mark.realworld
 def test_summary_totals_agree_with_the_details() -> None:
     """sample1 states total credits (100) and debits (400) in its 88 summaries."""
-    paths = realworld_files("bai2", "moov-bai2_sample1.txt")
-    if not paths:
-        pytest.skip("no real-world samples")
+    paths = require("bai2", "moov-bai2_sample1.txt")
     first, second = parse_file(paths[0])
     for statement, total in ((first, D("2085.00")), (second, D("1115.00"))):
         credits = sum((t.amount for t in statement.transactions if t.amount > 0), D(0))
@@ -216,9 +214,7 @@ def test_summary_totals_agree_with_the_details() -> None:
 
 @pytest.mark.realworld
 def test_real_file_details() -> None:
-    paths = {p.name: p for p in realworld_files("bai2")}
-    if not paths:
-        pytest.skip("no real-world samples")
+    paths = {p.name: p for p in require("bai2")}
     # Citi: value-dated funds, bank and customer references, seven 88 lines.
     (citi,) = parse_file(paths["moj-bai2_citi_example.bai2"])
     tx = citi.transactions[0]

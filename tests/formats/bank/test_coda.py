@@ -14,7 +14,7 @@ from coda_writer import write_coda
 from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from realworld import params, realworld_files
+from realworld import params, realworld_files, require
 from stdnum import iban
 
 from encaisse.formats.bank import coda
@@ -170,9 +170,7 @@ def test_the_golden_table_covers_every_sample() -> None:
 
 
 def realworld(name: str) -> ParsedStatement:
-    paths = realworld_files("coda", name)
-    if not paths:
-        pytest.skip("no real-world samples")
+    paths = require("coda", name)
     (parsed,) = parse_file(paths[0], check_totals=False)
     return parsed
 

@@ -14,7 +14,7 @@ from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ofx_writer import write_ofx
-from realworld import params, realworld_files
+from realworld import params, realworld_files, require
 
 from encaisse.formats.bank import ofx
 from encaisse.formats.bank.records import (
@@ -158,9 +158,7 @@ def test_the_golden_table_covers_every_sample() -> None:
 
 
 def realworld(name: str) -> list[ParsedStatement]:
-    paths = realworld_files("ofx", name)
-    if not paths:
-        pytest.skip("no real-world samples")
+    paths = require("ofx", name)
     return parse_file(paths[0])
 
 
