@@ -128,6 +128,17 @@ def test_demo_builds_a_consistent_ledger(demo_home) -> None:  # type: ignore[no-
     assert figures.values["dso"] is not None and 20 < figures.values["dso"] < 90
     assert figures.values["overdue_count"] > 0
 
+    # today's invoices issued through billing: each archived as PDF, UBL and Factur-X, intact
+    from encaisse.billing.models import ArchivedDocument
+    from encaisse.ledger.archive import ArchiveStore
+
+    issued = list(Invoice.objects.filter(number__startswith="E", issue_date=TODAY))
+    assert len(issued) == 2 * 4
+    for inv in issued:
+        kinds = set(ArchivedDocument.objects.filter(invoice=inv).values_list("kind", flat=True))
+        assert {"pdf", "ubl", "facturx"} <= kinds, kinds
+    assert all(ArchiveStore().verify(d.sha256) is None for d in ArchivedDocument.objects.all())
+
     assert (demo_home / "demo" / "customers.csv").is_file()
     assert (demo_home / "demo" / "invoices.csv").is_file()
     assert "Aging as of 2026-06-15" in output and "KPIs as of 2026-06-15" in output

@@ -864,6 +864,7 @@ class DemoSummary:
     receipts: int = 0
     allocations: int = 0
     write_offs: int = 0
+    issued: int = 0
     users: tuple[str, ...] = ()
     folder: Path = Path()
 
@@ -873,6 +874,7 @@ class DemoSummary:
             f"  {self.entities} entities, {self.customers} customers, {self.invoices} invoices, "
             f"{self.credit_notes} credit notes",
             f"  {self.receipts} receipts, {self.allocations} allocations, {self.write_offs} write-offs",
+            f"  {self.issued} invoices issued today through billing (PDF, Peppol UBL, Factur-X, archived)",
             f"  users: {', '.join(self.users)} (password {PASSWORD})",
         ]
 
@@ -1073,11 +1075,59 @@ def build_demo(
             written_off=True
         )
         summary.write_offs = len(plan.written_off)
+        summary.issued = issue_recent_invoices(entities, people, end)
         audit.record(
             "demo.built", actor="demo", object_type="workspace", object_id=f"seed-{seed}",
             data={k: str(v) for k, v in _summary_data(summary).items()},
         )  # fmt: skip
     return summary
+
+
+ISSUED_PER_ENTITY = 4
+
+
+def issue_recent_invoices(entities: dict[str, Entity], people: list[DemoCustomer], day: date) -> int:
+    """Issue a few of today's invoices as a user would: validated, rendered, archived.
+
+    The year of history is imported (as a company moving to Encaisse would bring it); these go
+    through the billing service, so the demo shows issued PDFs, UBL and Factur-X documents.
+    """
+    from encaisse.billing.models import CustomerBilling
+    from encaisse.billing.profiles import configure_billing
+    from encaisse.billing.services import create_invoice
+
+    issued = 0
+    for spec in ENTITIES:
+        entity = entities[spec.code]
+        street, town, _country = (part.strip() for part in spec.address.split(","))
+        postcode, city = town.split(" ", 1)
+        configure_billing(
+            entity,
+            {"address_lines": [street], "city": city, "postcode": postcode, "contact_email": f"ar@{spec.code}.example",
+             "company_id_scheme": "0208" if spec.country == "BE" else "0002", "invoice_series": "E"},
+            series={"E": "E{year}-{seq:05d}"}, actor="demo",
+        )  # fmt: skip
+        chosen = [c for c in people if c.entity == spec.code and c.country == spec.country][
+            :ISSUED_PER_ENTITY
+        ]
+        for n, person in enumerate(chosen, start=1):
+            customer = Customer.objects.get(entity=entity, external_id=person.external_id)
+            CustomerBilling.objects.get_or_create(
+                customer=customer,
+                defaults={"address_lines": ["Grand-Place 1"], "city": "Namur", "postcode": "5000"},
+            )
+            rate = "21" if spec.country == "BE" else "20"
+            create_invoice(
+                {"entity": spec.code, "customer": person.external_id, "key": f"demo-{spec.code}-{n}",
+                 "issue_date": day.isoformat(), "currency": "EUR", "payment_terms": "2/10 net 30",
+                 "lines": [{"description": "Maintenance contract, monthly fee", "quantity": "1", "unit": "C62",
+                            "unit_price": f"{450 + 25 * n}.00", "vat_rate": rate, "vat_category": "S"},
+                           {"description": "On-site intervention", "quantity": f"{n}", "unit": "HUR",
+                            "unit_price": "85.00", "vat_rate": rate, "vat_category": "S"}]},
+                actor="demo", on=day,
+            )  # fmt: skip
+            issued += 1
+    return issued
 
 
 def _summary_data(summary: DemoSummary) -> dict[str, Any]:
