@@ -111,7 +111,7 @@ def weighted_delay(due_date: date, payments: Sequence[tuple[date, int]]) -> floa
 @dataclass
 class _Running:
     n: int = 0
-    total: float = 0.0
+    delay_sum: float = 0.0
     squares: float = 0.0
     late: int = 0
     recent: float = 0.0
@@ -120,14 +120,14 @@ class _Running:
     def add(self, delay: float) -> None:
         self.recent = delay if self.n == 0 else RECENT_WEIGHT * delay + (1 - RECENT_WEIGHT) * self.recent
         self.n += 1
-        self.total += delay
+        self.delay_sum += delay
         self.squares += delay * delay
         self.late += delay > 0
         self.last = delay
 
     @property
     def mean(self) -> float:
-        return self.total / self.n if self.n else 0.0
+        return self.delay_sum / self.n if self.n else 0.0
 
     @property
     def spread(self) -> float:

@@ -262,14 +262,14 @@ class NameIndex:
             return 0.0
         may_be_truncated = len(name.strip()) >= 30
         query_weights = [self._weight(t) for t in tokens]
-        query_total = sum(query_weights)
+        query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
         best = 0.0
         forms = legal_forms(name)
         for position in self._by_key[key]:
             _, entry_tokens, joined = self._entries[position]
             score = self._score(
-                tokens, query_weights, query_total, joined_query, entry_tokens, joined, may_be_truncated
+                tokens, query_weights, query_weight_sum, joined_query, entry_tokens, joined, may_be_truncated
             )
             best = max(best, self._with_form(score, forms, position))
         return best
@@ -351,13 +351,13 @@ class NameIndex:
         ranked = sorted(overlap, key=lambda p: -overlap[p])[:max_candidates]
         best: dict[int, float] = {}
         query_weights = [self._weight(t) for t in tokens]
-        query_total = sum(query_weights)
+        query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
         forms = legal_forms(name)
         for position in ranked:
             key, entry_tokens, joined = self._entries[position]
             score = self._score(
-                tokens, query_weights, query_total, joined_query, entry_tokens, joined, may_be_truncated
+                tokens, query_weights, query_weight_sum, joined_query, entry_tokens, joined, may_be_truncated
             )
             score = self._with_form(score, forms, position)
             if score >= min_score and score > best.get(key, 0.0):
@@ -368,7 +368,7 @@ class NameIndex:
         self,
         tokens: tuple[str, ...],
         query_weights: list[float],
-        query_total: float,
+        query_weight_sum: float,
         joined_query: str,
         entry_tokens: tuple[str, ...],
         joined_entry: str,
@@ -397,7 +397,9 @@ class NameIndex:
         if entry_total == 0.0:
             return 0.0
         coverage_entry = entry_matched / entry_total
-        coverage_query = sum(w * m for w, m in zip(query_weights, matched_query, strict=True)) / query_total
+        coverage_query = (
+            sum(w * m for w, m in zip(query_weights, matched_query, strict=True)) / query_weight_sum
+        )
         # banks append addresses and cities to names: words the party's name lacks weigh less
         score = 0.8 * coverage_entry + 0.2 * coverage_query
         if may_be_truncated and joined_entry.startswith(joined_query) and len(joined_query) >= 8:
