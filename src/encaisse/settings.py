@@ -9,8 +9,10 @@ production (``postgres://user@host:5432/name``). Tests run on SQLite unless
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "huey.contrib.djhuey",
+    "axes",  # back-office sign-in rate limiting (docs/security.md)
     "encaisse.ledger",
     "encaisse.banking",
     "encaisse.cashapp",
@@ -62,6 +65,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "encaisse.urls"
 WSGI_APPLICATION = "encaisse.wsgi.application"
 
+    "csp.middleware.CSPMiddleware",
+    # last, as django-axes requires: it turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -142,6 +148,38 @@ ENCAISSE_MAX_IMPORT_BYTES = int(os.environ.get("ENCAISSE_MAX_IMPORT_BYTES", str(
 _redis = os.environ.get("ENCAISSE_REDIS_URL")
 HUEY = {
     "huey_class": "huey.RedisHuey" if _redis else "huey.SqliteHuey",
+# Security (docs/security.md): headers, HSTS, sign-in rate limiting, Content-Security-Policy.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if SESSION_COOKIE_SECURE:
+    SECURE_HSTS_SECONDS = int(os.environ.get("ENCAISSE_HSTS_SECONDS", str(365 * 24 * 3600)))
+if os.environ.get("ENCAISSE_BEHIND_TLS_PROXY", "0") == "1":
+    # the reverse proxy terminates TLS and says so; only set this when the proxy strips the header from clients
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username+IP before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "frame-ancestors": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+    }
+}
+
     "name": "encaisse",
     "immediate": os.environ.get("ENCAISSE_JOBS_IMMEDIATE", "0") == "1",
     "results": False,

@@ -207,7 +207,7 @@ def test_pages_show_statements_and_everything_the_bank_sent(home, write) -> None
     import_statement_file(write("s.xml", camt([{"amount": "100.00", "ref": "R1", "text": "Facture F-42"}])))
     User.objects.create_superuser("root", password="a-long-password-2")
     client = Client()
-    client.login(username="root", password="a-long-password-2")
+    client.force_login(User.objects.get(username="root"))
     assert "S1" in client.get("/bank/statements/").content.decode()
     listing = client.get("/bank/transactions/?q=F-42").content.decode()
     assert "Facture F-42" in listing

@@ -27,6 +27,10 @@ LINES = {
 }
 
 
+def page_csp(response) -> str:  # type: ignore[no-untyped-def]
+    return str(response["Content-Security-Policy"])
+
+
 def _client(user: str, role: str, *entities) -> Client:  # type: ignore[no-untyped-def]
     ensure_roles()
     u = User.objects.create_user(user, password="a-long-password-1")
@@ -34,7 +38,7 @@ def _client(user: str, role: str, *entities) -> Client:  # type: ignore[no-untyp
     for e in entities:
         EntityGrant.objects.create(user=u, entity=e)
     client = Client()
-    assert client.login(username=user, password="a-long-password-1")
+    client.force_login(u)
     return client
 
 
@@ -74,6 +78,9 @@ def test_write_validate_issue_and_download(world, buyer) -> None:
         "inline"
     )
     assert preview["X-Frame-Options"] == "SAMEORIGIN" and preview.content.startswith(b"%PDF")
+    # the page frames the preview: the policy lets only this site frame it (the others: nobody)
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in page_csp(clerk.get(f"/billing/documents/{draft.pk}/"))
     clerk.post(f"/billing/documents/{draft.pk}/validate/")
     assert "Valid (syntax, en16931, peppol)" in clerk.get(f"/billing/documents/{draft.pk}/").content.decode()
     clerk.post(f"/billing/documents/{draft.pk}/issue/")

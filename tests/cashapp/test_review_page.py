@@ -21,7 +21,7 @@ def client_for(username: str, role: str, entity) -> Client:  # type: ignore[no-u
     user.groups.add(Group.objects.get(name=role))
     EntityGrant.objects.create(user=user, entity=entity)
     client = Client()
-    assert client.login(username=username, password="a-long-password-3")
+    client.force_login(user)
     return client
 
 

@@ -24,7 +24,7 @@ def _client(seller, role: str) -> Client:  # type: ignore[no-untyped-def]
     user.groups.add(Group.objects.get(name=role))
     EntityGrant.objects.create(user=user, entity=seller)
     client = Client()
-    assert client.login(username=role, password="a-long-password-1")
+    client.force_login(user)
     return client
 
 
@@ -99,7 +99,7 @@ def test_other_entities_and_read_only_users_are_kept_out(seller, run) -> None:  
     user.groups.add(Group.objects.get(name="collector"))
     EntityGrant.objects.create(user=user, entity=other)
     client = Client()
-    client.login(username="outsider", password="a-long-password-1")
+    client.force_login(user)
     assert client.get(f"/collections/runs/{run.pk}/").status_code == 404
 
 

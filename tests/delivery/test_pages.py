@@ -20,7 +20,7 @@ def _client(username: str, role: str, *entities) -> Client:  # type: ignore[no-u
     for entity in entities:
         EntityGrant.objects.create(user=user, entity=entity)
     client = Client()
-    assert client.login(username=username, password="a-long-password-1")
+    client.force_login(user)
     return client
 
 

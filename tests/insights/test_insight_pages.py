@@ -28,7 +28,7 @@ def client_for(entity, monkeypatch):  # type: ignore[no-untyped-def]
     user = User.objects.create_user("clerk", password="a-long-password-1")
     EntityGrant.objects.create(user=user, entity=entity)
     client = Client()
-    assert client.login(username="clerk", password="a-long-password-1")
+    client.force_login(user)
     return client
 
 

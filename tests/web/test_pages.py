@@ -29,7 +29,7 @@ def clerk(two_entities):  # type: ignore[no-untyped-def]
     )
     EntityGrant.objects.create(user=user, entity=two_entities[0])
     client = Client()
-    assert client.login(username="clerk", password="a-long-password-1")
+    client.force_login(user)
     return client
 
 
@@ -54,7 +54,7 @@ def test_user_sees_only_granted_entities(clerk) -> None:  # type: ignore[no-unty
     assert clerk.get(f"/customers/{hidden_customer.pk}/").status_code == 404
     assert clerk.get(f"/invoices/{hidden_invoice.pk}/").status_code == 404
     dashboard = clerk.get("/").content.decode()
-    assert "Aging — be" in dashboard and "Aging — fr" not in dashboard
+    assert "Aging of open items, be (EUR)" in dashboard and "fr (EUR)" not in dashboard
     assert "<svg" in dashboard and "DSO" in dashboard
 
 

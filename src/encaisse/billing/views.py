@@ -237,6 +237,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(str(exc), status=400, content_type="text/plain")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{doc.number or f"draft-{doc.pk}"}.pdf"'
+    response._csp_replace = {"frame-ancestors": ["'self'"]}  # type: ignore[attr-defined]  # shown in the document page
     return response
 
 

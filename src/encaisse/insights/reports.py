@@ -342,3 +342,225 @@ def kpis(
         }
         result.append(KpiSet(cur, as_of, days, values))
     return result
+
+
+# ---------------------------------------------------------------------------
+# Trends over month ends, and overdue amounts broken down
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """DSO (standard and countback) and CEI at one date, as :func:`kpis` computes them there."""
+
+    currency: str
+    date: date
+    receivables: Decimal
+    credit_sales: Decimal
+    dso: Decimal | None
+    dso_countback: Decimal | None
+    cei: Decimal | None
+
+
+def month_ends(as_of: date, months: int = 12) -> list[date]:
+    """The ends of the ``months − 1`` months before ``as_of``'s month, then ``as_of`` itself (oldest first)."""
+    if months < 1:
+        raise ValueError("a trend has at least one point")
+    points = [as_of]
+    first = as_of.replace(day=1)
+    for _ in range(months - 1):
+        end = first - timedelta(days=1)
+        points.append(end)
+        first = end.replace(day=1)
+    return points[::-1]
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _date_literal(d: date) -> str:
+    # only ISO dates built from date objects are formatted into the SQL text
+    return f"DATE '{d.isoformat()}'" if connection.vendor == "postgresql" else f"'{d.isoformat()}'"
+
+
+class _Cumulative:
+    """Σ of daily amounts up to a date, from (date, amount) pairs, by binary search."""
+
+    def __init__(self, daily: dict[date, int]) -> None:
+        self.days = sorted(daily)
+        self.sums: list[int] = []
+        running = 0
+        for d in self.days:
+            running += daily[d]
+            self.sums.append(running)
+
+    def upto(self, d: date) -> int:
+        from bisect import bisect_right
+
+        n = bisect_right(self.days, d)
+        return self.sums[n - 1] if n else 0
+
+    def between(self, start: date, end: date) -> int:
+        """Σ over start ≤ day ≤ end."""
+        return self.upto(end) - self.upto(start - timedelta(days=1))
+
+
+def kpi_trend(
+    entity_ids: Sequence[int],
+    as_of: date,
+    *,
+    months: int = 12,
+    days: int = 90,
+    months_back: int = 24,
+    currency: str | None = None,
+) -> list[TrendPoint]:
+    """DSO, countback DSO and CEI at each of :func:`month_ends`, per currency, in four queries.
+
+    Each point equals ``kpis(entity_ids, point, days=days)`` at that date. The
+    receivables at any date D are Σ signed totals issued on or before D minus
+    Σ signed allocations counted by D (an allocation counts once both its
+    effective date and its item's issue date are reached), so two grouped scans
+    (issues by day, allocations by day) give every opening and closing balance
+    and every sales window; two more give the not-yet-due part at each point.
+    """
+    points = month_ends(as_of, months)
+    ids = _in(entity_ids)
+    cur_sql, cur_params = (" AND i.currency = %s", [currency]) if currency else ("", [])
+    later = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+    issued: dict[str, dict[date, int]] = defaultdict(dict)
+    for cur, d, s in _fetch(
+        f"SELECT i.currency, i.issue_date, SUM({_signed('i.total_minor')}) FROM ledger_invoice i "
+        f"WHERE i.entity_id IN ({ids}) AND i.issue_date <= %s{cur_sql} GROUP BY i.currency, i.issue_date",
+        [as_of, *cur_params],
+    ):
+        issued[cur][_date(d)] = int(s or 0)
+    settled: dict[str, dict[date, int]] = defaultdict(dict)
+    for cur, d, s in _fetch(
+        f"SELECT i.currency, {later}(a.effective_date, i.issue_date) AS counted, SUM({_signed('a.amount_minor')}) "
+        f"FROM ledger_allocation a JOIN ledger_invoice i ON i.id = a.invoice_id "
+        f"WHERE a.entity_id IN ({ids}) AND i.entity_id IN ({ids}) AND a.effective_date <= %s "
+        f"AND i.issue_date <= %s{cur_sql} GROUP BY i.currency, counted",
+        [as_of, as_of, *cur_params],
+    ):
+        settled[cur][_date(d)] = int(s or 0)
+
+    # the not-yet-due part at each point: items issued by then and due on or after it
+    table = " UNION ALL ".join(f"SELECT {k} AS k, {_date_literal(e)} AS e" for k, e in enumerate(points))
+    spans = f"JOIN ({table}) p ON i.issue_date <= p.e AND i.due_date >= p.e"
+    current: dict[tuple[str, int], int] = defaultdict(int)
+    for k, cur, s in _fetch(
+        f"SELECT p.k, i.currency, SUM({_signed('i.total_minor')}) FROM ledger_invoice i {spans} "
+        f"WHERE i.entity_id IN ({ids}) AND i.due_date >= %s AND i.issue_date <= %s{cur_sql} "
+        f"GROUP BY p.k, i.currency",
+        [points[0], as_of, *cur_params],
+    ):
+        current[(cur, int(k))] += int(s or 0)
+    for k, cur, s in _fetch(
+        f"SELECT p.k, i.currency, SUM({_signed('a.amount_minor')}) FROM ledger_allocation a "
+        f"JOIN ledger_invoice i ON i.id = a.invoice_id {spans} AND a.effective_date <= p.e "
+        f"WHERE a.entity_id IN ({ids}) AND i.entity_id IN ({ids}) AND i.due_date >= %s "
+        f"AND i.issue_date <= %s{cur_sql} GROUP BY p.k, i.currency",
+        [points[0], as_of, *cur_params],
+    ):
+        current[(cur, int(k))] -= int(s or 0)
+
+    result = []
+    for cur in sorted(issued):
+        m = lambda minor, cur=cur: Money.from_minor(int(minor), cur).amount  # noqa: E731
+        sales_by_day = _Cumulative(issued[cur])
+        settled_by_day = _Cumulative(settled.get(cur, {}))
+
+        def receivables(
+            d: date, sales_by_day: _Cumulative = sales_by_day, s: _Cumulative = settled_by_day
+        ) -> int:
+            return sales_by_day.upto(d) - s.upto(d)
+
+        for k, point in enumerate(points):
+            start = point - timedelta(days=days - 1)
+            total = receivables(point)
+            sales = sales_by_day.between(start, point)
+            periods = []
+            end, first = point, point.replace(day=1)
+            for _ in range(months_back):
+                periods.append(((end - first).days + 1, m(sales_by_day.between(first, end))))
+                end = first - timedelta(days=1)
+                first = end.replace(day=1)
+            result.append(
+                TrendPoint(
+                    currency=cur,
+                    date=point,
+                    receivables=m(total),
+                    credit_sales=m(sales),
+                    dso=formulas.dso(m(total), m(sales), days),
+                    dso_countback=formulas.dso_countback(m(total), periods),
+                    cei=formulas.cei(
+                        m(receivables(start - timedelta(days=1))), m(sales), m(total), m(current[(cur, k)])
+                    ),
+                )
+            )
+    return result
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    """Overdue invoices of one group (a segment, an entity or a customer) in one currency."""
+
+    currency: str
+    key: str
+    label: str
+    count: int
+    amount: Decimal
+    over_90: Decimal
+
+
+OVERDUE_GROUPS = {
+    "segment": ("c.segment", "c.segment"),
+    "entity": ("e.code", "e.legal_name"),
+    "customer": ("c.id", "c.name"),
+}
+
+
+def overdue_by(
+    entity_ids: Sequence[int],
+    as_of: date,
+    by: str,
+    *,
+    currency: str | None = None,
+    limit: int | None = None,
+) -> list[OverdueRow]:
+    """Overdue invoices (due before ``as_of``, still open) per currency and group, largest first.
+
+    The amounts add up to the ``overdue_amount`` of :func:`kpis` (credit notes
+    are not overdue; an overpaid invoice counts negative, as there). ``by`` is
+    ``segment`` (the customer's), ``entity`` or ``customer``; ``limit`` keeps
+    the largest groups of each currency.
+    """
+    if by not in OVERDUE_GROUPS:
+        raise ValueError(f"overdue amounts are grouped by one of {', '.join(OVERDUE_GROUPS)}")
+    key, label = OVERDUE_GROUPS[by]
+    items, params = _open_items_sql(entity_ids, as_of, None)
+    cur_sql, cur_params = (" AND o.currency = %s", [currency]) if currency else ("", [])
+    rows = _fetch(
+        f"SELECT o.currency, {key}, MIN({label}), SUM(CASE WHEN o.open_minor > 0 THEN 1 ELSE 0 END), "
+        f"SUM(o.open_minor), SUM(CASE WHEN o.due_date < %s THEN o.open_minor ELSE 0 END) "
+        f"FROM {items} o JOIN ledger_customer c ON c.id = o.customer_id JOIN ledger_entity e ON e.id = o.entity_id "
+        f"WHERE o.kind = 'invoice' AND o.due_date < %s{cur_sql} GROUP BY o.currency, {key}",
+        [as_of - timedelta(days=90), *params, as_of, *cur_params],
+    )
+    result = [
+        OverdueRow(
+            cur, str(k or ""), str(lbl or ""), int(n or 0),
+            Money.from_minor(int(s or 0), cur).amount, Money.from_minor(int(o or 0), cur).amount,
+        )
+        for cur, k, lbl, n, s, o in rows
+    ]  # fmt: skip
+    result.sort(key=lambda r: (r.currency, -r.amount, r.key))
+    if limit is not None:
+        kept: dict[str, int] = defaultdict(int)
+        limited = []
+        for r in result:
+            if kept[r.currency] < limit:
+                limited.append(r)
+                kept[r.currency] += 1
+        result = limited
+    return result

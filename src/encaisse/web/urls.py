@@ -5,6 +5,8 @@ from encaisse.web import views, views_banking, views_review
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("dashboard/forecast/", views.dashboard_forecast, name="dashboard_forecast"),
+    path("dashboard/export/<slug:table>.<slug:fmt>", views.dashboard_export, name="dashboard_export"),
     path("customers/", views.customers, name="customers"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
     path("invoices/", views.invoices, name="invoices"),
