@@ -7,17 +7,33 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from payment_histories import Profile, fixed, generate, mixed_population, noisy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from payment_histories import (
+    Profile,
+    fixed,
+    generate,
+    mixed_population,
+    monthday_run,
+    noisy,
+    payment_run_population,
+    weekday_run,
+)
 
 from encaisse.core.forecast import (
     FEATURES,
     ExpectedReceipt,
     PaidHistory,
+    PaymentModel,
     cash_forecast,
     default_cut,
     evaluate,
     fit_all,
     history_features,
+    nearest_run,
+    snap_to_runs,
+    train,
+    training_rows,
     weighted_delay,
 )
 
@@ -114,10 +130,126 @@ def test_time_split_trains_only_on_the_past() -> None:
     cut = default_cut(items)
     _, ev = evaluate(items, cut)
     paid = [it for it in items if it.closed_on is not None]
-    assert ev.n_train == sum(1 for it in paid if it.closed_on < cut)  # type: ignore[operator]
+    rows = training_rows(items, cut)
+    assert ev.n_train == rows.sum() > 0
+    assert all(
+        it.closed_on is not None and it.closed_on < cut for it, r in zip(items, rows, strict=True) if r
+    )
     assert ev.n_test == sum(1 for it in paid if it.closed_on >= cut)  # type: ignore[operator]
     with pytest.raises(ValueError, match="no invoice paid"):
         evaluate(items, date(2100, 1, 1))
+
+
+def _open_predictions(items: list[PaidHistory], customer: int) -> tuple[list[date], np.ndarray]:
+    table = history_features(items)
+    model = fit_all(items, table)
+    rows = [i for i, it in enumerate(items) if it.customer_id == customer and it.delay is None]
+    assert rows, "the generator leaves recent invoices open"
+    due = np.array([items[i].due_date.toordinal() for i in rows], dtype=np.int64)
+    predicted = model.predict(table.matrix[rows], due)
+    assert np.all(predicted[:, 0] <= predicted[:, 1]) and np.all(predicted[:, 1] <= predicted[:, 2])
+    return [
+        items[i].due_date + timedelta(days=int(d)) for i, d in zip(rows, predicted[:, 1], strict=True)
+    ], predicted
+
+
+def test_a_customer_paying_in_friday_runs_is_predicted_on_fridays() -> None:
+    profiles = [Profile("sme", weekday_run(4, 0, 12), every_days=5)] + [
+        Profile("sme", noisy(-8, 15), every_days=6) for _ in range(10)
+    ]
+    days, _ = _open_predictions(generate(profiles, months=12, seed=21), 1)
+    assert {d.weekday() for d in days} == {4}
+
+
+def test_a_customer_paying_on_the_25th_is_predicted_on_the_25th() -> None:
+    profiles = [Profile("large", monthday_run(25, 0, 5), every_days=6)] + [
+        Profile("sme", noisy(-8, 15), every_days=6) for _ in range(10)
+    ]
+    days, _ = _open_predictions(generate(profiles, months=14, seed=22), 1)
+    assert {d.day for d in days} == {25}
+
+
+def test_payers_without_a_run_day_are_not_moved_to_one() -> None:
+    # the noisy customers pay any day: their likely dates are spread over the week
+    profiles = [Profile("sme", noisy(-8, 15), every_days=3) for _ in range(6)]
+    items = generate(profiles, months=12, seed=23)
+    days = [d for c in range(1, 7) for d in _open_predictions(items, c)[0]]
+    assert len({d.weekday() for d in days}) >= 5
+
+
+def test_snap_to_runs_moves_only_run_payers_to_their_nearest_run_day() -> None:
+    col = {name: i for i, name in enumerate(FEATURES)}
+    matrix = np.zeros((4, len(FEATURES)))
+    matrix[:, col["log_history"]] = np.log1p(10)
+    matrix[0, [col["weekday_share"], col["weekday_mode"]]] = (0.9, 1)  # Tuesday runs
+    matrix[1, [col["monthday_share"], col["monthday_mode"]]] = (0.8, 0)  # month-end runs
+    matrix[2, [col["weekday_share"], col["weekday_mode"]]] = (0.3, 1)  # no habit
+    matrix[3, [col["weekday_share"], col["weekday_mode"], col["log_history"]]] = (1.0, 1, np.log1p(2))
+    due = np.array([date(2026, 3, 2).toordinal()] * 4, dtype=np.int64)  # a Monday
+    moved = snap_to_runs(due, np.array([9.4, 9.4, 9.4, 9.4]), matrix)
+    # 11 March (Wednesday) → Tuesday 10 March; → 27 February (the day before February's last)
+    assert moved.tolist() == [8.0, -3.0, 9.0, 9.0]
+    moved = snap_to_runs(due, np.array([20.4, 20.4, 20.4, 20.4]), matrix)
+    # 22 March (Sunday) → Tuesday 24 March; → 30 March
+    assert moved.tolist() == [22.0, 28.0, 20.0, 20.0]
+    assert nearest_run(date(2026, 3, 11), 1, None) == -1
+
+
+def test_training_leaves_out_recent_invoices_not_yet_mature() -> None:
+    items = generate([Profile("sme", noisy(0, 40), every_days=2) for _ in range(8)], months=12, seed=5)
+    cut = default_cut(items)
+    rows = training_rows(items, cut)
+    known = np.array([it.closed_on is not None and it.closed_on < cut for it in items])
+    assert not np.any(rows & ~known)  # never an invoice paid on or after the cut
+    assert known.sum() > rows.sum()  # recent quick payers are left out…
+    # the invoices learnt from are exactly those paid before the cut and issued up to a lag before it
+    issued = np.array([it.issue_date.toordinal() for it in items])
+    assert np.array_equal(rows, known & (issued <= issued[rows].max()))
+    assert issued[rows].max() < issued[known].max()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(day=st.integers(min_value=120, max_value=330), shift=st.integers(min_value=1, max_value=60))
+def test_nothing_after_the_as_of_date_changes_features_or_predictions(day: int, shift: int) -> None:
+    items = generate(mixed_population(12), months=12, seed=8)
+    as_of = date(2024, 1, 1) + timedelta(days=day)
+    # rewrite the future: later payments, other amounts for invoices issued after the as-of date
+    future = []
+    for it in items:
+        paid_later = it.closed_on is not None and it.closed_on >= as_of
+        delay = it.delay + shift if paid_later and it.delay is not None else it.delay
+        paid = it.paid_on + timedelta(days=shift) if paid_later and it.paid_on else it.paid_on
+        size = it.size * 3 + 1 if it.issue_date > as_of else it.size
+        future.append(PaidHistory(it.invoice_id, it.customer_id, it.segment, it.issue_date, it.due_date, size,
+                                  delay, paid))  # fmt: skip
+    known = [i for i, it in enumerate(items) if it.issue_date <= as_of]
+    a, b = history_features(items), history_features(future)
+    assert np.array_equal(a.matrix[known], b.matrix[known])
+    assert np.array_equal(a.customer_average[known], b.customer_average[known])
+    rows_a, rows_b = training_rows(items, as_of), training_rows(future, as_of)
+    assert np.array_equal(rows_a, rows_b)
+    delays_a = np.array([it.delay if it.delay is not None else np.nan for it in items])
+    delays_b = np.array([it.delay if it.delay is not None else np.nan for it in future])
+    model_a = train(a.matrix[rows_a], delays_a[rows_a], max_iter=20)
+    model_b = train(b.matrix[rows_b], delays_b[rows_b], max_iter=20)
+    due = np.array([items[i].due_date.toordinal() for i in known], dtype=np.int64)
+    assert np.array_equal(model_a.predict(a.matrix[known], due), model_b.predict(b.matrix[known], due))
+
+
+def test_model_beats_the_customer_average_on_payment_runs() -> None:
+    # a population shaped unlike the one the features were first written for
+    items = generate(payment_run_population(120, seed=31), months=20, seed=32)
+    _, ev = evaluate(items, seed=1)
+    assert ev.n_test > 1000
+    assert ev.mae_model < 0.85 * ev.mae_customer_average  # at least 15 % better
+    assert ev.mae_model < 0.85 * ev.mae_due_date
+    assert 0.7 <= ev.interval_coverage <= 0.97
+
+
+def test_a_model_refuses_rows_of_other_features() -> None:
+    model = PaymentModel(estimators=(), names=("a", "b"))
+    with pytest.raises(ValueError, match="expects 2 features"):
+        model.predict(np.zeros((3, len(FEATURES))))
 
 
 def test_cash_forecast_per_week_with_band() -> None:

@@ -113,3 +113,19 @@ def test_forecast_counts_each_open_amount_once(book) -> None:  # type: ignore[no
     for w in f.forecast.weeks:
         assert w.cumulative_low <= w.cumulative_high
         assert w.end - w.start == timedelta(days=7)
+
+
+def test_a_model_of_other_features_is_not_used(book) -> None:  # type: ignore[no-untyped-def]
+    import pickle
+
+    from encaisse.core.forecast import PaymentModel
+
+    PredictionModel.objects.create(
+        entity=book, version=1, blob=pickle.dumps(PaymentModel(estimators=(), names=("old",))), metrics={}
+    )
+    predictions = predict_open(book)
+    assert predictions and {p.method for p in predictions} == {
+        "customer average (model v1 is outdated: retrain)"
+    }
+    late = [p for p in predictions if p.customer == "Customer 1"]
+    assert late and all((p.likely - p.due_date).days == 20 for p in late)

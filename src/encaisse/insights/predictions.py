@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Max
 
@@ -152,15 +153,23 @@ def predict_open(entity: Entity) -> list[InvoicePrediction]:
     table = core.history_features(history.items)
     positions = sorted(history.open_items)
     found = latest_model(entity)
+    if found is not None and tuple(getattr(found[0], "names", ())) != core.FEATURES:
+        # a version trained before the features changed cannot read today's rows
+        found, stale = None, found[1]
+    else:
+        stale = None
     if found is not None:
         model, version = found
-        quantiles = model.predict(table.matrix[positions])
+        due = np.array([history.items[p].due_date.toordinal() for p in positions], dtype=np.int64)
+        quantiles = model.predict(table.matrix[positions], due)
         method = f"model v{version}"
     else:
         spread = table.matrix[positions, core.FEATURES.index("delay_spread")]
         average = table.customer_average[positions]
         quantiles = [(a - 1.28 * s, a, a + 1.28 * s) for a, s in zip(average, spread, strict=True)]
-        method = "customer average"
+        method = (
+            "customer average" if stale is None else f"customer average (model v{stale} is outdated: retrain)"
+        )
     result = []
     for pos, (low, mid, high) in zip(positions, quantiles, strict=True):
         item = history.open_items[pos]
