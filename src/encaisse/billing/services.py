@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from encaisse import webhooks
 from encaisse.billing import archiving, numbering
 from encaisse.billing.documents import (
     LineLike,
@@ -409,6 +410,7 @@ def _issue_locked(
                   "currency": doc.currency, "reference": built.reference, "credits": credited.number if credited else None,
                   "ubl_sha256": _sha(out.ubl), "validated_as": profile_name},
         )  # fmt: skip
+        webhooks.invoice_issued(invoice)
     return out
 
 

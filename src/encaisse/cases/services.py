@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from encaisse import webhooks
 from encaisse.cases.models import (
     RESOLVABLE,
     TRANSITIONS,
@@ -269,6 +270,7 @@ def _open(
            data={"type": type, "source": source, "reason": reason, "amount_minor": case.amount_minor,
                  "currency": case.currency, "invoices": [it.invoice.number for it in items],
                  "deduction_allocation": deduction.pk if deduction else None})  # fmt: skip
+    webhooks.case_opened(case)
     return case
 
 
@@ -589,6 +591,7 @@ def _settle(case: Case, outcome: str, amount: int, *, note: str, day: date, acto
     case.save()
     _event(case, "resolved", actor, frm=frm, to=case.status, text=note,
            data={"outcome": outcome, "amount_minor": amount, "documents": documents})  # fmt: skip
+    webhooks.case_resolved(case)
 
 
 def _split(case: Case, amount: int) -> list[tuple[CaseItem, int]]:

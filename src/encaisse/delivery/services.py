@@ -51,6 +51,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
+from encaisse import webhooks
 from encaisse.billing.models import Status as BillingStatus
 from encaisse.delivery import config, messages
 from encaisse.delivery.channels import (
@@ -398,6 +399,7 @@ def _confirm(
         _event(d, d.status, now, d.detail)
         _audit(f"delivery.{status.value}", d, actor, attempt=d.attempts, provider_id=d.provider_id,
                detail=d.detail[:300])  # fmt: skip
+        webhooks.invoice_delivered(d)
         follow_up: tuple[int, ...] = ()
         if fallback:
             nxt = _fallback(d, now, actor)
@@ -731,6 +733,7 @@ def record_view(
             d.save()
             _event(d, S.VIEWED, now, f"opened by {claims.recipient}")
             _audit("delivery.viewed", d, "portal", recipient=claims.recipient)
+            webhooks.invoice_viewed(d, claims.recipient, now)
     return View(d, d.invoice, claims.recipient, first)
 
 

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from encaisse import webhooks
 from encaisse.core.ledger import Account, settle_fx
 from encaisse.core.ledger import JournalEntry as CoreEntry
 from encaisse.core.ledger import JournalLine as CoreLine
@@ -242,6 +243,7 @@ def post_allocations(
         if written_off:
             Invoice.objects.filter(pk__in=written_off).update(written_off=True)
         _insert_allocations(allocations)
+        webhooks.allocations_posted(entity, requests, items, remaining)  # one query when nobody listens
         from encaisse.ledger.importing import refresh_statistics  # importing depends on this module
 
         refresh_statistics(Invoice._meta.db_table, len(items))
