@@ -232,16 +232,6 @@ def test_unreachable_server_is_retried(seller, customer, settings) -> None:  # t
     assert not EmailSentLog.objects.filter(delivery=delivery).exists()
 
 
-def test_invoice_without_archived_documents_goes_without_them_and_says_so(seller, customer, smtp) -> None:  # type: ignore[no-untyped-def]
-    invoice = make_invoice(customer, "IMP-1", pdf=False, ubl=False)
-    delivery = services.queue_delivery(invoice)
-    assert services.send_delivery(delivery.pk).status == DeliveryStatus.SENT
-    msg = smtp.received[0].message
-    assert list(msg.iter_attachments()) == []
-    delivery.refresh_from_db()
-    assert any("no PDF" in n for n in delivery.notes) and any("no UBL" in n for n in delivery.notes)
-
-
 def test_sending_runs_as_a_huey_task_in_immediate_mode(seller, customer, smtp, immediate_jobs) -> None:  # type: ignore[no-untyped-def]
     delivery = services.queue_delivery(make_invoice(customer, "INV-17"))
     send_delivery_task(delivery.pk)

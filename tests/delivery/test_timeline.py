@@ -45,14 +45,15 @@ def test_other_apps_plug_their_events_in(seller, customer) -> None:  # type: ign
     invoice = make_invoice(customer, "INV-T2", pdf=False, ubl=False)
     soon = timezone.now() + timedelta(days=10)
 
-    def reminders(inv):  # type: ignore[no-untyped-def]
+    def plugged(inv):  # type: ignore[no-untyped-def]
         if inv.pk == invoice.pk:
-            yield TimelineEvent(soon, "reminders", "reminder.1", "First reminder sent")
+            yield TimelineEvent(soon, "plugged-in", "reminder.1", "First reminder sent")
 
-    register_source("reminders", reminders)
+    # a name of its own: the sources the installed apps registered (collections' "reminders") stay
+    register_source("plugged-in", plugged)
     try:
         events = timeline.timeline(invoice)
     finally:
-        timeline._SOURCES.pop("reminders")
+        timeline._SOURCES.pop("plugged-in")
     assert events[-1].title == "First reminder sent"
-    assert "reminders" not in timeline.sources()
+    assert "plugged-in" not in timeline.sources() and "reminders" in timeline.sources()

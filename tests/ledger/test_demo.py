@@ -54,6 +54,10 @@ def _fingerprint() -> str:
 def demo_home(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.HOME = tmp_path
     monkeypatch.setenv("ENCAISSE_TODAY", TODAY.isoformat())
+    # whatever is configured, the demo sends nothing out of the machine: these would fail if used
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    settings.ENCAISSE_PEPPOL_AP_URL = "http://127.0.0.1:9"
     return tmp_path
 
 
@@ -142,6 +146,67 @@ def test_demo_builds_a_consistent_ledger(demo_home) -> None:  # type: ignore[no-
     assert (demo_home / "demo" / "customers.csv").is_file()
     assert (demo_home / "demo" / "invoices.csv").is_file()
     assert "Aging as of 2026-06-15" in output and "KPIs as of 2026-06-15" in output
+    _check_deliveries_and_collections(demo_home, output, issued)
+
+
+def _check_deliveries_and_collections(home, output: str, issued: list[Invoice]) -> None:  # type: ignore[no-untyped-def]
+    """Today's invoices went out through every channel, with what followed; dunning waits for a collector."""
+    from django.conf import settings
+
+    from encaisse.collections.models import CallTask, DunningLetter, DunningRun, PromiseToPay
+    from encaisse.delivery.models import BouncedAddress, Delivery, DeliveryIssue, PortalView, PostBatch
+    from encaisse.delivery.timeline import timeline
+
+    # the configuration the fixture set is back in place after the demo
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    deliveries = list(Delivery.objects.filter(invoice__in=issued).select_related("invoice"))
+    first = [d for d in deliveries if d.fallback_of_id is None]
+    assert len(first) == len(issued) == 8  # each of today's invoices, once
+    assert sorted(d.status for d in deliveries) == [
+        "bounced", "bounced", "delivered", "sent", "sent", "sent", "sent", "viewed", "viewed",
+    ]  # fmt: skip
+    assert {d.channel for d in deliveries} == {"email", "peppol", "post"}
+    # Peppol: UBL and envelope in the demo's folder; one reported delivered by the access point
+    peppol = [d for d in deliveries if d.channel == "peppol"]
+    assert len(peppol) == 2 and {d.status for d in peppol} == {"sent", "delivered"}
+    for d in peppol:
+        assert (home / "peppol-outbox" / f"{d.key}.xml").is_file()
+        assert (home / "peppol-outbox" / f"{d.key}.json").is_file()
+    # e-mails in the outbox folder, each with its attachments and its portal link
+    mails = sorted((home / "outbox").glob("*.log"))
+    assert len(mails) == 5
+    for mail in mails:
+        text = mail.read_text(errors="replace")
+        assert "/portal/view/" in text and 'filename="E2026-' in text and "X-Encaisse-Delivery:" in text
+    # opened through the portal link: recorded with who and when
+    views = list(PortalView.objects.select_related("delivery"))
+    assert len(views) == 2 and all(v.delivery.status == "viewed" and v.delivery.viewed_by for v in views)
+    # bounces: the address flagged; one customer falls back to the post, the other leaves an issue
+    assert BouncedAddress.objects.count() == 2
+    (issue,) = DeliveryIssue.objects.filter(resolved_at__isnull=True)
+    assert issue.kind == "no_channel" and issue.delivery.status == "bounced"
+    assert sorted((home / "demo").glob("bounce-*.eml"))
+    fallback = Delivery.objects.get(fallback_of__isnull=False)
+    assert (fallback.channel, fallback.status) == ("post", "sent") and fallback.post_batch_id
+    assert PostBatch.objects.count() == 2
+    kinds = [e.kind for e in timeline(fallback.invoice)]
+    assert "delivery.bounced" in kinds and kinds[-1] != "delivery.queued"
+
+    # dunning as of the demo's today: drafts for the preview, nothing sent
+    assert set(DunningRun.objects.filter(dry_run=False).values_list("entity__code", "as_of")) == {
+        ("demo-be", TODAY), ("demo-fr", TODAY),
+    }  # fmt: skip
+    letters = DunningLetter.objects.filter(as_of=TODAY)
+    assert letters.count() > 0 and set(letters.values_list("status", flat=True)) == {"draft"}
+    assert not Delivery.objects.filter(purpose__startswith="reminder").exists()
+    assert f"{letters.count()} draft letters" in output
+    # promises: one broken (a call task follows), one running (its invoices are not dunned)
+    promises = {p.status: p for p in PromiseToPay.objects.all()}
+    assert set(promises) == {"broken", "open"}
+    assert CallTask.objects.filter(promise=promises["broken"], source="promise").exists()
+    covered = set(promises["open"].invoices.values_list("id", flat=True))
+    dunned = {i for letter in letters for i in letter.invoice_ids}
+    assert covered and not covered & dunned
 
 
 @pytest.mark.django_db(transaction=True)

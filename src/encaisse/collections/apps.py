@@ -12,3 +12,7 @@ class CollectionsConfig(AppConfig):
         from encaisse.collections.timeline import register
 
         register()
+        # A letter's delivery carries the letter (and the invoices it encloses), on a retry too.
+        from encaisse.collections import documents
+
+        documents.register()

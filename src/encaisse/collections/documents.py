@@ -4,14 +4,21 @@ The data comes from the database (the letter's items as decided, the seller's
 and the customer's addresses, the statement of
 :func:`encaisse.ledger.statements.statement_of_account`); the typesetting is
 :mod:`encaisse.formats.pdf.letters`.
+
+:func:`reminder_documents` is the delivery app's document provider for the
+purposes ``reminder-<level>``: a letter's delivery carries the archived letter
+PDF and, when the letter calls for it (:func:`encloses_invoices`), the PDFs of
+the invoices it claims — on every attempt, a retry by the job worker included.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from stdnum import iban as stdnum_iban
 
 from encaisse.billing.models import BillingProfile, CustomerBilling
@@ -30,8 +37,16 @@ from encaisse.formats.pdf.letters import (
     render_letter,
     render_statement,
 )
-from encaisse.ledger.models import Customer, Entity
+from encaisse.ledger.archive import ArchiveError, ArchiveStore
+from encaisse.ledger.models import Customer, Entity, Invoice
 from encaisse.ledger.statements import statement_of_account
+
+if TYPE_CHECKING:
+    from encaisse.delivery.documents import DeliveryDocuments
+    from encaisse.delivery.models import Delivery
+
+#: ``ENCAISSE_DUNNING_ENCLOSE_INVOICES``: which letters carry the claimed invoices' PDFs
+ENCLOSE_CHOICES = ("formal", "all", "none")
 
 
 def language_of(customer: Customer) -> str:
@@ -175,3 +190,77 @@ def statement_pdf(customer: Customer, as_of: date) -> bytes:
         statement, seller_of(customer.entity), customer_party(customer), language=language_of(customer),
         payment=payment,
     )  # fmt: skip
+
+
+# --- what a letter's delivery carries -----------------------------------------------------------
+
+
+def enclose_setting() -> str:
+    """``formal`` (default: formal notices and final notices), ``all`` or ``none``; a Django setting wins."""
+    value = str(
+        getattr(settings, "ENCAISSE_DUNNING_ENCLOSE_INVOICES", None)
+        or os.environ.get("ENCAISSE_DUNNING_ENCLOSE_INVOICES", "")
+        or "formal"
+    ).strip().lower()  # fmt: skip
+    if value not in ENCLOSE_CHOICES:
+        raise ValueError(f"ENCAISSE_DUNNING_ENCLOSE_INVOICES={value!r}: choose {', '.join(ENCLOSE_CHOICES)}")
+    return value
+
+
+def encloses_invoices(letter: DunningLetter) -> bool:
+    """Whether the letter goes out with the PDFs of the invoices it claims (see :func:`enclose_setting`)."""
+    choice = enclose_setting()
+    return choice == "all" or (choice == "formal" and (letter.tone == "formal" or letter.hand_over))
+
+
+def letter_of(delivery: Delivery) -> DunningLetter | None:
+    """The letter a delivery carries (the latest, should the same delivery have carried several)."""
+    return (
+        DunningLetter.objects.filter(delivery_id=delivery.pk)
+        .select_related("entity", "customer")
+        .order_by("-id")
+        .first()
+    )
+
+
+def reminder_documents(delivery: Delivery, store: ArchiveStore) -> DeliveryDocuments | None:
+    """The letter PDF as archived when it was approved for sending, and the claimed invoices' PDFs."""
+    from encaisse.delivery.channels import Attachment
+    from encaisse.delivery.documents import PDF_TYPE, DeliveryDocuments, DocumentUnavailable, invoice_files
+
+    letter = letter_of(delivery)
+    if letter is None:
+        return None  # not a letter of ours: the invoice's own files go
+    if not letter.pdf_sha256:
+        raise DocumentUnavailable(f"letter DL-{letter.pk} has not been rendered yet")
+    try:
+        content = store.get(letter.pdf_sha256)
+    except ArchiveError as exc:
+        raise DocumentUnavailable(f"letter DL-{letter.pk}: {exc}") from exc
+    enclosures: list[Attachment] = []
+    notes: list[str] = []
+    if encloses_invoices(letter):
+        invoices = Invoice.objects.select_related("entity", "customer").in_bulk(letter.invoice_ids)
+        for invoice_id in letter.invoice_ids:
+            invoice = invoices.get(invoice_id)
+            if invoice is None or invoice.customer_id != letter.customer_id:
+                continue  # never another customer's document
+            files = invoice_files(invoice, store, render=True, actor=delivery.created_by or "system")
+            if files.pdf is not None:
+                enclosures.append(files.pdf)
+            notes.extend(f"{invoice.number}: {n}" for n in files.notes if "UBL" not in n)
+        if enclosures:
+            notes.append(f"enclosed: {', '.join(a.filename for a in enclosures)}")
+    return DeliveryDocuments(
+        pdf=Attachment(f"DL-{letter.pk}.pdf", content, PDF_TYPE), enclosures=tuple(enclosures),
+        label=f"DL-{letter.pk}", notes=tuple(notes),
+    )  # fmt: skip
+
+
+def register() -> None:
+    """Called from :meth:`CollectionsConfig.ready`: letters' deliveries carry what :func:`reminder_documents` gives."""
+    try:
+        from encaisse.delivery.documents import register_documents
+    except ImportError:  # the delivery app is not installed: nothing to register with
+        return
+    register_documents("reminder", reminder_documents)

@@ -11,7 +11,9 @@ sent (they are skipped with that note). A dry run stores only the run's counts.
 :func:`send_letters` renders each approved letter (Typst, the customer's
 language, the level's tone), archives the PDF (write-once, hash-addressed),
 queues it with the delivery app under the key (lead invoice, channel,
-``reminder-<level>``) and sends it with the letter as the document; then the
+``reminder-<level>``) and sends it; the delivery carries the archived letter
+(and, for formal letters, the claimed invoices' PDFs) through the document
+provider of :mod:`encaisse.collections.documents`, on a retry too; then the
 history is recorded (what each item got, the compensation charged), which the
 next run reads. Sending happens outside any transaction, as the delivery app
 requires; each letter's before and after are one transaction each.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -264,46 +266,6 @@ def edit_letter(letter: DunningLetter, free_text: str, *, actor: str) -> Dunning
 # --- sending ---------------------------------------------------------------------------------
 
 
-def _letter_channels(pdfs: dict[int, tuple[str, bytes]]) -> Any:
-    """A delivery ChannelSet whose channels carry each letter's PDF as the document."""
-    from encaisse.delivery.channels import Attachment, ChannelSet
-
-    class _LetterChannel:
-        def __init__(self, inner: Any) -> None:
-            self.inner = inner
-            self.name = inner.name
-
-        def unavailable_reason(self, addressee: Any) -> str | None:
-            reason: str | None = self.inner.unavailable_reason(addressee)
-            return reason
-
-        def send(self, delivery: Any, message: Any) -> Any:
-            found = pdfs.get(delivery.pk)
-            if found is not None:
-                filename, content = found
-                message = replace(
-                    message, pdf=Attachment(filename, content, "application/pdf"), ubl=None,
-                    document_label=filename.removesuffix(".pdf"),
-                )  # fmt: skip
-            return self.inner.send(delivery, message)
-
-        def recover(self, delivery: Any) -> Any:
-            return self.inner.recover(delivery)
-
-        def close(self) -> None:
-            self.inner.close()
-
-    class _LetterChannelSet(ChannelSet):
-        def get(self, name: str) -> Any:
-            channel = self._made.get(name)
-            if channel is None:
-                channel = _LetterChannel(super().get(name))
-                self._made[name] = channel
-            return channel
-
-    return _LetterChannelSet()
-
-
 def _delivery_channel(letter: DunningLetter, customer_addressee: Any) -> str | None:
     """The level's channel when it can reach the customer, else the other of e-mail and post."""
     from encaisse.delivery.channels import unavailable_reason
@@ -322,9 +284,7 @@ class SendReport:
     waiting: list[int] = field(default_factory=list)
 
 
-def _prepare(
-    letter_id: int, actor: str, store: ArchiveStore | None
-) -> tuple[DunningLetter, int, bytes] | str:
+def _prepare(letter_id: int, actor: str, store: ArchiveStore | None) -> tuple[DunningLetter, int] | str:
     from encaisse.delivery import messages
     from encaisse.delivery.services import queue_delivery
 
@@ -353,7 +313,7 @@ def _prepare(
         delivery = queue_delivery(lead, purpose=f"reminder-{letter.level}", channel=channel, actor=actor)
         letter.delivery_id, letter.delivery_ref = delivery.pk, delivery.key
         letter.save(update_fields=["pdf_sha256", "delivery_id", "delivery_ref"])
-    return letter, delivery.pk, pdf
+    return letter, delivery.pk
 
 
 def _record_sent(letter: DunningLetter, actor: str) -> None:
@@ -391,6 +351,7 @@ def send_letters(
     run: DunningRun, *, actor: str, letter_ids: Sequence[int] | None = None, store: ArchiveStore | None = None
 ) -> SendReport:
     """Render, archive and send every approved letter of ``run``; call it outside any transaction."""
+    from encaisse.delivery.channels import ChannelSet
     from encaisse.delivery.models import Delivery
     from encaisse.delivery.services import send_delivery
 
@@ -399,16 +360,16 @@ def send_letters(
     if letter_ids is not None:
         qs = qs.filter(pk__in=list(letter_ids))
     ids = list(qs.values_list("pk", flat=True))
-    pdfs: dict[int, tuple[str, bytes]] = {}
-    channels = _letter_channels(pdfs)
+    channels = ChannelSet()
     try:
         for letter_id in ids:
             prepared = _prepare(letter_id, actor, store)
             if isinstance(prepared, str):
                 report.failed.append((letter_id, prepared))
                 continue
-            letter, delivery_id, pdf = prepared
-            pdfs[delivery_id] = (f"DL-{letter.pk}.pdf", pdf)
+            _letter, delivery_id = prepared
+            # the delivery's message carries the archived letter (and its enclosures): see
+            # encaisse.collections.documents.reminder_documents, the provider of "reminder-*"
             outcome = send_delivery(delivery_id, channels=channels, store=store)
             status = outcome.status or Delivery.objects.get(pk=delivery_id).status
             with transaction.atomic():

@@ -5,12 +5,16 @@ customer's language, English otherwise) found under
 ``delivery/email/<language>/<name>_subject.txt`` and ``<name>_body.txt``; the
 name is tried as the delivery's purpose (``reminder-2``), then its stem
 (``reminder``), then the document kind (``invoice`` or ``credit_note``). Another
-app adds its own purposes by shipping such templates.
+app adds its own purposes by shipping such templates, and the files they carry
+with a document provider (:mod:`encaisse.delivery.documents`).
+
+A postal delivery prints one PDF: the document followed by its enclosures.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterable
 from email.utils import formataddr
 
@@ -19,12 +23,13 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from django.conf import settings
 from django.template.loader import select_template
+from pypdf import PdfWriter
 
 from encaisse.billing.documents import buyer_party, printed_reference
 from encaisse.billing.models import BillingProfile, CustomerBilling
 from encaisse.delivery import config
-from encaisse.delivery.channels import Addressee, Copy, OutgoingMessage, PostalAddress
-from encaisse.delivery.documents import invoice_files
+from encaisse.delivery.channels import Addressee, Attachment, Copy, OutgoingMessage, PostalAddress
+from encaisse.delivery.documents import DeliveryDocuments, documents_for
 from encaisse.delivery.models import BouncedAddress, Delivery, DeliveryPreference, DeliverySettings
 from encaisse.delivery.tokens import portal_link
 from encaisse.ledger.archive import ArchiveStore
@@ -151,7 +156,9 @@ def build_message(
     """The message of ``delivery`` (bounced addresses left out, each recipient with their own link)."""
     invoice, entity, customer = delivery.invoice, delivery.entity, delivery.customer
     options = DeliverySettings.objects.filter(entity=entity).first() or DeliverySettings(entity=entity)
-    files = invoice_files(invoice, store)
+    files = documents_for(delivery, store)
+    if delivery.channel == "post":
+        files = _printed(files)
     language = language_of(customer)
     locale = _locale(language, entity.country)
     sender_name, sender_lines = _sender(entity, options)
@@ -186,10 +193,26 @@ def build_message(
         "nl": ("Creditnota", "Factuur"),
         "de": ("Gutschrift", "Rechnung"),
     }
-    label = labels.get(language, ("Credit note", "Invoice"))[0 if credit else 1]
+    label = (
+        files.label
+        or f"{labels.get(language, ('Credit note', 'Invoice'))[0 if credit else 1]} {invoice.number}"
+    )
     return OutgoingMessage(
         subject=subject, from_email=from_email, reply_to=(options.reply_to,) if options.reply_to else (),
         to=to, cc=cc, copies=tuple(copies), pdf=files.pdf, ubl=files.ubl, language=language, addressee=addressee,
-        sender_name=sender_name, sender_address=sender_lines, document_label=f"{label} {invoice.number}",
-        notes=files.notes,
+        sender_name=sender_name, sender_address=sender_lines, document_label=label, notes=files.notes,
+        enclosures=files.enclosures,
     )  # fmt: skip
+
+
+def _printed(files: DeliveryDocuments) -> DeliveryDocuments:
+    """For the post: the document and its enclosures merged into one PDF, in that order."""
+    if files.pdf is None or not files.enclosures:
+        return files
+    writer = PdfWriter()
+    for part in (files.pdf, *files.enclosures):
+        writer.append(io.BytesIO(part.content))
+    out = io.BytesIO()
+    writer.write(out)
+    merged = Attachment(files.pdf.filename, out.getvalue(), files.pdf.content_type)
+    return DeliveryDocuments(merged, files.ubl, (), files.label, files.notes)

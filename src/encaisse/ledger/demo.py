@@ -18,6 +18,17 @@ with :func:`~encaisse.ledger.importing.import_customers` and
 the ledger's rules, and ``encaisse ledger-check`` and ``encaisse audit-verify``
 pass on it.
 
+Then the day as a user sees it (:func:`deliver_and_collect`): today's invoices,
+issued through billing, are delivered through each customer's channel — e-mail
+(files in ``ENCAISSE_HOME/outbox``), Peppol (the access-point folder
+``ENCAISSE_HOME/peppol-outbox``), the post (a print batch) — and what followed
+is recorded as the customer, the access point and the mail server would have
+caused it: a portal-link view, a delivery report, two bounces (one customer
+falls back to the post, the other leaves an issue to handle). A collector has
+taken two promises to pay (one broken), and the dunning run as of today leaves
+its letters as drafts in the preview. Nothing leaves the machine, whatever
+SMTP server or access point is configured. A portal user sees a customer group.
+
 The same seed, size and date (``ENCAISSE_TODAY``) give the same workspace.
 Amounts are integer cents drawn from integer ranges: no float touches money.
 """
@@ -29,6 +40,8 @@ import json
 import random
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -39,7 +52,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import get_cc_module, luhn
@@ -867,6 +881,7 @@ class DemoSummary:
     issued: int = 0
     users: tuple[str, ...] = ()
     folder: Path = Path()
+    collections: CollectionsSummary | None = None
 
     def lines(self) -> list[str]:
         return [
@@ -876,15 +891,20 @@ class DemoSummary:
             f"  {self.receipts} receipts, {self.allocations} allocations, {self.write_offs} write-offs",
             f"  {self.issued} invoices issued today through billing (PDF, Peppol UBL, Factur-X, archived)",
             f"  users: {', '.join(self.users)} (password {PASSWORD})",
+            *(self.collections.lines(self.as_of) if self.collections is not None else ()),
         ]
 
 
 def prepare_database(*, reset: bool) -> None:
-    """Apply migrations, empty every table when ``reset``, and (re)create the roles."""
+    """Apply migrations, empty every table (and the demo's outboxes) when ``reset``, and (re)create the roles."""
     call_command("migrate", interactive=False, verbosity=0)
     if reset:
         # flush, not delete(): allocations, journal and audit rows refuse delete() by design
         call_command("flush", interactive=False, verbosity=0)
+        # what the previous demo sent (e-mails, Peppol files) would be mistaken for this one's
+        home = Path(settings.HOME)
+        for path in [*(home / "outbox").glob("*.log"), *(home / "peppol-outbox").glob("inv*.peppol.*")]:
+            path.unlink(missing_ok=True)
     ensure_roles()
 
 
@@ -1080,6 +1100,9 @@ def build_demo(
             "demo.built", actor="demo", object_type="workspace", object_id=f"seed-{seed}",
             data={k: str(v) for k, v in _summary_data(summary).items()},
         )  # fmt: skip
+    # sending happens outside any transaction (nothing leaves inside one that could roll back)
+    summary.collections = deliver_and_collect(end, folder=folder, home=Path(settings.HOME))
+    summary.collections.portal_user, summary.collections.portal_note = create_portal_user()
     return summary
 
 
@@ -1136,3 +1159,262 @@ def _summary_data(summary: DemoSummary) -> dict[str, Any]:
         "credit_notes": summary.credit_notes, "receipts": summary.receipts, "allocations": summary.allocations,
         "write_offs": summary.write_offs,
     }  # fmt: skip
+
+
+# --- delivery and collections ----------------------------------------------------------------
+
+#: How today's invoices of each entity travel, by their position among the entity's issued ones:
+#: peppol (the access point reports it delivered), e-mail opened through the portal link, e-mail to an
+#: address that no longer exists (bounce), post (print batch) or a plain e-mail.
+DELIVERY_PLAN: dict[str, tuple[str, ...]] = {
+    "demo-be": ("peppol-delivered", "email-viewed", "email-bounce", "post"),
+    "demo-fr": ("peppol", "email-viewed", "email", "email-bounce-post"),
+}
+PORTAL_USER = "portal@demo.example"
+
+
+@dataclass
+class CollectionsSummary:
+    deliveries: dict[str, int] = field(default_factory=dict)  # status → count
+    channels: dict[str, int] = field(default_factory=dict)  # channel → count
+    issues: int = 0
+    post_batches: int = 0
+    letters: int = 0
+    promises: dict[str, int] = field(default_factory=dict)  # status → count
+    call_tasks: int = 0
+    portal_user: str = ""
+    portal_note: str = ""
+
+    def lines(self, day: date) -> list[str]:
+        def counts(figures: dict[str, int]) -> str:
+            return ", ".join(f"{n} {name}" for name, n in sorted(figures.items())) or "none"
+
+        home = Path(settings.HOME)
+        return [
+            f"  deliveries of today's invoices: {counts(self.deliveries)}; by channel: {counts(self.channels)}",
+            f"    e-mails in {home / 'outbox'}, Peppol files in {home / 'peppol-outbox'}, "
+            f"{self.post_batches} print batch(es); {self.issues} delivery issue(s) to handle",
+            f"  dunning run as of {day}: {self.letters} draft letters waiting for a collector's approval "
+            f"(Collections); promises to pay: {counts(self.promises)}; {self.call_tasks} call task(s)",
+            f"  customer portal: {self.portal_user} (password {PASSWORD})" if self.portal_user
+            else f"  customer portal: {self.portal_note}",
+        ]  # fmt: skip
+
+
+@contextmanager
+def offline_delivery(home: Path) -> Iterator[Path]:
+    """Whatever is configured, the demo's e-mails go to ``home/outbox`` and its Peppol files to ``home/peppol-outbox``.
+
+    The demo's customers are invented but their domains may exist: nothing the demo sends
+    leaves the machine. Yields the Peppol folder.
+    """
+    peppol = home / "peppol-outbox"
+    overrides = {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(home / "outbox"),
+        "ENCAISSE_PEPPOL_OUTBOX": str(peppol),
+    }
+    missing = object()
+    before = {name: getattr(settings, name, missing) for name in overrides}
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    try:
+        yield peppol
+    finally:
+        for name, value in before.items():
+            if value is missing:
+                delattr(settings, name)
+            else:
+                setattr(settings, name, value)
+
+
+def _send_all(channels: Any, entities: list[Entity]) -> None:
+    """What the job worker would do: send every due delivery, then the fallbacks they queue."""
+    from encaisse.delivery.services import due_ids, send_delivery
+
+    pending = due_ids(entities=entities)
+    while pending:
+        outcome = send_delivery(pending.pop(0), channels=channels)
+        pending.extend(outcome.follow_up)
+
+
+def _dsn(sender: str, address: str, message_id: str, day: date) -> bytes:
+    """The bounce a mail server sends back for a mailbox that no longer exists (RFC 3464)."""
+    return (
+        f"From: Mail Delivery System <MAILER-DAEMON@{sender.rsplit('@', 1)[-1]}>\r\n"
+        f"To: {sender}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        f"Date: {day.strftime('%a, %d %b %Y')} 17:40:00 +0000\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"\r\n\r\n'
+        "--dsn\r\nContent-Type: text/plain\r\n\r\n"
+        f"Your message could not be delivered to {address}: the mailbox does not exist.\r\n\r\n"
+        "--dsn\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.example.net\r\n\r\n"
+        f"Final-Recipient: rfc822; {address}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n"
+        "--dsn\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"Message-ID: {message_id}\r\nTo: {address}\r\n\r\n--dsn--\r\n"
+    ).encode()
+
+
+def deliver_and_collect(day: date, *, folder: Path, home: Path) -> CollectionsSummary:
+    """Deliver today's issued invoices, record what followed, take promises and run dunning as of ``day``.
+
+    Runs outside any transaction (nothing is sent inside one that could roll back): each step is
+    a use case of the delivery and collections apps, as a clerk, a customer and the job worker
+    would have caused them. The dunning run leaves its letters as drafts for a collector.
+    """
+    from encaisse.collections.models import CallTask, DunningLetter, PromiseToPay
+    from encaisse.collections.services import dunning_run
+    from encaisse.delivery import messages
+    from encaisse.delivery.channels import Channel, ChannelSet
+    from encaisse.delivery.channels.peppol import OutboxChannel
+    from encaisse.delivery.dsn import parse_dsn
+    from encaisse.delivery.models import BounceSource, Delivery, DeliveryIssue, DeliverySettings
+    from encaisse.delivery.services import (
+        build_post_batch,
+        queue_pending,
+        record_bounce,
+        record_provider_status,
+        record_view,
+        set_preference,
+    )
+    from encaisse.delivery.tokens import make_token
+
+    summary = CollectionsSummary()
+    entities = list(Entity.objects.filter(code__in=DELIVERY_PLAN).order_by("code"))
+    for entity in entities:
+        DeliverySettings.objects.update_or_create(
+            entity=entity,
+            defaults={
+                "from_email": f"invoices@{entity.code}.example",
+                "reply_to": f"ar@{entity.code}.example",
+            },
+        )
+    plan: dict[int, str] = {}
+    for entity in entities:
+        issued = Invoice.objects.filter(entity=entity, billing_document__isnull=False, issue_date=day)
+        ordered = issued.select_related("customer").order_by("number")
+        for invoice, how in zip(ordered, DELIVERY_PLAN[entity.code], strict=False):
+            plan[invoice.pk] = how
+            customer = invoice.customer
+            domain = (
+                customer.emails[0].rsplit("@", 1)[-1]
+                if customer.emails
+                else f"{customer.external_id}.example"
+            )
+            gone = f"ancienne.compta@{domain}" if customer.language == "fr" else f"old.accounts@{domain}"
+            channels = {
+                "peppol-delivered": (["peppol", "email"], []), "peppol": (["peppol", "email"], []),
+                "email-bounce": (["email"], [gone]), "email-bounce-post": (["email", "post"], [gone]),
+                "post": (["post"], []),
+            }.get(how)  # fmt: skip
+            if channels is not None:
+                set_preference(customer, channels=channels[0], to=channels[1], actor="clerk")
+
+    class OfflineChannels(ChannelSet):
+        """The configured channels, except Peppol: the demo's folder, never a configured access point."""
+
+        def get(self, name: str) -> Channel:
+            return peppol if name == "peppol" else super().get(name)
+
+    with offline_delivery(home) as peppol_folder, OfflineChannels() as channels:
+        peppol = OutboxChannel(peppol_folder)
+        queue_pending(entities=entities, actor="demo")
+        _send_all(channels, entities)
+        deliveries = {
+            d.invoice_id: d
+            for d in Delivery.objects.filter(invoice_id__in=plan, purpose="invoice", fallback_of__isnull=True)
+        }
+        for invoice_id, how in plan.items():
+            d = deliveries.get(invoice_id)
+            if d is None:
+                continue
+            if how == "peppol-delivered" and d.channel == "peppol" and d.provider_id:
+                record_provider_status(d.provider_id, "delivered", actor="access-point")
+            elif how == "email-viewed" and d.recipients:
+                recipient = d.recipients[0]["address"]
+                record_view(make_token(d.pk, invoice_id, recipient), ip="192.0.2.44",
+                            user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/128.0")  # fmt: skip
+            elif how.startswith("email-bounce") and d.recipients:
+                address = d.recipients[0]["address"]
+                report = _dsn(
+                    f"invoices@{d.entity.code}.example",
+                    address,
+                    messages.message_id(d.message_token, address),
+                    day,
+                )
+                (folder / f"bounce-{d.invoice.number}.eml").write_bytes(report)
+                for bounce in parse_dsn(report):
+                    record_bounce(bounce.recipient, f"{bounce.status} {bounce.diagnostic}", source=BounceSource.DSN,
+                                  message_id=bounce.original_message_id, actor="demo")  # fmt: skip
+        _send_all(channels, entities)  # the fallbacks the bounces queued
+        for entity in entities:  # the day's print batch (deliveries carry the real time)
+            batch = build_post_batch(entity, day=max(day, timezone.localdate()), actor="demo")
+            summary.post_batches += int(batch is not None)
+    rows = Delivery.objects.filter(entity__in=entities)
+    for status, channel in rows.values_list("status", "channel"):
+        summary.deliveries[status] = summary.deliveries.get(status, 0) + 1
+        summary.channels[channel] = summary.channels.get(channel, 0) + 1
+    summary.issues = DeliveryIssue.objects.filter(entity__in=entities, resolved_at__isnull=True).count()
+
+    _take_promises(entities, day)
+    for entity in entities:
+        dunning_run(entity, day, actor="demo")
+    summary.letters = DunningLetter.objects.filter(entity__in=entities, as_of=day, status="draft").count()
+    for status in PromiseToPay.objects.filter(entity__in=entities).values_list("status", flat=True):
+        summary.promises[status] = summary.promises.get(status, 0) + 1
+    summary.call_tasks = CallTask.objects.filter(entity__in=entities).count()
+    return summary
+
+
+def _take_promises(entities: list[Entity], day: date) -> None:
+    """Two promises taken by the collector on the phone: one already broken, one still running."""
+    from encaisse.collections.promises import take_promise
+
+    for n, entity in enumerate(entities):
+        overdue = (
+            Invoice.objects.filter(entity=entity, kind=DocumentKind.INVOICE, written_off=False,
+                                   due_date__lt=day - timedelta(days=30), open_minor__gt=0)
+            .filter(open_minor=models.F("total_minor"))
+            .select_related("customer")
+            .order_by("customer__external_id", "due_date", "number")
+        )  # fmt: skip
+        by_customer: dict[int, list[Invoice]] = defaultdict(list)
+        for invoice in overdue:
+            by_customer[invoice.customer_id].append(invoice)
+        if not by_customer:
+            continue
+        invoices = next(iter(by_customer.values()))[:2]
+        amount = Money.from_minor(sum(i.open_minor for i in invoices), invoices[0].currency).amount
+        broken = n % 2 == 0
+        taken_on = day - timedelta(days=21 if broken else 2)
+        promised = day - timedelta(days=7) if broken else day + timedelta(days=8)
+        take_promise(
+            invoices[0].customer, invoices, promised, amount, actor="collector", taken_on=taken_on,
+            note=f"Promised on the phone on {taken_on.isoformat()}: one transfer for "
+            f"{', '.join(i.number for i in invoices)}.",
+        )  # fmt: skip
+
+
+def create_portal_user() -> tuple[str, str]:
+    """A portal user on the accounts of a demo group (a parent and its subsidiaries); (e-mail, note)."""
+    try:
+        from encaisse.portal.services import create_portal_user as create
+    except ImportError:
+        return "", "not built (the customer portal app is not installed)"
+    parent = (
+        Customer.objects.filter(entity__code="demo-be", children__isnull=False)
+        .distinct()
+        .order_by("external_id")
+        .first()
+    )
+    if parent is None:
+        return "", "not built (no customer group in this workspace)"
+    accounts = [parent, *Customer.objects.filter(parent=parent).order_by("external_id")]
+    create(PORTAL_USER, accounts, name=f"Accounts payable, {parent.name}", language=_portal_language(parent),
+           password=PASSWORD, actor="demo")  # fmt: skip
+    return PORTAL_USER, ""
+
+
+def _portal_language(customer: Customer) -> str:
+    return customer.language if customer.language in ("fr", "nl", "de", "en") else "en"

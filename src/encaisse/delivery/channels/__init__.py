@@ -144,10 +144,12 @@ class OutgoingMessage:
     sender_address: tuple[str, ...] = ()
     document_label: str = ""
     notes: tuple[str, ...] = field(default=())
+    #: more files after the document (a reminder's overdue invoices): attached to e-mails
+    enclosures: tuple[Attachment, ...] = field(default=())
 
     @property
     def attachments(self) -> tuple[Attachment, ...]:
-        return tuple(a for a in (self.pdf, self.ubl) if a is not None)
+        return tuple(a for a in (self.pdf, self.ubl) if a is not None) + self.enclosures
 
 
 class Channel(Protocol):

@@ -13,8 +13,9 @@ from encaisse.ledger.demo import PASSWORD, SUPERUSER, DemoRefused, build_demo, p
 
 class Command(BaseCommand):
     help = (
-        "Build a demo workspace (two entities, a user per role, a year of invoices and payments) "
-        "on the configured database and print its aging and KPIs."
+        "Build a demo workspace (two entities, a user per role, a year of invoices and payments, "
+        "today's invoices delivered, a dunning run waiting for approval) on the configured database "
+        "and print its aging and KPIs."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
