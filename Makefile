@@ -45,6 +45,11 @@ test-sqlite: install
 test-postgres: install
 	ENCAISSE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -q -m "not browser"
 
+# The end-to-end tests alone: the demo served on 127.0.0.1, driven by Debian's /usr/bin/chromium
+# (apt-get install chromium); they also regenerate the screenshots in docs/screenshots/.
+test-browser: install
+	$(BIN)/python -m pytest -n 2 -q -m browser tests/browser
+
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
