@@ -102,6 +102,18 @@ def test_customers(book) -> None:  # type: ignore[no-untyped-def]
     assert not Customer.objects.filter(external_id="C3").exists()
 
 
+def test_instants_with_any_iso_offset_filter_in_utc(book) -> None:  # type: ignore[no-untyped-def]
+    # +20:39 is valid ISO 8601 but beyond PostgreSQL's offsets; the year 9999 at -05:00 is past the calendar in UTC
+    for since, expected in (("2000-01-01T02:26:40+20:39", ["C1"]), ("9999-12-31T23:00:00-05:00", []),
+                            ("2000-01-01T00:00:00", ["C1"])):  # fmt: skip
+        r = book.write.get("/customers", {"created_since": since})
+        assert r.status_code == 200, r.content
+        assert [c["external_id"] for c in r.json()["items"]] == expected
+    for path, name in (("/invoices", "updated_since"), ("/allocations", "recorded_since"),
+                       ("/transactions", "imported_since")):  # fmt: skip
+        assert book.write.get(path, {name: "2707-07-02T02:26:40+20:39"}).status_code == 200
+
+
 def test_statement_upload_and_match_decisions(book) -> None:  # type: ignore[no-untyped-def]
     data = camt([{"amount": "121.00", "ref": "R1", "text": "BE-001"}, {"amount": "50.00", "ref": "R2"}])
     r = book.write.upload("/bank-statements", "march.xml", data)

@@ -17,6 +17,7 @@ from encaisse.api.auth import scope
 from encaisse.api.problems import ApiProblem, Problem, invalid
 from encaisse.api.resources.common import (
     MAX_ID,
+    as_utc,
     check_range,
     entity_codes,
     entity_for,
@@ -134,7 +135,7 @@ def list_transactions(request: HttpRequest, filters: Query[TransactionFilter]) -
     if filters.booked_before:
         qs = qs.filter(booking_date__lt=filters.booked_before)
     if filters.imported_since:
-        qs = qs.filter(imported_at__gte=filters.imported_since)
+        qs = qs.filter(imported_at__gte=as_utc(filters.imported_since))
     if filters.credits_only:
         qs = qs.filter(amount_minor__gt=0)
     rows, cursor = pagination.page(qs, key=None, cursor=filters.cursor, limit=filters.limit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -16,6 +16,27 @@ from encaisse.ledger.models import Entity
 
 M = TypeVar("M", bound=Model)
 MAX_ID = 2**63 - 1  # a database id (BIGINT); larger numbers name nothing
+
+
+def as_utc(value: datetime) -> datetime:
+    """A filter's instant in UTC (a naive one is read as UTC).
+
+    Any ISO 8601 offset up to ±23:59 is accepted, but PostgreSQL keeps offsets
+    below 16 hours: the instant is compared in UTC. Beyond the calendar's ends it
+    is clamped to them.
+
+    >>> from datetime import timedelta, timezone
+    >>> as_utc(datetime(2026, 7, 2, 2, 26, tzinfo=timezone(timedelta(hours=20, minutes=39)))).isoformat()
+    '2026-07-01T05:47:00+00:00'
+    >>> as_utc(datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5)))).year
+    9999
+    """
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC) if value.year > 1 else datetime.min.replace(tzinfo=UTC)
 
 
 def entity_codes(request: HttpRequest) -> dict[int, str]:

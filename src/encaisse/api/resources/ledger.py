@@ -18,6 +18,7 @@ from encaisse.api.auth import scope
 from encaisse.api.problems import Problem, invalid, not_found
 from encaisse.api.resources.common import (
     MAX_ID,
+    as_utc,
     check_range,
     conflict,
     entity_codes,
@@ -103,7 +104,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilter]) -> Any:
     if filters.name:
         qs = qs.filter(name__icontains=filters.name)
     if filters.created_since:
-        qs = qs.filter(created_at__gte=filters.created_since)
+        qs = qs.filter(created_at__gte=as_utc(filters.created_since))
     rows, cursor = pagination.page(qs, key=None, cursor=filters.cursor, limit=filters.limit)
     codes = entity_codes(request)
     return {"items": [_customer(c, codes) for c in rows], "next": cursor}
@@ -207,8 +208,9 @@ def _invoices(request: HttpRequest, f: InvoiceFilter, kind: str) -> dict[str, An
         if value is not None:
             qs = qs.filter(**{f"{name}__{lookup}": value})
     if f.updated_since is not None:
-        paid = Allocation.objects.filter(invoice_id=OuterRef("pk"), recorded_at__gte=f.updated_since)
-        qs = qs.filter(Q(created_at__gte=f.updated_since) | Exists(paid))
+        since = as_utc(f.updated_since)
+        paid = Allocation.objects.filter(invoice_id=OuterRef("pk"), recorded_at__gte=since)
+        qs = qs.filter(Q(created_at__gte=since) | Exists(paid))
     rows, cursor = pagination.page(qs, key="due_date", cursor=f.cursor, limit=f.limit, split_entities=ids)
     codes = entity_codes(request)
     return {"items": [invoice_json(i, codes, on) for i in rows], "next": cursor}
@@ -328,7 +330,7 @@ def list_allocations(request: HttpRequest, filters: Query[AllocationFilter]) -> 
     if filters.effective_before:
         qs = qs.filter(effective_date__lt=filters.effective_before)
     if filters.recorded_since:
-        qs = qs.filter(recorded_at__gte=filters.recorded_since)
+        qs = qs.filter(recorded_at__gte=as_utc(filters.recorded_since))
     rows, cursor = pagination.page(qs, key=None, cursor=filters.cursor, limit=filters.limit)
     codes = entity_codes(request)
     return {"items": [allocation_json(a, codes) for a in rows], "next": cursor}
