@@ -89,7 +89,7 @@ def test_expired_keys_are_purged_and_treated_as_new(book) -> None:  # type: igno
 
 
 def test_statement_upload_retried_with_another_boundary_replays(book) -> None:  # type: ignore[no-untyped-def]
-    from api_statements import camt
+    from camt_statements import camt
 
     data = camt([{"amount": "121.00", "ref": "R1"}])
     first = book.write.upload("/bank-statements", "s.xml", data, key="up-1")

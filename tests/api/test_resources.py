@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from api_statements import camt
 from billing_factories import line
+from camt_statements import camt
 
 from encaisse.ledger.models import Allocation, Customer, Invoice
 

@@ -1,4 +1,4 @@
-"""camt.053 statements for the API tests (the banking tests' helper, kept here so each suite stands alone)."""
+"""camt.053 statements built from a few fields, for the tests that import or upload them (banking, API)."""
 
 from __future__ import annotations
 
