@@ -206,20 +206,29 @@ def _sales(entity_ids: Sequence[int], start: date, end: date) -> dict[str, int]:
     return {c: int(s or 0) for c, s in rows}
 
 
-def _receivables(
-    entity_ids: Sequence[int], as_of: date, known_at: datetime | None
-) -> dict[str, tuple[int, int, int, int]]:
-    """Per currency: (total open, current (not due) open, overdue count, overdue amount)."""
-    items, params = _open_items_sql(entity_ids, as_of, known_at)
-    rows = _fetch(
-        f"SELECT o.currency, SUM({_signed('o.open_minor', 'o')}), "
-        f"SUM(CASE WHEN o.due_date >= %s THEN {_signed('o.open_minor', 'o')} ELSE 0 END), "
-        f"SUM(CASE WHEN o.due_date < %s AND o.kind = 'invoice' AND o.open_minor > 0 THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN o.due_date < %s AND o.kind = 'invoice' THEN o.open_minor ELSE 0 END) "
-        f"FROM {items} o GROUP BY o.currency",
-        [as_of, as_of, as_of, *params],
-    )
-    return {c: (int(t or 0), int(cur or 0), int(n or 0), int(od or 0)) for c, t, cur, n, od in rows}
+def _receivables_total(entity_ids: Sequence[int], as_of: date, known_at: datetime | None) -> dict[str, int]:
+    """Per currency, the open balance at D: Σ signed totals issued by D − Σ their allocations counted by D.
+
+    Equal to the total of :func:`_receivables`, in two aggregates without a
+    per-item grouping of the allocations (what a past date otherwise needs).
+    """
+    ids = _in(entity_ids)
+    balance: dict[str, int] = defaultdict(int)
+    for cur, s in _fetch(
+        f"SELECT i.currency, SUM({_signed('i.total_minor')}) FROM ledger_invoice i "
+        f"WHERE i.entity_id IN ({ids}) AND i.issue_date <= %s GROUP BY i.currency",
+        [as_of],
+    ):
+        balance[cur] += int(s or 0)
+    known = " AND a.recorded_at <= %s" if known_at else ""
+    for cur, s in _fetch(
+        f"SELECT i.currency, SUM({_signed('a.amount_minor')}) FROM ledger_allocation a "
+        f"JOIN ledger_invoice i ON i.id = a.invoice_id WHERE a.entity_id IN ({ids}) AND i.entity_id IN ({ids}) "
+        f"AND a.effective_date <= %s AND i.issue_date <= %s{known} GROUP BY i.currency",
+        [as_of, as_of] + ([known_at] if known_at else []),
+    ):
+        balance[cur] -= int(s or 0)
+    return dict(balance)
 
 
 def _receivables_by_customer(
@@ -259,7 +268,7 @@ def kpis(
     start = as_of - timedelta(days=days - 1)
     prev_start = start - timedelta(days=days)
     closing, top = _receivables_by_customer(entity_ids, as_of, known_at)
-    opening = _receivables(entity_ids, start - timedelta(days=1), known_at)
+    opening = _receivables_total(entity_ids, start - timedelta(days=1), known_at)
     sales = _sales(entity_ids, start, as_of)
     currencies = sorted(set(closing) | set(sales))
 
@@ -309,7 +318,7 @@ def kpis(
     for cur in currencies:
         m = lambda minor, cur=cur: Money.from_minor(int(minor), cur).amount  # noqa: E731
         total, current, overdue_n, overdue_amt = closing.get(cur, (0, 0, 0, 0))
-        open_total, _open_cur, _n, _a = opening.get(cur, (0, 0, 0, 0))
+        open_total = opening.get(cur, 0)
         s = m(sales.get(cur, 0))
         d = formulas.dso(m(total), s, days)
         best = formulas.best_possible_dso(m(current), s, days)
@@ -378,9 +387,9 @@ def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _date_literal(d: date) -> str:
-    # only ISO dates built from date objects are formatted into the SQL text
-    return f"DATE '{d.isoformat()}'" if connection.vendor == "postgresql" else f"'{d.isoformat()}'"
+def _next_day(column: str) -> str:
+    """SQL for the day after a date column (same type as the column on either database)."""
+    return f"date({column}, '+1 day')" if connection.vendor == "sqlite" else f"({column} + 1)"
 
 
 class _Cumulative:
@@ -414,14 +423,16 @@ def kpi_trend(
     months_back: int = 24,
     currency: str | None = None,
 ) -> list[TrendPoint]:
-    """DSO, countback DSO and CEI at each of :func:`month_ends`, per currency, in four queries.
+    """DSO, countback DSO and CEI at each of :func:`month_ends`, per currency, in four grouped scans.
 
     Each point equals ``kpis(entity_ids, point, days=days)`` at that date. The
     receivables at any date D are Σ signed totals issued on or before D minus
     Σ signed allocations counted by D (an allocation counts once both its
     effective date and its item's issue date are reached), so two grouped scans
     (issues by day, allocations by day) give every opening and closing balance
-    and every sales window; two more give the not-yet-due part at each point.
+    and every sales window. The overdue part is the same with the day after the
+    due date as a third date to reach, so two more scans give the not-yet-due
+    part at every point: no query depends on the number of points.
     """
     points = month_ends(as_of, months)
     ids = _in(entity_ids)
@@ -444,25 +455,27 @@ def kpi_trend(
     ):
         settled[cur][_date(d)] = int(s or 0)
 
-    # the not-yet-due part at each point: items issued by then and due on or after it
-    table = " UNION ALL ".join(f"SELECT {k} AS k, {_date_literal(e)} AS e" for k, e in enumerate(points))
-    spans = f"JOIN ({table}) p ON i.issue_date <= p.e AND i.due_date >= p.e"
-    current: dict[tuple[str, int], int] = defaultdict(int)
-    for k, cur, s in _fetch(
-        f"SELECT p.k, i.currency, SUM({_signed('i.total_minor')}) FROM ledger_invoice i {spans} "
-        f"WHERE i.entity_id IN ({ids}) AND i.due_date >= %s AND i.issue_date <= %s{cur_sql} "
-        f"GROUP BY p.k, i.currency",
-        [points[0], as_of, *cur_params],
+    # the overdue part at any date D: items whose due date has passed by D (counted from the later
+    # of issue date and the day after the due date), less their allocations counted by then; the
+    # not-yet-due part is the receivables less that, so two more grouped scans give every point
+    due_passed: dict[str, dict[date, int]] = defaultdict(dict)
+    for cur, d, s in _fetch(
+        f"SELECT i.currency, {later}(i.issue_date, {_next_day('i.due_date')}) AS counted, "
+        f"SUM({_signed('i.total_minor')}) FROM ledger_invoice i "
+        f"WHERE i.entity_id IN ({ids}) AND i.issue_date <= %s AND i.due_date < %s{cur_sql} "
+        f"GROUP BY i.currency, counted",
+        [as_of, as_of, *cur_params],
     ):
-        current[(cur, int(k))] += int(s or 0)
-    for k, cur, s in _fetch(
-        f"SELECT p.k, i.currency, SUM({_signed('a.amount_minor')}) FROM ledger_allocation a "
-        f"JOIN ledger_invoice i ON i.id = a.invoice_id {spans} AND a.effective_date <= p.e "
-        f"WHERE a.entity_id IN ({ids}) AND i.entity_id IN ({ids}) AND i.due_date >= %s "
-        f"AND i.issue_date <= %s{cur_sql} GROUP BY p.k, i.currency",
-        [points[0], as_of, *cur_params],
+        due_passed[cur][_date(d)] = int(s or 0)
+    settled_past_due: dict[str, dict[date, int]] = defaultdict(dict)
+    for cur, d, s in _fetch(
+        f"SELECT i.currency, {later}(a.effective_date, i.issue_date, {_next_day('i.due_date')}) AS counted, "
+        f"SUM({_signed('a.amount_minor')}) FROM ledger_allocation a JOIN ledger_invoice i ON i.id = a.invoice_id "
+        f"WHERE a.entity_id IN ({ids}) AND i.entity_id IN ({ids}) AND a.effective_date <= %s "
+        f"AND i.issue_date <= %s AND i.due_date < %s{cur_sql} GROUP BY i.currency, counted",
+        [as_of, as_of, as_of, *cur_params],
     ):
-        current[(cur, int(k))] -= int(s or 0)
+        settled_past_due[cur][_date(d)] = int(s or 0)
 
     result = []
     for cur in sorted(issued):
@@ -475,7 +488,10 @@ def kpi_trend(
         ) -> int:
             return sales_by_day.upto(d) - s.upto(d)
 
-        for k, point in enumerate(points):
+        overdue_by_day = _Cumulative(due_passed.get(cur, {}))
+        overdue_settled = _Cumulative(settled_past_due.get(cur, {}))
+
+        for point in points:
             start = point - timedelta(days=days - 1)
             total = receivables(point)
             sales = sales_by_day.between(start, point)
@@ -494,7 +510,10 @@ def kpi_trend(
                     dso=formulas.dso(m(total), m(sales), days),
                     dso_countback=formulas.dso_countback(m(total), periods),
                     cei=formulas.cei(
-                        m(receivables(start - timedelta(days=1))), m(sales), m(total), m(current[(cur, k)])
+                        m(receivables(start - timedelta(days=1))),
+                        m(sales),
+                        m(total),
+                        m(total - overdue_by_day.upto(point) + overdue_settled.upto(point)),
                     ),
                 )
             )
