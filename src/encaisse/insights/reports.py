@@ -423,7 +423,7 @@ def kpi_trend(
     months_back: int = 24,
     currency: str | None = None,
 ) -> list[TrendPoint]:
-    """DSO, countback DSO and CEI at each of :func:`month_ends`, per currency, in four grouped scans.
+    """DSO, countback DSO and CEI at each of :func:`month_ends`, per currency, in three grouped scans.
 
     Each point equals ``kpis(entity_ids, point, days=days)`` at that date. The
     receivables at any date D are Σ signed totals issued on or before D minus
@@ -431,8 +431,9 @@ def kpi_trend(
     effective date and its item's issue date are reached), so two grouped scans
     (issues by day, allocations by day) give every opening and closing balance
     and every sales window. The overdue part is the same with the day after the
-    due date as a third date to reach, so two more scans give the not-yet-due
-    part at every point: no query depends on the number of points.
+    due date as a third date to reach (one more scan of the items; the same scan
+    of the allocations), which gives the not-yet-due part at every point: no
+    query depends on the number of points.
     """
     points = month_ends(as_of, months)
     ids = _in(entity_ids)
@@ -445,19 +446,9 @@ def kpi_trend(
         [as_of, *cur_params],
     ):
         issued[cur][_date(d)] = int(s or 0)
-    settled: dict[str, dict[date, int]] = defaultdict(dict)
-    for cur, d, s in _fetch(
-        f"SELECT i.currency, {later}(a.effective_date, i.issue_date) AS counted, SUM({_signed('a.amount_minor')}) "
-        f"FROM ledger_allocation a JOIN ledger_invoice i ON i.id = a.invoice_id "
-        f"WHERE a.entity_id IN ({ids}) AND i.entity_id IN ({ids}) AND a.effective_date <= %s "
-        f"AND i.issue_date <= %s{cur_sql} GROUP BY i.currency, counted",
-        [as_of, as_of, *cur_params],
-    ):
-        settled[cur][_date(d)] = int(s or 0)
-
     # the overdue part at any date D: items whose due date has passed by D (counted from the later
     # of issue date and the day after the due date), less their allocations counted by then; the
-    # not-yet-due part is the receivables less that, so two more grouped scans give every point
+    # not-yet-due part is the receivables less that
     due_passed: dict[str, dict[date, int]] = defaultdict(dict)
     for cur, d, s in _fetch(
         f"SELECT i.currency, {later}(i.issue_date, {_next_day('i.due_date')}) AS counted, "
@@ -467,15 +458,22 @@ def kpi_trend(
         [as_of, as_of, *cur_params],
     ):
         due_passed[cur][_date(d)] = int(s or 0)
-    settled_past_due: dict[str, dict[date, int]] = defaultdict(dict)
-    for cur, d, s in _fetch(
-        f"SELECT i.currency, {later}(a.effective_date, i.issue_date, {_next_day('i.due_date')}) AS counted, "
-        f"SUM({_signed('a.amount_minor')}) FROM ledger_allocation a JOIN ledger_invoice i ON i.id = a.invoice_id "
+    # allocations, one join for both: the day each counts, and the day it counts as settling an
+    # overdue item (none when the item is not due before the as-of date)
+    settled: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    settled_past_due: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for cur, d, d_due, s in _fetch(
+        f"SELECT i.currency, {later}(a.effective_date, i.issue_date) AS counted, "
+        f"CASE WHEN i.due_date < %s THEN {later}(a.effective_date, i.issue_date, {_next_day('i.due_date')}) END "
+        f"AS counted_due, SUM({_signed('a.amount_minor')}) "
+        f"FROM ledger_allocation a JOIN ledger_invoice i ON i.id = a.invoice_id "
         f"WHERE a.entity_id IN ({ids}) AND i.entity_id IN ({ids}) AND a.effective_date <= %s "
-        f"AND i.issue_date <= %s AND i.due_date < %s{cur_sql} GROUP BY i.currency, counted",
+        f"AND i.issue_date <= %s{cur_sql} GROUP BY i.currency, counted, counted_due",
         [as_of, as_of, as_of, *cur_params],
     ):
-        settled_past_due[cur][_date(d)] = int(s or 0)
+        settled[cur][_date(d)] += int(s or 0)
+        if d_due is not None:
+            settled_past_due[cur][_date(d_due)] += int(s or 0)
 
     result = []
     for cur in sorted(issued):
