@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from encaisse.billing.terms import InvalidTerms, parse_terms
@@ -133,7 +133,12 @@ class Reader:
         except InvalidAmount:
             self.fail(key, "not a number (use a dot for decimals)", raw)
             return None
-        if value != round(value, places):
+        try:
+            rounded = round(value, places)
+        except InvalidOperation:  # beyond the context's precision at that many places (e.g. 1E+40)
+            self.fail(key, "out of range", raw)
+            return None
+        if value != rounded:
             self.fail(key, f"more than {places} decimals", raw)
             return None
         if minimum is not None and value < minimum:
