@@ -36,7 +36,11 @@ def _foreign_ids(book) -> dict[str, int]:  # type: ignore[no-untyped-def]
     }  # fmt: skip
 
 
-BODIES = {"/cases/{case_id}/comments": {"text": "hello"}, "/cases/{case_id}/resolve": {"outcome": "rejected"}}
+BODIES = {
+    "/cases/{case_id}/comments": {"text": "hello"},
+    "/cases/{case_id}/resolve": {"outcome": "rejected"},
+    "/cases/{case_id}/transition": {"to": "investigating"},
+}
 
 
 def _routes() -> list[tuple[str, str]]:

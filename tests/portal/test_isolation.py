@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from encaisse.cases.models import Case
-from encaisse.cases.services import open_dispute_from_portal
+from encaisse.cases.services import Upload, open_dispute_from_portal, reply_to_customer
 from encaisse.collections.models import PromiseToPay
 from encaisse.delivery.models import DeliveryPreference
 from encaisse.ledger.models import AuditEvent
@@ -15,14 +15,16 @@ from encaisse.portal.models import InvoiceViewed
 
 @pytest.fixture
 def foreign(book):  # type: ignore[no-untyped-def]
-    """Ids of the other customer: its invoice, its account, its case."""
+    """Ids of the other customer: its invoice, its account, its case, a file sent to it with a reply."""
     o1 = book.invoices["O-1"]
     case = open_dispute_from_portal(book.other, o1, reason="other", message="their secret dispute")
-    return {"invoice": o1.pk, "customer": book.other.pk, "case": case.pk}
+    reply_to_customer(case, "their secret reply", actor="clerk", attachments=[Upload("secret.pdf", b"%PDF")])
+    file = case.attachments.get()
+    return {"invoice": o1.pk, "customer": book.other.pk, "case": case.pk, "file": file.pk}
 
 
 def _routes(ids: dict[str, int]) -> list[tuple[str, str, dict[str, object]]]:
-    inv, cust, case = ids["invoice"], ids["customer"], ids["case"]
+    inv, cust, case, file = ids["invoice"], ids["customer"], ids["case"], ids["file"]
     return [
         ("get", f"/portal/invoices/{inv}/", {}),
         ("get", f"/portal/invoices/{inv}/download/pdf/", {}),
@@ -42,6 +44,7 @@ def _routes(ids: dict[str, int]) -> list[tuple[str, str, dict[str, object]]]:
         ("post", f"/portal/accounts/{cust}/contacts/", {"emails": "evil@example.com", "channel": "email"}),
         ("get", f"/portal/cases/{case}/", {}),
         ("post", f"/portal/cases/{case}/", {"message": "hello"}),
+        ("get", f"/portal/cases/{case}/files/{file}/", {}),
     ]  # fmt: skip
 
 
@@ -62,7 +65,7 @@ def test_every_route_with_another_customers_ids_is_a_404(book, alice_client, for
 
 
 def test_ids_that_do_not_exist_are_404_too(book, alice_client) -> None:  # type: ignore[no-untyped-def]
-    ids = {"invoice": 999999, "customer": 999999, "case": 999999}
+    ids = {"invoice": 999999, "customer": 999999, "case": 999999, "file": 999999}
     for method, url, data in _routes(ids):
         assert getattr(alice_client, method)(url, data).status_code == 404, url
 

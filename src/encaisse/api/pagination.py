@@ -2,15 +2,19 @@
 
 A page is the first ``limit`` rows after the cursor in the list's order
 (``(due_date, id)`` for invoices, ``id`` elsewhere), read as
-``WHERE key >= k AND (key > k OR id > i) ORDER BY key, id LIMIT n + 1``: no
-OFFSET, so page 10,000 costs what page 1 does, and rows inserted meanwhile
+``WHERE (key, id) > (k, i) ORDER BY key, id LIMIT n + 1``: a row comparison,
+which PostgreSQL answers as one range of an index on ``(entity, key, id)``
+(``key > k OR (key = k AND id > i)`` would leave the ``id`` test to a filter
+on table rows); no OFFSET, so page 10,000 costs what page 1 does, and rows inserted meanwhile
 never shift a page (a new row shows up on a later page if it sorts after the
 cursor, never twice). The cursor is opaque to clients: URL-safe base64 of the
 JSON of the last row's sort values.
 
 When a list spans several entities and is sorted by a non-unique key, each
-entity is read on its own (the index is ``(entity, key)``) and the pages are
-merged, so the database never sorts a whole table.
+entity is read on its own (the index is ``(entity, key, id)``) and the pages
+are merged, so the database never sorts a whole table. Rows are model
+instances or, from ``.values()``, dicts (the lists read only the columns they
+show).
 
 >>> decode(encode(["2026-03-01", 42]), (date.fromisoformat, int))
 [datetime.date(2026, 3, 1), 42]
@@ -26,7 +30,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, DateField, F, Func, QuerySet, Value
 
 from encaisse.api.problems import ApiProblem, invalid
 
@@ -77,29 +81,60 @@ def _date(value: Any) -> date:
 PARSERS: dict[str, Callable[[Any], Any]] = {"id": _int, "date": _date}
 
 
+class RowAfter(Func):
+    """``(key, id) > (k, i)``: a row comparison (SQL row values, on PostgreSQL and SQLite alike)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, key: str, after: Sequence[Any]) -> None:
+        k, i = after
+        super().__init__(F(key), F("id"), Value(k, output_field=DateField() if isinstance(k, date) else None),
+                         Value(i))  # fmt: skip
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        sql, params = [], []
+        for expression in self.get_source_expressions():
+            s, p = compiler.compile(expression)
+            sql.append(s)
+            params.extend(p)
+        return f"({sql[0]}, {sql[1]}) > ({sql[2]}, {sql[3]})", params
+
+
+def _get(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
 def page(
     qs: QuerySet[Any], *, key: str | None, cursor: str | None, limit: int, key_type: str = "date",
-    split_entities: Sequence[int] = (),
-) -> tuple[list[Model], str | None]:  # fmt: skip
-    """One page of ``qs`` ordered by ``(key, id)`` (or ``id`` alone) and the cursor of the next page."""
+    split_entities: Sequence[int] = (), also: Sequence[QuerySet[Any]] = (),
+) -> tuple[list[Any], str | None]:  # fmt: skip
+    """One page of ``qs`` ordered by ``(key, id)`` (or ``id`` alone) and the cursor of the next page.
+
+    ``qs`` may be a ``.values()`` query set (rows are dicts then; they hold ``id`` and ``key``).
+    ``also``: query sets of further rows (none in ``qs``) that the list holds too, each read
+    through its own index and merged in, as the entities are.
+    """
     fields = (key, "id") if key else ("id",)
     parsers = [PARSERS[key_type], _int] if key else [_int]
-    qs = qs.order_by(*fields)
-    if cursor:
-        after = decode(cursor, parsers)
-        if key:
-            k, i = after
-            qs = qs.filter(Q(**{f"{key}__gt": k}) | Q(**{key: k, "id__gt": i}), **{f"{key}__gte": k})
+    after = decode(cursor, parsers) if cursor else None
+    sources = []
+    for source in (qs, *also):
+        source = source.order_by(*fields)
+        if after is not None:
+            source = source.filter(RowAfter(key, after)) if key else source.filter(id__gt=after[0])
+        if key and len(split_entities) > 1:
+            sources += [source.filter(entity_id=e) for e in split_entities]
         else:
-            qs = qs.filter(id__gt=after[0])
-    if key and len(split_entities) > 1:
-        runs = [list(qs.filter(entity_id=e)[: limit + 1]) for e in split_entities]
-        rows = list(heapq.merge(*runs, key=lambda r: (getattr(r, key), r.pk)))[: limit + 1]
+            sources.append(source)
+    if len(sources) > 1:
+        runs = [list(source[: limit + 1]) for source in sources]
+        sort_key = (lambda r: (_get(r, key), _get(r, "id"))) if key else (lambda r: _get(r, "id"))
+        rows = list(heapq.merge(*runs, key=sort_key))[: limit + 1]
     else:
-        rows = list(qs[: limit + 1])
+        rows = list(sources[0][: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     if not more or not rows:
         return rows, None
     last = rows[-1]
-    return rows, encode([getattr(last, key), last.pk] if key else [last.pk])
+    return rows, encode([_get(last, key), _get(last, "id")] if key else [_get(last, "id")])

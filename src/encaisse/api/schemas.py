@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
+from django.http import HttpResponse
 from ninja import Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel, Field
 
-from encaisse.core.money import Money as DomainMoney
+from encaisse.core.money import minor_unit
 
 
 class Out(BaseModel):
@@ -21,10 +24,49 @@ class Money(Out):
     currency: str = Field(examples=["EUR"], description="ISO 4217 code")
 
 
+_EXPONENTS: dict[str, int] = {}
+
+
+def amount_text(minor: int, currency: str) -> str:
+    """Minor units as the decimal string of ``Money.from_minor(minor, currency).amount`` (``-1234`` EUR → ``-12.34``).
+
+    String slicing, not Decimal arithmetic: a page of 100 invoices holds 400 amounts.
+    """
+    exponent = _EXPONENTS.get(currency)
+    if exponent is None:
+        exponent = _EXPONENTS[currency] = minor_unit(currency)
+    if not exponent:
+        return str(minor)
+    digits = str(abs(minor)).rjust(exponent + 1, "0")
+    return f"{'-' if minor < 0 else ''}{digits[:-exponent]}.{digits[-exponent:]}"
+
+
 def money(minor: int | None, currency: str) -> dict[str, str] | None:
     if minor is None or not currency:
         return None
-    return {"amount": str(DomainMoney.from_minor(minor, currency).amount), "currency": currency}
+    return {"amount": amount_text(minor, currency), "currency": currency}
+
+
+def instant(value: datetime | None) -> str | None:
+    """A timestamp as ninja's JSON encoder writes it (Django's: ISO 8601, milliseconds, ``Z`` for UTC)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def json_response(data: Any) -> HttpResponse:
+    """An answer built as JSON-ready values (strings for dates and money), sent without validation.
+
+    For the list endpoints, where validating a page of 100 rows against the
+    answer model cost more than the query: the model still documents the shape
+    (OpenAPI), and tests compare the two ways for every list.
+    """
+    return HttpResponse(
+        json.dumps(data, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8"
+    )
 
 
 class EntityOut(Out):
@@ -308,6 +350,10 @@ class CaseIn(Schema):
 
 class CommentIn(Schema):
     text: str = Field(min_length=1, max_length=5000)
+    visibility: Literal["internal", "customer"] = Field(
+        "internal",
+        description="internal: a note; customer: a reply shown in the portal and e-mailed to the customer",
+    )
 
 
 class ResolveIn(Schema):
@@ -330,6 +376,7 @@ class CaseEventOut(Out):
     from_status: str
     to_status: str
     text: str
+    visibility: str = Field("internal", description="internal, or customer (the portal shows its text)")
 
 
 class CaseOut(Out):
@@ -347,6 +394,7 @@ class CaseOut(Out):
     outcome: str
     resolved_amount: Money | None
     resolved_on: date | None
+    owner: str | None = Field(None, description="The owner's username; null: unassigned")
 
 
 class CaseDetail(CaseOut):

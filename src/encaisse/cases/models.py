@@ -7,6 +7,11 @@ code from the entity's list, an owner and a due date from the entity's SLA,
 and moves through the statuses in :data:`TRANSITIONS`. Resolving it posts the
 accounting (credit note, write-off, rebill or rejection); every change is a
 :class:`CaseEvent` row and an audit-log event.
+
+What a history line says and what a file holds is internal unless its
+:class:`Visibility` is ``customer``: the customer's own messages and files,
+and the back office's replies to the customer and the files sent with them.
+The portal shows those, and every status and the outcome, and nothing else.
 """
 
 from __future__ import annotations
@@ -36,6 +41,13 @@ class Outcome(models.TextChoices):
     WRITE_OFF = "write_off", "Write-off"
     REBILL = "rebill", "Rebill"
     REJECTED = "rejected", "Rejected (the customer must pay)"
+
+
+class Visibility(models.TextChoices):
+    """Who may read what a history line says and a file holds (the status and the outcome are always shown)."""
+
+    INTERNAL = "internal", "Internal"
+    CUSTOMER = "customer", "Shown to the customer"
 
 
 class CaseSource(models.TextChoices):
@@ -68,6 +80,9 @@ class CaseSettings(models.Model):
     deduction_sla_days = models.PositiveIntegerField(default=45)
     write_off_limit_minor = models.BigIntegerField(
         default=10000, help_text="largest write-off without a second person's approval (minor units)"
+    )
+    show_reply_author = models.BooleanField(
+        default=False, help_text="the portal names who replied beside the company (else the company only)"
     )
 
     class Meta:
@@ -171,6 +186,10 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=16, blank=True)
     text = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL,
+        help_text="customer: the portal shows its text (the customer's messages, the replies to the customer)",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["at", "id"]
@@ -186,6 +205,10 @@ class CaseAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.CharField(max_length=150)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL,
+        help_text="customer: the customer may download it in the portal",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["uploaded_at", "id"]

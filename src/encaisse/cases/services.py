@@ -1,9 +1,13 @@
-"""Dispute and deduction use cases: open, move, comment, attach, resolve, approve; board figures.
+"""Dispute and deduction use cases: open, move, comment, reply, attach, resolve, approve; board figures.
 
 Each public function is one use case in one database transaction and writes
 the case's history (:class:`~encaisse.cases.models.CaseEvent`) and the audit
-log. The web pages, the ``encaisse`` commands, cash application and (later)
+log. The web pages, the ``encaisse`` commands, cash application, the API and
 the customer portal call these and nothing else.
+
+The back office's comments and files are internal; a reply to the customer
+(:func:`reply_to_customer`) is shown in the portal with its files and e-mailed
+to the customer. What the customer writes or sends is the customer's to see.
 
 Resolving posts the accounting, and the ledger stays consistent
 (``encaisse ledger-check``):
@@ -36,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -56,6 +61,7 @@ from encaisse.cases.models import (
     CaseType,
     Outcome,
     ReasonCode,
+    Visibility,
 )
 from encaisse.clock import today
 from encaisse.core.ledger import invoice_entry, to_functional
@@ -179,16 +185,36 @@ def parse_amount(text: str | Decimal, currency: str) -> int:
 
 
 def _event(case: Case, kind: str, actor: str, *, text: str = "", frm: str = "", to: str = "",
-           data: dict[str, Any] | None = None) -> CaseEvent:  # fmt: skip
+           data: dict[str, Any] | None = None, visibility: str = "") -> CaseEvent:  # fmt: skip
+    """One history line and its audit event; ``visibility`` "": the author's (see :func:`_visibility`)."""
+    visibility = visibility or _visibility(actor)
     event = CaseEvent.objects.create(case=case, actor=actor, kind=kind, from_status=frm, to_status=to, text=text,
-                                     data=data or {})  # fmt: skip
+                                     data=data or {}, visibility=visibility)  # fmt: skip
+    shown = {"visibility": visibility} if visibility != Visibility.INTERNAL else {}
     audit.record(f"case.{kind}", actor=actor, entity=case.entity, object_type="case", object_id=case.pk,
-                 data={"from": frm, "to": to, "text": text[:200], **(data or {})})  # fmt: skip
+                 data={"from": frm, "to": to, "text": text[:200], **(data or {}), **shown})  # fmt: skip
     return event
 
 
 def _actor(user: Any, actor: str) -> str:
-    return user.get_username() if user is not None else actor
+    """Who is written down: the actor the caller names (the API names its token), else the person."""
+    return user.get_username() if user is not None and actor in ("", "system") else actor
+
+
+def is_customer_actor(actor: str) -> bool:
+    """The customer itself (a portal user, or the portal on its behalf) rather than the back office."""
+    return actor.startswith("portal:")
+
+
+def _visibility(actor: str, requested: str = "") -> str:
+    """What the customer writes or sends is the customer's to see; the back office's is internal unless said."""
+    if requested and requested not in Visibility.values:
+        raise CaseError([f"unknown visibility {requested!r} ({', '.join(Visibility.values)})"])
+    if is_customer_actor(actor):
+        if requested == Visibility.INTERNAL:
+            raise CaseError(["a customer's message is shown to the customer: it cannot be internal"])
+        return Visibility.CUSTOMER
+    return requested or Visibility.INTERNAL
 
 
 def _locked(case: Case) -> Case:
@@ -448,31 +474,116 @@ def assign(case: Case, owner: Any, *, actor: str = "system", user: Any = None) -
     return case
 
 
-def add_comment(case: Case, text: str, *, actor: str = "system", user: Any = None) -> CaseEvent:
+def add_comment(
+    case: Case, text: str, *, actor: str = "system", user: Any = None, visibility: str = ""
+) -> CaseEvent:
+    """A comment: the back office's internal note, or the customer's message (a ``portal:`` actor).
+
+    ``visibility`` "customer" from the back office is a reply to the customer
+    (:func:`reply_to_customer`: shown in the portal, e-mailed to the customer).
+    """
+    actor = _actor(user, actor)
+    chosen = _visibility(actor, visibility)
+    if chosen == Visibility.CUSTOMER and not is_customer_actor(actor):
+        return reply_to_customer(case, text, actor=actor, user=user)
     if not text.strip():
         raise CaseError(["a comment needs some text"])
     with transaction.atomic():
-        return _event(_locked(case), "comment", _actor(user, actor), text=text.strip())
+        case = _locked(case)
+        event = _event(case, "comment", actor, text=text.strip(), visibility=chosen)
+        _customer_answered(case, actor)
+        return event
 
 
 def attach(case: Case, upload: Upload, *, actor: str = "system", user: Any = None,
-           store: ArchiveStore | None = None) -> CaseAttachment:  # fmt: skip
-    """Archive a file (content-addressed, write-once) and attach it to the case."""
+           store: ArchiveStore | None = None, visibility: str = "") -> CaseAttachment:  # fmt: skip
+    """Archive a file (content-addressed, write-once) and attach it to the case.
+
+    The back office's files are internal unless ``visibility`` is "customer";
+    the customer's own are always the customer's to download.
+    """
+    actor = _actor(user, actor)
+    chosen = _visibility(actor, visibility)
     with transaction.atomic():
-        return _attach(_locked(case), upload, _actor(user, actor), store)
+        case = _locked(case)
+        row = _attach(case, upload, actor, store, visibility=chosen)
+        _customer_answered(case, actor)
+        return row
 
 
-def _attach(case: Case, up: Upload, actor: str, store: ArchiveStore | None) -> CaseAttachment:
+def _attach(case: Case, up: Upload, actor: str, store: ArchiveStore | None, *,
+            visibility: str = "") -> CaseAttachment:  # fmt: skip
     if not up.data:
         raise CaseError([f"{up.filename}: the file is empty"])
     if len(up.data) > MAX_ATTACHMENT_BYTES:
         raise CaseError([f"{up.filename}: larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"])
     name = re.sub(r"[^\w.\- ]", "_", up.filename.replace("\\", "/").rsplit("/", 1)[-1])[:255] or "file"
+    visibility = _visibility(actor, visibility)
     sha = (store or ArchiveStore()).put(up.data)
     row = CaseAttachment.objects.create(case=case, filename=name, content_type=up.content_type[:100],
-                                        size=len(up.data), sha256=sha, uploaded_by=actor)  # fmt: skip
-    _event(case, "attached", actor, text=name, data={"sha256": sha, "size": len(up.data)})
+                                        size=len(up.data), sha256=sha, uploaded_by=actor,
+                                        visibility=visibility)  # fmt: skip
+    _event(case, "attached", actor, text=name, data={"sha256": sha, "size": len(up.data), "attachment": row.pk},
+           visibility=visibility)  # fmt: skip
     return row
+
+
+def _customer_answered(case: Case, actor: str) -> None:
+    """A case waiting for the customer is looked into again once the customer writes or sends a file."""
+    if is_customer_actor(actor) and case.status == CaseStatus.WAITING_CUSTOMER:
+        case.status = CaseStatus.INVESTIGATING
+        case.save(update_fields=["status"])
+        _event(case, "moved", actor, frm=CaseStatus.WAITING_CUSTOMER, to=case.status)
+
+
+def reply_to_customer(
+    case: Case, text: str, *, actor: str = "system", user: Any = None, attachments: Sequence[Upload] = (),
+    to_status: str = "", store: ArchiveStore | None = None,
+) -> CaseEvent:  # fmt: skip
+    """Write to the customer: a ``reply`` line the portal shows, with files the customer may download.
+
+    Optionally moves the case (``to_status``, one of the moves in
+    ``TRANSITIONS``, typically ``waiting_customer``). Once the transaction has
+    committed, the customer's portal users and billing contacts get an e-mail
+    (:mod:`encaisse.cases.notifications`); a reply that rolls back sends nothing.
+    The portal names the company as the sender, and the person too when the
+    entity's :class:`~encaisse.cases.models.CaseSettings` says so.
+    """
+    actor = _actor(user, actor)
+    if is_customer_actor(actor):
+        raise CaseError(["the customer adds a message, it does not reply to itself"])
+    if not text.strip():
+        raise CaseError(["a reply needs some text"])
+    with transaction.atomic():
+        case = _locked(case)
+        if to_status:
+            allowed = TRANSITIONS.get(case.status, frozenset())
+            if to_status not in allowed:
+                raise CaseError([f"{case.reference}: no move from {case.status} to {to_status} "
+                                 f"(allowed: {', '.join(sorted(allowed)) or 'none'})"])  # fmt: skip
+        files = [_attach(case, up, actor, store, visibility=Visibility.CUSTOMER) for up in attachments]
+        author = (user.get_full_name() or user.get_username()) if user is not None else ""
+        event = _event(case, "reply", actor, text=text.strip(), visibility=Visibility.CUSTOMER,
+                       data={"attachments": [f.pk for f in files], "author": author})  # fmt: skip
+        if to_status:
+            frm, case.status = case.status, to_status
+            case.save(update_fields=["status"])
+            _event(case, "moved", actor, frm=frm, to=to_status)
+        from encaisse.cases import notifications  # it reads the portal's users: imported when needed
+
+        transaction.on_commit(partial(notifications.notify_reply, event.pk), robust=True)
+    return event
+
+
+def customer_file(attachment: CaseAttachment, *, actor: str) -> bytes:
+    """The content of a file the customer may download (the portal checked whose case it is); audited."""
+    if attachment.visibility != Visibility.CUSTOMER:
+        raise CaseError([f"{attachment.filename} is internal"])
+    data = ArchiveStore().get(attachment.sha256)
+    audit.record("case.file_downloaded", actor=actor, entity=attachment.case.entity, object_type="case",
+                 object_id=attachment.case_id, data={"attachment": attachment.pk, "filename": attachment.filename,
+                                                     "sha256": attachment.sha256})  # fmt: skip
+    return data
 
 
 # --- resolution ----------------------------------------------------------------------------

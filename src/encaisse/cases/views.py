@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from encaisse.cases import services
-from encaisse.cases.models import TRANSITIONS, Case, CaseStatus, CaseType, Outcome, ReasonCode
+from encaisse.cases import notifications, services
+from encaisse.cases.models import TRANSITIONS, Case, CaseStatus, CaseType, Outcome, ReasonCode, Visibility
 from encaisse.cases.services import BoardFilter, CaseError, ItemRequest, Upload
 from encaisse.clock import today
 from encaisse.ledger.models import DocumentKind, Invoice
@@ -72,6 +73,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_approve": writer and case.status == CaseStatus.PENDING_APPROVAL
         and case.requested_by_id != request.user.pk,
         "users": get_user_model().objects.filter(is_active=True).order_by("username") if writer else [],
+        "recipients": notifications.recipients(case.customer) if writer else [],
+        "company": notifications.company_name(case.entity), "customer_visible": Visibility.CUSTOMER,
     })  # fmt: skip
 
 
@@ -93,7 +96,7 @@ def case_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "move":
             services.transition(case, p.get("to", ""), user=user, note=p.get("note", ""))
         elif action == "comment":
-            services.add_comment(case, p.get("text", ""), user=user)
+            _write(request, case)
         elif action == "assign":
             owner = get_user_model().objects.filter(pk=_int(p.get("owner"))).first()
             services.assign(case, owner, user=user)
@@ -120,6 +123,27 @@ def case_action(request: HttpRequest, pk: int) -> HttpResponse:
         for problem in exc.problems:
             messages.error(request, problem)
     return redirect("case", pk=case.pk)
+
+
+def _write(request: HttpRequest, case: Case) -> None:
+    """The "write" form: an internal note, or a reply to the customer; with files; then an optional move."""
+    p, user = request.POST, request.user
+    uploads = [
+        Upload(f.name or "file", f.read(), f.content_type or "") for f in request.FILES.getlist("files")
+    ]
+    then = p.get("then", "")
+    with transaction.atomic():  # the note, its files and the move are kept together or not at all
+        if p.get("visibility") == Visibility.CUSTOMER:
+            services.reply_to_customer(
+                case, p.get("text", ""), user=user, attachments=uploads, to_status=then
+            )
+            messages.success(request, "Reply sent to the customer.")
+            return
+        services.add_comment(case, p.get("text", ""), user=user)
+        for upload in uploads:
+            services.attach(case, upload, user=user)
+        if then:
+            services.transition(case, then, user=user)
 
 
 @login_required

@@ -29,4 +29,5 @@ urlpatterns = [
     path("accounts/<int:pk>/contacts/", views.contacts, name="contacts"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case, name="case"),
+    path("cases/<int:pk>/files/<int:file_pk>/", views.case_file, name="case_file"),
 ]

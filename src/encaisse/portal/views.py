@@ -25,18 +25,22 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from encaisse.cases.models import Case, CaseEvent, CaseItem, CaseStatus
+from encaisse.cases import notifications
+from encaisse.cases.models import Case, CaseAttachment, CaseEvent, CaseItem, CaseStatus, Visibility
 from encaisse.cases.services import (
     CaseError,
     Upload,
     add_comment,
     attach,
+    customer_file,
     ensure_reason_codes,
+    is_customer_actor,
     open_dispute_from_portal,
 )
 from encaisse.clock import today
 from encaisse.collections.promises import InvalidPromise, take_promise
 from encaisse.core.money import Money
+from encaisse.ledger.archive import ArchiveError
 from encaisse.ledger.models import Customer, DocumentKind, Invoice
 from encaisse.ledger.statements import statement_of_account
 from encaisse.portal import accounts, documents, online, services
@@ -66,7 +70,7 @@ from encaisse.portal.transfer import transfer_details
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 25
-CASE_EVENTS_SHOWN = ("opened", "moved", "resolved", "comment", "attached")
+CASE_EVENTS_SHOWN = ("opened", "moved", "resolved", "comment", "reply", "attached")
 
 
 def _reason_labels() -> dict[str, str]:
@@ -289,10 +293,14 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document(request, pk)
     as_of = today()
     services.record_invoice_view(user, doc, ip=_ip(request))
-    case_ids = list(
-        CaseItem.objects.filter(invoice=doc)
-        .exclude(case__status=CaseStatus.RESOLVED)
-        .values_list("case_id", flat=True)
+    case_ids = (  # is_disputed is the same test, made with the document's own query
+        list(
+            CaseItem.objects.filter(invoice=doc)
+            .exclude(case__status=CaseStatus.RESOLVED)
+            .values_list("case_id", flat=True)
+        )
+        if doc.is_disputed  # type: ignore[attr-defined]
+        else []
     )
     return render(request, "portal/invoice.html", {
         "doc": doc, "badges": accounts.badges(doc, as_of), "lines": _lines(doc),
@@ -303,11 +311,10 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _lines(doc: Invoice) -> list[dict[str, Any]]:
-    return [
-        {"position": ln.position, "description": ln.description, "quantity": ln.quantity,
-         "unit_price": ln.unit_price, "vat_rate": ln.vat_rate, "net": Money.from_minor(ln.net_minor, doc.currency).amount}
-        for ln in doc.lines.all()
-    ]  # fmt: skip
+    rows = doc.lines.order_by("position").values(
+        "position", "description", "quantity", "unit_price", "vat_rate", "net_minor"
+    )
+    return [{**ln, "net": Money.from_minor(ln["net_minor"], doc.currency).amount} for ln in rows]
 
 
 @portal_login_required
@@ -538,10 +545,16 @@ def cases(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=CaseStatus.RESOLVED)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = _reason_labels()
+    last_message: dict[int, str] = {}  # the kind of each case's latest message the customer sees
+    for case_id, kind in (
+        CaseEvent.objects.filter(case_id__in=[c.pk for c in page.object_list], visibility=Visibility.CUSTOMER,
+                                 kind__in=("comment", "reply")).order_by("at", "id").values_list("case_id", "kind")
+    ):  # fmt: skip
+        last_message[case_id] = kind
     rows = [
         {"case": c, "invoices": ", ".join(it.invoice.number for it in c.items.all()),
          "reason": labels.get(c.reason.code, c.reason.label), "amount": Money.from_minor(c.amount_minor, c.currency).amount,
-         "status": accounts.CASE_STATUSES.get(c.status, c.status)}
+         "status": accounts.CASE_STATUSES.get(c.status, c.status), "replied": last_message.get(c.pk) == "reply"}
         for c in page.object_list
     ]  # fmt: skip
     return render(request, "portal/cases.html", {
@@ -550,18 +563,37 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_events(case: Case) -> list[dict[str, Any]]:
-    """What the customer sees of a case's history: its moves and outcome, and what the customer wrote.
+    """What the customer sees of a case's history: every status and the outcome, and the customer-visible lines.
 
-    The back office's own comments and attachments, and the notes of its moves, stay internal.
+    Those are what the customer wrote and sent, and the back office's replies
+    with the files sent with them (listed under the reply, each a download),
+    sent by the company (and the person, when the entity's case settings say
+    so). Internal comments, files and the notes of moves stay internal.
     """
+    events = list(CaseEvent.objects.filter(case=case, kind__in=CASE_EVENTS_SHOWN).order_by("at", "id"))
+    files = {a.pk: a for a in CaseAttachment.objects.filter(case=case, visibility=Visibility.CUSTOMER)}
+    by_content = {(a.sha256, a.filename): a for a in files.values()}  # lines written before ids were kept
+    in_replies = {pk for e in events if e.kind == "reply" for pk in e.data.get("attachments", [])}
+    company = notifications.company_name(case.entity)
+    named = notifications.shows_author(case.entity)
     shown = []
-    for e in CaseEvent.objects.filter(case=case, kind__in=CASE_EVENTS_SHOWN).order_by("at", "id"):
-        by_customer = e.actor.startswith("portal:")
-        if e.kind in ("comment", "attached") and not by_customer:
+    for e in events:
+        visible = e.visibility == Visibility.CUSTOMER
+        if e.kind in ("comment", "reply", "attached") and not visible:
             continue
+        attached: list[CaseAttachment] = []
+        if e.kind == "attached":
+            found = files.get(e.data.get("attachment")) or by_content.get((e.data.get("sha256"), e.text))
+            if found is None or found.pk in in_replies:
+                continue  # gone, or listed under its reply
+            attached = [found]
+        elif e.kind == "reply":
+            attached = [files[pk] for pk in e.data.get("attachments", []) if pk in files]
+        author = str(e.data.get("author") or "") if named and e.kind == "reply" else ""
         shown.append({
-            "event": e, "by_customer": by_customer, "text": e.text if by_customer else "",
-            "status": accounts.CASE_STATUSES.get(e.to_status, e.to_status),
+            "event": e, "by_customer": is_customer_actor(e.actor), "text": e.text if visible else "",
+            "status": accounts.CASE_STATUSES.get(e.to_status, e.to_status), "files": attached,
+            "sender": f"{company} ({author})" if author else company,
             "outcome": accounts.OUTCOMES.get(str(e.data.get("outcome", ""))) if e.kind == "resolved" else "",
         })  # fmt: skip
     return shown
@@ -605,3 +637,27 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "outcome": accounts.OUTCOMES.get(found.outcome, "") if found.outcome else "",
         "amount": Money.from_minor(found.amount_minor, found.currency).amount,
     }, status=400 if form.errors else 200)  # fmt: skip
+
+
+@portal_login_required
+def case_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """A file of the customer's case that the customer may see (its own, or sent with a reply)."""
+    user = _user(request)
+    found = (
+        CaseAttachment.objects.filter(
+            pk=file_pk, case_id=pk, case__customer__in=user.customers.all(), visibility=Visibility.CUSTOMER
+        )
+        .select_related("case__entity")
+        .first()
+    )
+    if found is None:
+        raise Http404("no such file")
+    try:
+        data = customer_file(found, actor=services.actor_of(user))
+    except ArchiveError:
+        log.exception("case file %s (%s) cannot be read from the archive", found.pk, found.sha256)
+        raise Http404("no such file") from None
+    response = HttpResponse(data, content_type=found.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, found.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,9 +1,16 @@
-"""Dispute and deduction cases: list, get, open, comment, resolve (through the cases use cases)."""
+"""Dispute and deduction cases: list, get, open, comment or reply, move, assign, resolve (the cases use cases).
+
+A comment is an internal note unless its ``visibility`` is ``customer``: it is
+then a reply to the customer (:func:`encaisse.cases.services.reply_to_customer`),
+shown in the portal and e-mailed to the customer's portal users and billing
+contacts once the request has committed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -15,8 +22,8 @@ from encaisse.api.problems import ApiProblem, Problem, invalid
 from encaisse.api.resources.common import MAX_ID, entity_codes, entity_ids_for, scoped
 from encaisse.api.schemas import CaseDetail, CaseEventOut, CaseIn, CasePage, CommentIn, ResolveIn, money
 from encaisse.cases import services
-from encaisse.cases.models import Case, CaseStatus, CaseType
-from encaisse.ledger.models import Invoice
+from encaisse.cases.models import TRANSITIONS, Case, CaseStatus, CaseType
+from encaisse.ledger.models import EntityGrant, Invoice
 
 router = Router(tags=["cases"])
 ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
@@ -29,7 +36,13 @@ def case_json(c: Case, codes: dict[int, str]) -> dict[str, Any]:
         "type": c.type, "status": c.status, "reason": c.reason.code, "amount": money(c.amount_minor, c.currency),
         "opened_on": c.opened_on, "due_date": c.due_date, "summary": c.summary, "outcome": c.outcome,
         "resolved_amount": money(c.resolved_amount_minor, c.currency), "resolved_on": c.resolved_on,
+        "owner": c.owner.get_username() if c.owner_id else None,
     }  # fmt: skip
+
+
+def event_json(e: Any) -> dict[str, Any]:
+    return {"at": e.at, "actor": e.actor, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status,
+            "text": e.text, "visibility": e.visibility}  # fmt: skip
 
 
 def _detail(c: Case, codes: dict[int, str]) -> dict[str, Any]:
@@ -38,8 +51,7 @@ def _detail(c: Case, codes: dict[int, str]) -> dict[str, Any]:
         "items": [{"invoice_id": i.invoice_id, "invoice_number": i.invoice.number,
                    "amount": money(i.amount_minor, i.currency), "lines": list(i.lines or [])}
                   for i in c.items.select_related("invoice").order_by("id")],
-        "events": [{"at": e.at, "actor": e.actor, "kind": e.kind, "from_status": e.from_status,
-                    "to_status": e.to_status, "text": e.text} for e in c.events.order_by("id")],
+        "events": [event_json(e) for e in c.events.order_by("id")],
     }  # fmt: skip
 
 
@@ -55,7 +67,9 @@ class CaseFilter(Schema):
 @router.get("/cases", response={200: CasePage, **READ_ERRORS})
 def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
     s = scope(request)
-    qs = Case.objects.filter(entity_id__in=entity_ids_for(s, filters.entity)).select_related("reason")
+    qs = Case.objects.filter(entity_id__in=entity_ids_for(s, filters.entity)).select_related(
+        "reason", "owner"
+    )
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.type:
@@ -68,7 +82,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
-    return scoped(Case.objects.select_related("entity", "reason"), scope(request), case_id, "case")
+    return scoped(Case.objects.select_related("entity", "reason", "owner"), scope(request), case_id, "case")
 
 
 @router.get("/cases/{int:case_id}", response={200: CaseDetail, **READ_ERRORS})
@@ -114,14 +128,63 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Any:
 
 @router.post("/cases/{int:case_id}/comments", response={201: CaseEventOut, **ERRORS})
 def comment(request: HttpRequest, case_id: int, payload: CommentIn) -> Any:
+    """An internal note, or (``"visibility": "customer"``) a reply to the customer (kind ``reply``)."""
     s = scope(request)
     case = _case(request, case_id)
     try:
-        event = services.add_comment(case, payload.text, actor=s.actor)
+        event = services.add_comment(
+            case, payload.text, actor=s.actor, user=s.user, visibility=payload.visibility
+        )
     except services.CaseError as exc:
         raise _problems(exc, "text") from None
-    return Status(201, {"at": event.at, "actor": event.actor, "kind": event.kind, "from_status": event.from_status,
-                        "to_status": event.to_status, "text": event.text})  # fmt: skip
+    return Status(201, event_json(event))
+
+
+class TransitionIn(Schema):
+    to: str = Field(
+        description="The status to move to: " + ", ".join(sorted(set().union(*TRANSITIONS.values())))
+    )
+    note: str = Field("", max_length=500, description="An internal note on the move")
+
+
+@router.post("/cases/{int:case_id}/transition", response={200: CaseDetail, **ERRORS})
+def move(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
+    """Move a case between its working statuses (resolving is ``/resolve``); 409 when the move is not allowed."""
+    s = scope(request)
+    case = _case(request, case_id)
+    if payload.to not in CaseStatus.values:
+        raise invalid([{"field": "to", "where": "body", "value": payload.to[:40],
+                        "reason": f"unknown status (one of {', '.join(CaseStatus.values)})"}])  # fmt: skip
+    try:
+        moved = services.transition(case, payload.to, actor=s.actor, user=s.user, note=payload.note)
+    except services.CaseError as exc:  # the move is not one the case's status allows (now)
+        raise ApiProblem(409, "; ".join(exc.problems), code="transition_refused") from None
+    return _detail(_case(request, moved.pk), entity_codes(request))
+
+
+class AssignIn(Schema):
+    owner: str | None = Field(
+        None,
+        max_length=150,
+        description="Username of an active user who may see the case's entity; null: nobody",
+    )
+
+
+@router.post("/cases/{int:case_id}/assign", response={200: CaseDetail, **ERRORS})
+def assign(request: HttpRequest, case_id: int, payload: AssignIn) -> Any:
+    """Give the case an owner, or take it away (``"owner": null``)."""
+    s = scope(request)
+    case = _case(request, case_id)
+    owner = None
+    if payload.owner is not None:
+        owner = get_user_model().objects.filter(username=payload.owner, is_active=True).first()
+        if owner is None or not (
+            owner.is_superuser or EntityGrant.objects.filter(user=owner, entity_id=case.entity_id).exists()
+        ):
+            raise invalid([{"field": "owner", "where": "body", "value": payload.owner[:40],
+                            "reason": "no active user who may see this case's entity"}])  # fmt: skip
+    services.assign(case, owner, actor=s.actor, user=s.user)
+    return _detail(_case(request, case.pk), entity_codes(request))
 
 
 @router.post("/cases/{int:case_id}/resolve", response={200: CaseDetail, **ERRORS})
@@ -133,8 +196,9 @@ def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> Any:
         raise ApiProblem(409, f"{case.reference} is resolved already", code="already_resolved")
     try:
         amount = None if payload.amount is None else services.parse_amount(str(payload.amount), case.currency)
+        # the token's user asks for a write-off above the limit: another person approves it
         resolved = services.resolve(
-            case, payload.outcome, actor=s.actor, amount_minor=amount, note=payload.note
+            case, payload.outcome, actor=s.actor, user=s.user, amount_minor=amount, note=payload.note
         )
     except services.CaseError as exc:
         raise _problems(exc) from None
