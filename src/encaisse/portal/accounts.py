@@ -214,8 +214,11 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def customer_timeline(invoice: Invoice) -> list[dict[str, Any]]:
-    """The invoice's story as the customer may see it: issue, sending, payments, disputes, promises."""
+def customer_timeline(invoice: Invoice, payments: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The invoice's story as the customer may see it: issue, sending, payments, disputes, promises.
+
+    ``payments`` is :func:`payments_of` the invoice when the caller has it already.
+    """
     from encaisse.delivery.models import DeliveryEvent, DeliveryStatus
 
     events: list[dict[str, Any]] = [
@@ -230,7 +233,7 @@ def customer_timeline(invoice: Invoice) -> list[dict[str, Any]]:
         events.append(
             {"at": e.at, "title": sent_labels[DeliveryStatus(e.status)], "detail": e.delivery.channel}
         )
-    for p in payments_of(invoice):
+    for p in payments_of(invoice) if payments is None else payments:
         events.append({"at": _at(p["date"]), "title": p["label"], "detail": f"{p['amount']} {p['currency']}"})
     for case in Case.objects.filter(items__invoice=invoice).distinct().order_by("opened_at", "id"):
         events.append({"at": case.opened_at, "title": _("Dispute opened"), "detail": case.reference})

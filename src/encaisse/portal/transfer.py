@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from stdnum import iban as stdnum_iban
 
@@ -37,8 +38,13 @@ class TransferDetails:
     qr_svg: str | None
 
 
+@lru_cache(maxsize=1024)
 def qr_svg(payment: EpcPayment) -> str:
-    """The code as inline SVG: scalable (a viewBox, no fixed size), with a title for screen readers."""
+    """The code as inline SVG: scalable (a viewBox, no fixed size), with a title for screen readers.
+
+    Drawing a code takes milliseconds; the same payment (an invoice opened again, its pay page) is
+    drawn once per process.
+    """
     out = io.BytesIO()
     epc_qr(payment).save(
         out, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True, svgclass="epc-qr", lineclass=None,

@@ -302,9 +302,10 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
         if doc.is_disputed  # type: ignore[attr-defined]
         else []
     )
+    payments = accounts.payments_of(doc)
     return render(request, "portal/invoice.html", {
         "doc": doc, "badges": accounts.badges(doc, as_of), "lines": _lines(doc),
-        "payments": accounts.payments_of(doc), "timeline": accounts.customer_timeline(doc),
+        "payments": payments, "timeline": accounts.customer_timeline(doc, payments),
         "files": documents.available(doc), "transfer": transfer_details(doc), "open_case_ids": case_ids,
         "payable": doc.kind == DocumentKind.INVOICE and doc.open_minor > 0,
     })  # fmt: skip
