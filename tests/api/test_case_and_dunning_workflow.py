@@ -162,3 +162,36 @@ def test_a_write_off_asked_through_the_api_is_approved_by_another_person(book) -
         approve_write_off(row, user=book.user)
     manager = get_user_model().objects.create_user("manager")
     assert approve_write_off(row, user=manager).status == "resolved"
+
+
+def test_a_write_off_is_approved_or_declined_through_the_api_by_another_person(book) -> None:  # type: ignore[no-untyped-def]
+    from api_book import Api
+    from django.contrib.auth.models import Group
+
+    from encaisse.cases.models import Case
+
+    manager = get_user_model().objects.create_user("manager")
+    manager.groups.add(*Group.objects.filter(name="credit_manager"))
+    EntityGrant.objects.create(user=manager, entity=book.be)
+    _, secret = create_token("manager", ["be"], name="manager", write=True)
+    other = Api(secret)
+    first, second = _case(book), _case(book)
+    for case in (first, second):
+        asked = book.write.post(f"/cases/{case['id']}/resolve", {"outcome": "write_off"})
+        assert asked.json()["status"] == "pending_approval"
+
+    own = book.write.post(f"/cases/{first['id']}/approve-write-off")
+    assert own.status_code == 409 and own.json()["code"] == "approval_refused"
+    assert "another person" in own.json()["detail"]
+    approved = other.post(f"/cases/{first['id']}/approve-write-off")
+    assert approved.status_code == 200 and approved.json()["status"] == "resolved"
+    assert Case.objects.get(pk=first["id"]).approved_by == manager
+    again = other.post(f"/cases/{first['id']}/approve-write-off")
+    assert again.status_code == 409 and "no write-off waiting" in again.json()["detail"]
+
+    declined = other.post(f"/cases/{second['id']}/decline-write-off", {"note": "ask for a credit note"})
+    assert declined.status_code == 200 and declined.json()["status"] == "investigating"
+    event = Case.objects.get(pk=second["id"]).events.get(kind="declined")
+    assert event.actor.startswith("manager (api ") and event.text == "ask for a credit note"
+    outsider = other.post("/cases/999999/decline-write-off", {})
+    assert outsider.status_code == 404

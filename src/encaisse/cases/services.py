@@ -632,9 +632,9 @@ def resolve(
     return case
 
 
-def approve_write_off(case: Case, *, user: Any, on: date | None = None) -> Case:
+def approve_write_off(case: Case, *, user: Any, on: date | None = None, actor: str = "") -> Case:
     """A second person approves a write-off above the limit; it is posted and the case resolved."""
-    actor = _actor(user, "")
+    actor = _actor(user, actor)
     with transaction.atomic():
         case = _locked(case)
         if case.status != CaseStatus.PENDING_APPROVAL:
@@ -658,9 +658,9 @@ def approve_write_off(case: Case, *, user: Any, on: date | None = None) -> Case:
     return case
 
 
-def decline_write_off(case: Case, *, user: Any, note: str = "") -> Case:
+def decline_write_off(case: Case, *, user: Any, note: str = "", actor: str = "") -> Case:
     """The write-off is refused: the case goes back to investigating, nothing is posted."""
-    actor = _actor(user, "")
+    actor = _actor(user, actor)
     with transaction.atomic():
         case = _locked(case)
         if case.status != CaseStatus.PENDING_APPROVAL:

@@ -1,4 +1,4 @@
-"""Dispute and deduction cases: list, get, open, comment or reply, move, assign, resolve (the cases use cases).
+"""Dispute and deduction cases: list, get, open, comment or reply, move, assign, resolve, approve or decline a write-off.
 
 A comment is an internal note unless its ``visibility`` is ``customer``: it is
 then a reply to the customer (:func:`encaisse.cases.services.reply_to_customer`),
@@ -203,3 +203,33 @@ def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> Any:
     except services.CaseError as exc:
         raise _problems(exc) from None
     return _detail(_case(request, resolved.pk), entity_codes(request))
+
+
+class DecisionIn(Schema):
+    note: str = Field("", max_length=500, description="Why (kept on the case, internal)")
+
+
+def _decide(request: HttpRequest, case_id: int, approve: bool, note: str) -> Any:
+    s = scope(request)
+    case = _case(request, case_id)
+    try:
+        if approve:
+            services.approve_write_off(case, user=s.user, actor=s.actor)
+        else:
+            services.decline_write_off(case, user=s.user, note=note, actor=s.actor)
+    except services.CaseError as exc:  # nothing waits for approval, or the asker approving their own
+        raise ApiProblem(409, "; ".join(exc.problems), code="approval_refused") from None
+    return _detail(_case(request, case.pk), entity_codes(request))
+
+
+@router.post("/cases/{int:case_id}/approve-write-off", response={200: CaseDetail, **ERRORS})
+def approve_write_off(request: HttpRequest, case_id: int) -> Any:
+    """Approve the write-off waiting on the case (asked above the entity's limit): it is posted and the case
+    resolved. The token's user must be another person than who asked; 409 otherwise, or when none waits."""
+    return _decide(request, case_id, True, "")
+
+
+@router.post("/cases/{int:case_id}/decline-write-off", response={200: CaseDetail, **ERRORS})
+def decline_write_off(request: HttpRequest, case_id: int, payload: DecisionIn) -> Any:
+    """Decline the write-off waiting on the case: nothing is posted, the case goes back to investigating."""
+    return _decide(request, case_id, False, payload.note)
