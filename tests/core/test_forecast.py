@@ -29,8 +29,11 @@ from encaisse.core.forecast import (
     default_cut,
     evaluate,
     fit_all,
+    fit_calibrated,
     history_features,
+    measured,
     nearest_run,
+    predict_quantiles,
     snap_to_runs,
     train,
     training_rows,
@@ -135,7 +138,7 @@ def test_time_split_trains_only_on_the_past() -> None:
     assert all(
         it.closed_on is not None and it.closed_on < cut for it, r in zip(items, rows, strict=True) if r
     )
-    assert ev.n_test == sum(1 for it in paid if it.closed_on >= cut)  # type: ignore[operator]
+    assert ev.n_test == sum(1 for it in paid if it.closed_on >= cut)
     with pytest.raises(ValueError, match="no invoice paid"):
         evaluate(items, date(2100, 1, 1))
 
@@ -250,6 +253,36 @@ def test_a_model_refuses_rows_of_other_features() -> None:
     model = PaymentModel(estimators=(), names=("a", "b"))
     with pytest.raises(ValueError, match="expects 2 features"):
         model.predict(np.zeros((3, len(FEATURES))))
+
+
+def test_shared_regressors_learn_the_residual_and_calibrate_on_the_latest_rows() -> None:
+    # the base (column 3 here) is off by 5 days for every row: the regressors learn the residual
+    rng = np.random.default_rng(0)
+    matrix = rng.normal(size=(400, 4))
+    matrix[:, 3] = rng.integers(0, 30, size=400)
+    delays = matrix[:, 3] + 5 + rng.normal(scale=2.0, size=400)
+    plain, none = fit_calibrated(matrix, delays, None, max_iter=40, base=3)
+    assert none == 0.0  # without the day each row became known: no calibration
+    assert [e.max_iter for e in plain] == [40, 40, 40]
+    quick, widening = fit_calibrated(matrix, delays, np.arange(400), max_iter=40, quick_interval=True, base=3)
+    assert [(e.max_iter, e.learning_rate) for e in quick] == [(20, 0.1), (40, 0.05), (20, 0.1)]
+    assert widening != 0.0
+    bands = predict_quantiles(quick, matrix, base=3)
+    assert np.all(bands[:, 0] <= bands[:, 1]) and np.all(bands[:, 1] <= bands[:, 2])
+    assert abs(float(np.median(bands[:, 1] - matrix[:, 3])) - 5) < 1
+
+
+def test_errors_against_the_naive_baselines() -> None:
+    predicted = np.array([[0.0, 10.0, 20.0], [0.0, 4.0, 5.0]])
+    truth = np.array([12.0, 6.0])
+    errors = measured(predicted, truth, customer_average=np.array([10.0, 10.0]))
+    assert errors == {
+        "mae_model": 2.0,
+        "mae_due_date": 9.0,
+        "mae_customer_average": 3.0,
+        "interval_coverage": 0.5,
+        "interval_width": 12.5,
+    }
 
 
 def test_cash_forecast_per_week_with_band() -> None:

@@ -411,12 +411,76 @@ def snap_to_runs(due: NDArray[np.int64], delays: FloatArray, matrix: FloatArray)
     return np.round(delays) + shift
 
 
-def _one_thread() -> Any:
+def one_thread() -> Any:
     """One OpenMP thread: on a shared machine, threads waiting for busy cores cost far more
     (measured here: 40× slower with two threads) than the parallelism brings at our sizes."""
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="openmp")
+
+
+def fit_quantiles(
+    matrix: FloatArray,
+    residual: FloatArray,
+    *,
+    seed: int = 0,
+    max_iter: int = 100,
+    quick_interval: bool = False,
+) -> tuple[Any, ...]:
+    """The regressors of the :data:`QUANTILES` of ``residual`` (histogram gradient boosting, quantile loss).
+
+    With ``quick_interval``, the interval's two take half the iterations at twice the learning rate
+    (a conformal widening corrects them): scoring costs one tree per iteration and row."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    estimators = []
+    for q in QUANTILES:
+        iterations, rate = (max(max_iter // 2, 1), 0.1) if quick_interval and q != 0.5 else (max_iter, 0.05)
+        model = HistGradientBoostingRegressor(
+            loss="quantile", quantile=q, max_iter=iterations, learning_rate=rate, max_leaf_nodes=15,
+            min_samples_leaf=min(50, max(len(matrix) // 40, 2)), l2_regularization=1.0, random_state=seed,
+        )  # fmt: skip
+        with one_thread():
+            model.fit(matrix, residual)
+        estimators.append(model)
+    return tuple(estimators)
+
+
+def predict_quantiles(estimators: Sequence[Any], matrix: FloatArray, *, base: int = BASE) -> FloatArray:
+    """Rows of (10th, 50th, 90th percentile) delays: the base delay (column ``base`` of ``matrix``)
+    plus the predicted residuals, in order."""
+    with one_thread():
+        raw = np.column_stack([e.predict(matrix) for e in estimators])
+    return np.asarray(np.sort(raw, axis=1) + matrix[:, base, None], dtype=np.float64)
+
+
+def fit_calibrated(
+    matrix: FloatArray, delays: FloatArray, known_on: NDArray[np.int64] | None, *, seed: int = 0,
+    max_iter: int = 100, quick_interval: bool = False, base: int = BASE,
+) -> tuple[tuple[Any, ...], float]:  # fmt: skip
+    """The quantile regressors of the residual of ``delays`` against the base delay (column ``base``
+    of ``matrix``), and the conformal widening (days) of their interval.
+
+    With ``known_on`` (the ordinal day each row became known) and enough rows, the interval is
+    calibrated first: the regressors are fitted on the earliest 80 %, the widening that brings
+    the later 20 % to 80 % coverage is kept (conformalised quantile regression), and the
+    regressors are fitted again on all rows. Without, the widening is 0."""
+    residual = delays - matrix[:, base]
+    widening = 0.0
+    if known_on is not None and len(matrix) >= 200:
+        order = np.argsort(known_on, kind="stable")
+        split = int(len(order) * (1 - CALIBRATION_SHARE))
+        fit_rows, check_rows = order[:split], order[split:]
+        early = fit_quantiles(matrix[fit_rows], residual[fit_rows], seed=seed, max_iter=max_iter,
+                              quick_interval=quick_interval)  # fmt: skip
+        # the interval is not moved to run days
+        bands = predict_quantiles(early, matrix[check_rows], base=base)
+        truth = delays[check_rows]
+        score = np.maximum(bands[:, 0] - truth, truth - bands[:, 2])
+        level = min(1.0, (QUANTILES[2] - QUANTILES[0]) * (1 + 1 / len(score)))
+        widening = float(np.quantile(score, level))
+    estimators = fit_quantiles(matrix, residual, seed=seed, max_iter=max_iter, quick_interval=quick_interval)
+    return estimators, widening
 
 
 @dataclass
@@ -439,9 +503,7 @@ class PaymentModel:
             return np.zeros((0, 3), dtype=np.float64)
         if matrix.shape[1] != len(self.names):
             raise ValueError(f"the model expects {len(self.names)} features, got {matrix.shape[1]}")
-        with _one_thread():
-            raw = np.column_stack([e.predict(matrix) for e in self.estimators])
-        raw = np.sort(raw, axis=1) + matrix[:, BASE, None]
+        raw = predict_quantiles(self.estimators, matrix)
         raw[:, 0] -= self.widening
         raw[:, 2] += self.widening
         if due is not None:
@@ -451,47 +513,16 @@ class PaymentModel:
         return raw.astype(np.float64)
 
 
-def _fit(matrix: FloatArray, residual: FloatArray, seed: int, max_iter: int) -> tuple[Any, ...]:
-    from sklearn.ensemble import HistGradientBoostingRegressor
-
-    estimators = []
-    for q in QUANTILES:
-        model = HistGradientBoostingRegressor(
-            loss="quantile", quantile=q, max_iter=max_iter, learning_rate=0.05, max_leaf_nodes=15,
-            min_samples_leaf=min(50, max(len(matrix) // 40, 2)), l2_regularization=1.0, random_state=seed,
-        )  # fmt: skip
-        with _one_thread():
-            model.fit(matrix, residual)
-        estimators.append(model)
-    return tuple(estimators)
-
-
 def train(
     matrix: FloatArray, delays: FloatArray, *, closed: NDArray[np.int64] | None = None, seed: int = 0,
     max_iter: int = 100,
 ) -> PaymentModel:  # fmt: skip
-    """Fit the three quantile regressors of the residual (histogram gradient boosting).
-
-    With ``closed`` (the ordinal day each delay became known) and enough rows, the
-    interval is calibrated first: the regressors are fitted on the earlier
-    80 %, the widening that brings the later 20 % to 80 % coverage is kept
-    (conformalised quantile regression), and the regressors are fitted again on all rows.
-    """
+    """Fit the three quantile regressors of the residual (histogram gradient boosting), with the
+    interval calibrated on the latest rows by ``closed`` (the ordinal day each delay became
+    known; see :func:`fit_calibrated`)."""
     if len(matrix) < 10:
         raise ValueError(f"too little history to learn from: {len(matrix)} paid invoices (at least 10)")
-    residual = delays - matrix[:, BASE]
-    widening = 0.0
-    if closed is not None and len(matrix) >= 200:
-        order = np.argsort(closed, kind="stable")
-        split = int(len(order) * (1 - CALIBRATION_SHARE))
-        fit_rows, check_rows = order[:split], order[split:]
-        early = PaymentModel(_fit(matrix[fit_rows], residual[fit_rows], seed, max_iter))
-        bands = early.predict(matrix[check_rows])  # the interval is not moved to run days
-        truth = delays[check_rows]
-        score = np.maximum(bands[:, 0] - truth, truth - bands[:, 2])
-        level = min(1.0, (QUANTILES[2] - QUANTILES[0]) * (1 + 1 / len(score)))
-        widening = float(np.quantile(score, level))
-    estimators = _fit(matrix, residual, seed, max_iter)
+    estimators, widening = fit_calibrated(matrix, delays, closed, seed=seed, max_iter=max_iter)
     return PaymentModel(estimators, n_train=len(matrix), widening=widening)
 
 
@@ -532,6 +563,18 @@ class Evaluation:
             "improvement_vs_average": round(self.improvement_vs_average, 3),
             "interval_width": round(self.interval_width, 2),
         }
+
+
+def measured(predicted: FloatArray, truth: FloatArray, customer_average: FloatArray) -> dict[str, float]:
+    """The errors of an :class:`Evaluation`: rows of predicted (low, likely, high) delays against the
+    true delays, and the naive baselines (the due date; due date + ``customer_average``)."""
+    return {
+        "mae_model": float(np.mean(np.abs(predicted[:, 1] - truth))),
+        "mae_due_date": float(np.mean(np.abs(truth))),
+        "mae_customer_average": float(np.mean(np.abs(customer_average - truth))),
+        "interval_coverage": float(np.mean((truth >= predicted[:, 0]) & (truth <= predicted[:, 2]))),
+        "interval_width": float(np.mean(predicted[:, 2] - predicted[:, 0])),
+    }
 
 
 def default_cut(items: Sequence[PaidHistory], share: float = 0.8) -> date:
@@ -585,18 +628,8 @@ def evaluate(
     )
     due = np.array([it.due_date.toordinal() for it in items], dtype=np.int64)
     predicted = model.predict(table.matrix[test_rows], due[test_rows])
-    truth = delays[test_rows]
-    evaluation = Evaluation(
-        cut=cut,
-        n_train=int(train_rows.sum()),
-        n_test=int(test_rows.sum()),
-        mae_model=float(np.mean(np.abs(predicted[:, 1] - truth))),
-        mae_due_date=float(np.mean(np.abs(truth))),
-        mae_customer_average=float(np.mean(np.abs(table.customer_average[test_rows] - truth))),
-        interval_coverage=float(np.mean((truth >= predicted[:, 0]) & (truth <= predicted[:, 2]))),
-        interval_width=float(np.mean(predicted[:, 2] - predicted[:, 0])),
-    )
-    return model, evaluation
+    errors = measured(predicted, delays[test_rows], table.customer_average[test_rows])
+    return model, Evaluation(cut=cut, n_train=int(train_rows.sum()), n_test=int(test_rows.sum()), **errors)
 
 
 def fit_all(items: Sequence[PaidHistory], table: FeatureTable, *, seed: int = 0) -> PaymentModel:

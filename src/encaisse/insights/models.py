@@ -9,7 +9,7 @@ from encaisse.ledger.models import Customer, Entity
 
 class PredictionModel(models.Model):
     """A payment-date model trained on one entity's history (a pickled
-    :class:`~encaisse.core.forecast.PaymentModel`), with the errors measured when it was trained."""
+    :class:`~encaisse.insights.payment_dates.PaymentDateModel`), with the errors measured when it was trained."""
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="prediction_models")
     version = models.PositiveIntegerField()

@@ -11,7 +11,7 @@ from encaisse.insights.predictions import predict_open
 from encaisse.ledger.management.options import entities
 
 COLUMNS = ["entity", "invoice", "customer", "due_date", "currency", "open_amount", "likely", "low", "high",
-           "delay_days", "method"]  # fmt: skip
+           "delay_days", "method", "basis"]  # fmt: skip
 
 
 class Command(BaseCommand):
