@@ -133,9 +133,12 @@ def run_quality(args: argparse.Namespace) -> None:
     engine = Engine(book, dataset.settings)
     t = time.perf_counter()
     cpu = time.process_time()
-    decisions = engine.run(dataset.transactions)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    decisions = engine.run(dataset.transactions, workers=args.workers)
     run_s = time.perf_counter() - t
     run_cpu = time.process_time() - cpu
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers_cpu = done.ru_utime + done.ru_stime - children.ru_utime - children.ru_stime
     write_decisions(decisions, out / "decisions-engine.csv")
     engine_figures = score(truth, to_scorer(decisions), dataset.scenarios)
 
@@ -161,6 +164,14 @@ def run_quality(args: argparse.Namespace) -> None:
         f"({run_cpu:.2f} s of CPU = {n / run_cpu:.0f} tx/s per core); "
         f"baseline {n / baseline_s:.0f} tx/s; peak RSS {rss_mb():.0f} MB"
     )
+    if engine.parallel_stats is not None:
+        st = engine.parallel_stats
+        print(
+            f"parallel: {st.workers} processes; {workers_cpu:.2f} s of CPU in the workers "
+            f"({run_cpu + workers_cpu:.2f} s in all = {n / (run_cpu + workers_cpu):.0f} tx/s per core); "
+            f"matched by the parent {st.own}, taken from workers {st.taken}, matched again {st.again}; "
+            f"worker peak RSS {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB"
+        )
     wrong = engine_figures["ALL"].wrong
     if wrong:
         print(f"wrongly applied ({len(wrong)}): {', '.join(wrong[:20])}{' ...' if len(wrong) > 20 else ''}")
@@ -278,6 +289,9 @@ def main() -> None:
     )
     parser.add_argument("--learning-only", action="store_true")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes that match side by side (same decisions as one)"
+    )
     args = parser.parse_args()
     if args.large:
         args.payments, args.open_invoices = 200_000, 1_000_000

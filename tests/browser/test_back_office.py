@@ -13,6 +13,7 @@ import pytest
 from browser_support import TODAY, Site, screenshot, sign_in
 from camt_writer import write_camt053
 
+from encaisse.core.names import NameIndex
 from encaisse.formats.bank.records import (
     Balance,
     CreditorReference,
@@ -30,12 +31,21 @@ def _euros(minor: int) -> Decimal:
     return Decimal(minor) / 100
 
 
+def _misspelt(name: str) -> str:
+    """One letter of the name's longest word replaced, as a payer's bank may write it."""
+    word = max(name.split(), key=len)
+    middle = len(word) // 2
+    return name.replace(word, word[:middle] + ("X" if word[middle] != "X" else "Q") + word[middle + 1 :], 1)
+
+
 def _payments(site: Site) -> dict[str, Any]:
     """Three payments to the Belgian demo entity, chosen from its open invoices.
 
     - ``paid``: the structured reference (OGM) of an open invoice and its exact amount: applied at once;
     - ``suggested``: the exact amount of one of a customer's many open invoices, the customer's name
-      without its legal form, an account we have never seen and no reference: a suggestion to review;
+      without its legal form and with one letter wrong (close, but not the name word for word: the
+      customer is likely, not certain), an account we have never seen and no reference: a suggestion
+      to review;
     - ``unknown``: a name we do not know and no reference: unmatched.
     """
     (entity,) = site.query("SELECT id, ibans FROM ledger_entity WHERE code = 'demo-be'")
@@ -46,24 +56,34 @@ def _payments(site: Site) -> dict[str, Any]:
         "ORDER BY i.number LIMIT 1",
         entity["id"],
     )[0]
-    # the customer with the most open invoices, and the oldest of them whose amount is theirs alone
+    # of the customers with the most open invoices, the first whose misspelt name stays close to its own
+    # (and to no other), and the oldest of its invoices whose amount is theirs alone
+    names = NameIndex()
+    for c in site.query("SELECT id, name FROM ledger_customer WHERE entity_id = ?", entity["id"]):
+        names.add(c["id"], c["name"])
     busiest = site.query(
         "SELECT c.id, c.name, c.legal_form FROM ledger_customer c JOIN ledger_invoice i ON i.customer_id = c.id "
         "WHERE c.entity_id = ? AND i.open_minor > 0 AND c.id != (SELECT customer_id FROM ledger_invoice WHERE id = ?) "
-        "GROUP BY c.id ORDER BY COUNT(*) DESC, c.id LIMIT 1",
+        "GROUP BY c.id ORDER BY COUNT(*) DESC, c.id LIMIT 40",
         entity["id"], paid["id"],
-    )[0]  # fmt: skip
+    )  # fmt: skip
+    for customer in busiest:
+        payer = _misspelt(customer["name"].removesuffix(customer["legal_form"]).strip().upper())
+        found = names.search(payer)
+        if found and found[0][0] == customer["id"] and 0.8 <= found[0][1] < 0.9:
+            break
+    else:
+        raise AssertionError("no demo customer with a name to misspell")
     suggested = site.query(
         "SELECT i.id, i.number, i.open_minor FROM ledger_invoice i WHERE i.customer_id = ? AND i.kind = 'invoice' "
         "AND i.open_minor = i.total_minor AND (SELECT COUNT(*) FROM ledger_invoice j WHERE j.customer_id = i.customer_id "
         "AND j.open_minor = i.open_minor) = 1 ORDER BY i.due_date, i.number LIMIT 1",
-        busiest["id"],
+        customer["id"],
     )[0]
-    payer = busiest["name"].removesuffix(busiest["legal_form"]).strip().upper()
     return {
         "account": json.loads(entity["ibans"])[0],
         "paid": dict(paid) | {"iban": json.loads(paid["ibans"])[0]},
-        "suggested": dict(suggested) | {"payer": payer, "customer": busiest["name"]},
+        "suggested": dict(suggested) | {"payer": payer, "customer": customer["name"]},
     }
 
 

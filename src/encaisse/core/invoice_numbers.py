@@ -40,8 +40,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 from typing import Final
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "fold",
     "normalise",
     "segments",
+    "variant_keys",
     "variants",
 ]
 
@@ -136,21 +139,26 @@ def variants(number: str, *, min_serial: int = 3) -> tuple[Variant, ...]:
     Year-less and serial-only forms are kept only when the serial without its
     zeros still has ``min_serial`` digits: ``42`` alone says too little.
     """
-    segs = segments(number)
-    digit_positions = [i for i, s in enumerate(segs) if s.isdigit()]
+    return tuple(Variant(k, v) for k, v in variant_keys(segments(number), min_serial=min_serial).items())
+
+
+def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, VariantKind]:
+    """:func:`variants` of a number given as its :func:`segments`: key → kind, strongest first."""
     out: dict[str, VariantKind] = {}
-
-    def add(key: str, kind: VariantKind) -> None:
-        if len(key) >= 3 and key not in out and any(ch.isdigit() for ch in key):
-            out[key] = kind
-
-    add("".join(segs), VariantKind.FULL)
-    if not digit_positions:
-        return tuple(Variant(k, v) for k, v in out.items())
-    digit_segs = [segs[i] for i in digit_positions]
-    prefix = "".join(segs[: digit_positions[0]])
+    digit_segs = [s for s in segs if s.isdigit()]
+    full = "".join(segs)
+    if not digit_segs:
+        return out  # no key without a digit
+    if len(full) >= 3:
+        out[full] = VariantKind.FULL
+    first = 0
+    while not segs[first].isdigit():
+        first += 1
+    prefix = "".join(segs[:first])
     if prefix:
-        add("".join(digit_segs), VariantKind.DIGITS)
+        key = "".join(digit_segs)
+        if len(key) >= 3 and key not in out:
+            out[key] = VariantKind.DIGITS
 
     year: str | None = None
     rest: list[str]
@@ -165,20 +173,24 @@ def variants(number: str, *, min_serial: int = 3) -> tuple[Variant, ...]:
     serial_nz = serial.lstrip("0") or "0"
     head = "".join(rest[:-1])
     year_part = year or ""
+    keys: list[tuple[str, VariantKind]] = []
     if serial_nz != serial:
-        add(prefix + year_part + head + serial_nz, VariantKind.NOZERO)
-        add(year_part + head + serial_nz, VariantKind.NOZERO)
+        keys.append((prefix + year_part + head + serial_nz, VariantKind.NOZERO))
+        keys.append((year_part + head + serial_nz, VariantKind.NOZERO))
     if len(serial_nz) >= min_serial or (prefix and year):
         if year is not None:
             if prefix:
-                add(prefix + head + serial, VariantKind.NOYEAR)
-                add(prefix + head + serial_nz, VariantKind.NOYEAR)
+                keys.append((prefix + head + serial, VariantKind.NOYEAR))
+                keys.append((prefix + head + serial_nz, VariantKind.NOYEAR))
             if len(serial_nz) >= min_serial:
-                add(head + serial, VariantKind.SERIAL)
-                add(head + serial_nz, VariantKind.SERIAL)
+                keys.append((head + serial, VariantKind.SERIAL))
+                keys.append((head + serial_nz, VariantKind.SERIAL))
         elif len(serial_nz) >= min_serial:
-            add(head + serial_nz, VariantKind.SERIAL)
-    return tuple(Variant(k, v) for k, v in out.items())
+            keys.append((head + serial_nz, VariantKind.SERIAL))
+    for key, kind in keys:  # every one of these holds a digit (the serial's)
+        if len(key) >= 3 and key not in out:
+            out[key] = kind
+    return out
 
 
 def deletions(key: str) -> tuple[str, ...]:
@@ -227,6 +239,10 @@ def _joinable(gap: str) -> bool:
     return gap == "" or (len(gap) <= 3 and gap.count(" ") <= 2 and all(ch in _JOIN_CHARS for ch in gap))
 
 
+_JOINABLE: Final[dict[str, bool]] = {}  # gaps of at most three characters seen so far (a bounded set)
+_SEGMENT_AFTER_GAP: Final = re.compile(r"([^A-Z0-9]*)([A-Z]+|[0-9]+)")
+
+
 def _range_end(first: str, second: str) -> int | None:
     """The last number of a range ``first``–``second`` (``1234/36`` ends at 1236)."""
     if len(first) < 3 or not second or len(second) > len(first):
@@ -252,6 +268,16 @@ def candidates(
     >>> [c.key for c in candidates("PAIEMENTFACTUREINV2026-0042", prefixes=frozenset({"INV"}))][:2]
     ['INV2026', 'INV20260042']
     """
+    return _candidates(text, max_segments, limit, prefixes)
+
+
+@lru_cache(maxsize=4096)
+def _prefix_lengths(prefixes: frozenset[str]) -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in prefixes}, reverse=True))
+
+
+@lru_cache(maxsize=8192)  # remittance texts repeat ("Payment", a customer's fixed wording)
+def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[str]) -> tuple[Candidate, ...]:
     folded = mask_dates_and_amounts(fold(text))
     found: dict[str, Candidate] = {}
 
@@ -264,55 +290,72 @@ def candidates(
     group_of: list[int] = []
     gaps: list[str] = []  # gap before each segment
     group = 0
-    prev_end = -1
-    for match in _SEGMENT.finditer(folded):
-        gap = folded[prev_end : match.start()] if prev_end >= 0 else ""
-        if prev_end >= 0 and not _joinable(gap):
-            group += 1
-        segment = match.group(0)
-        if prefixes and segment.isalpha() and segment not in prefixes and len(segment) > 1:
-            for cut in range(1, len(segment)):
-                if segment[cut:] in prefixes:
-                    segment = segment[cut:]
+    joinable = _JOINABLE
+    lengths = _prefix_lengths(prefixes) if prefixes else ()
+    for gap, segment in _SEGMENT_AFTER_GAP.findall(folded):
+        if not segs:
+            gap = ""
+        elif gap:
+            ok = joinable.get(gap)
+            if ok is None:
+                ok = _joinable(gap)
+                if len(gap) <= 3:
+                    joinable[gap] = ok
+            if not ok:
+                group += 1
+        if lengths and len(segment) > 1 and segment not in prefixes and segment.isalpha():
+            # the longest ending that is a prefix (as cutting from the left, shortest cut first)
+            size = len(segment)
+            for n in lengths:
+                if n < size and segment[size - n :] in prefixes:
+                    segment = segment[size - n :]
                     break
         segs.append(segment)
         group_of.append(group)
         gaps.append(gap)
-        prev_end = match.end()
 
     n = len(segs)
+    digit = [seg.isdigit() for seg in segs]
     for i in range(n):
         first = segs[i]
-        if first.isalpha() and len(first) > 8:
+        if not digit[i] and len(first) > 8:
             continue
         key = ""
         has_digit = False
+        g = group_of[i]
         for j in range(i, min(n, i + max_segments)):
-            if j > i and group_of[j] != group_of[i]:
+            if j > i and group_of[j] != g:
                 break
             seg = segs[j]
             key += seg
-            # a run that stops before the digits written after it is a part of a number
-            cut_short = (
-                j + 1 < n
-                and group_of[j + 1] == group_of[i]
-                and segs[j + 1].isdigit()
-                and gaps[j + 1] != " "
-                and not (seg.isdigit() and _range_end(seg, segs[j + 1]) is not None)
-            )
-            if seg.isdigit():
+            if digit[j]:
                 has_digit = True
-                emit(key, "partial" if cut_short else "plain", group_of[i])
-            elif has_digit and len(seg) <= 2:
-                emit(key, "plain", group_of[i])
+                # a run that stops before the digits written after it is a part of a number
+                cut_short = (
+                    j + 1 < n
+                    and group_of[j + 1] == g
+                    and digit[j + 1]
+                    and gaps[j + 1] != " "
+                    and _range_end(seg, segs[j + 1]) is None
+                )
+                if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
+                    found[key] = Candidate(key, "partial" if cut_short else "plain", g)
+            elif (
+                has_digit
+                and len(seg) <= 2
+                and 3 <= len(key) <= 35
+                and key not in found
+                and len(found) < limit
+            ):
+                found[key] = Candidate(key, "plain", g)
 
     # ranges (1234-1236, 1234/36, 1234 to 1236) and lists (1234, 1235 & 1236);
     # a later member inherits the leading segments of the first one
     inherited: dict[int, list[str]] = {}
     for j in range(1, n):
-        cur = segs[j]
-        if not cur.isdigit():
+        if not digit[j]:
             continue
+        cur = segs[j]
         k = j - 1
         word = ""
         if segs[k].isalpha() and (segs[k] in _LIST_WORDS or segs[k] in _RANGE_WORDS):
@@ -320,7 +363,7 @@ def candidates(
             k -= 1
             if word == "M" and k >= 0 and segs[k] == "T":  # t/m
                 word, k = "TM", k - 1
-        if k < 0 or not segs[k].isdigit():
+        if k < 0 or not digit[k]:
             continue
         prev = segs[k]
         gap = gaps[k + 1].strip() if not word else ""
@@ -344,7 +387,7 @@ def candidates(
             inherited[j] = context
     # "INV-2026-1234 to INV-2026-1236": a range word between two numbers written in full
     for w in range(1, n - 1):
-        if segs[w] not in _RANGE_WORDS or not segs[w - 1].isdigit():
+        if not digit[w - 1] or segs[w] not in _RANGE_WORDS:
             continue
         prev = segs[w - 1]
         start = w - 1
@@ -356,7 +399,7 @@ def candidates(
             if (
                 e < n
                 and segs[w + 1 : e] == context[len(context) - size :]
-                and segs[e].isdigit()
+                and digit[e]
                 and len(segs[e]) == len(prev)
             ):
                 end = _range_end(prev, segs[e])

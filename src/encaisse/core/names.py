@@ -32,6 +32,9 @@ import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from typing import Final
 
 from rapidfuzz import fuzz
@@ -167,12 +170,20 @@ def legal_forms(name: str) -> frozenset[str]:
     >>> sorted(legal_forms("Acme N.V."))
     ['SA']
     """
-    return frozenset(_FORM_CLASS.get(w, w) for w in _words(name) if w in LEGAL_FORMS)
+    return _parse(name)[1]
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
     """Words of a name without accents, punctuation, legal forms, titles and numbers."""
-    return tuple(w for w in _words(name) if not w.isdigit() and w not in LEGAL_FORMS and w not in _STOP)
+    return _parse(name)[0]
+
+
+@lru_cache(maxsize=65536)  # payers' names repeat from one payment to the next
+def _parse(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(:func:`name_tokens`, :func:`legal_forms`) of a name, read once."""
+    words = _words(name)
+    tokens = tuple(w for w in words if not w.isdigit() and w not in LEGAL_FORMS and w not in _STOP)
+    return tokens, frozenset(_FORM_CLASS.get(w, w) for w in words if w in LEGAL_FORMS)
 
 
 def _words(name: str) -> list[str]:
@@ -197,6 +208,11 @@ def _words(name: str) -> list[str]:
 
 
 def _token_similarity(query: str, entry: str, *, may_be_truncated: bool) -> float:
+    return _token_likeness(query, entry, may_be_truncated)
+
+
+@lru_cache(maxsize=1 << 17)  # the same words meet again and again
+def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
     if query == entry:
         return 1.0
     if may_be_truncated and len(query) >= 2 and entry.startswith(query):
@@ -216,11 +232,27 @@ class NameIndex:
     recomputed lazily).
     """
 
-    __slots__ = ("_by_key", "_deletes", "_entries", "_forms", "_postings", "_vocab_sorted", "_weights")
+    __slots__ = (
+        "_by_key",
+        "_deletes",
+        "_entries",
+        "_expanded",
+        "_forms",
+        "_found",
+        "_postings",
+        "_similar",
+        "_token_sets",
+        "_vocab_sorted",
+        "_weights",
+    )
 
     def __init__(self) -> None:
         self._entries: list[tuple[int, tuple[str, ...], str]] = []  # key, tokens, joined
         self._forms: list[frozenset[str]] = []  # legal forms of each entry
+        self._token_sets: list[tuple[str, ...]] = []  # distinct tokens of each entry
+        self._similar: dict[tuple[str, bool, bool], list[tuple[str, float]]] = {}
+        self._expanded: dict[tuple[str, bool, bool], list[tuple[int, float, str]]] = {}
+        self._found: dict[tuple[object, ...], list[tuple[int, float]]] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)  # token -> entry positions
         self._by_key: dict[int, list[int]] = defaultdict(list)  # key -> entry positions
         self._deletes: dict[str, list[str]] | None = None
@@ -238,10 +270,17 @@ class NameIndex:
         self._entries.append((key, tokens, "".join(tokens)))
         self._forms.append(legal_forms(name))
         self._by_key[key].append(position)
-        for token in set(tokens):
+        distinct = set(tokens)
+        self._token_sets.append(tuple(distinct))
+        for token in distinct:
             self._postings[token].append(position)
         self._deletes = None
         self._vocab_sorted = None
+        if self._similar:
+            self._similar = {}
+            self._expanded = {}
+        if self._found:
+            self._found = {}
         if self._weights:
             self._weights = {}
 
@@ -294,6 +333,13 @@ class NameIndex:
 
     def _similar_tokens(self, token: str, *, last: bool, may_be_truncated: bool) -> list[tuple[str, float]]:
         """Vocabulary words like ``token``, each with how much alike (1 for the word itself)."""
+        cache_key = (token, last, may_be_truncated)
+        found = self._similar.get(cache_key)
+        if found is None:
+            found = self._similar[cache_key] = self._find_similar_tokens(token, last, may_be_truncated)
+        return found
+
+    def _find_similar_tokens(self, token: str, last: bool, may_be_truncated: bool) -> list[tuple[str, float]]:
         deletes, vocab = self._prepare()
         found: list[tuple[str, float]] = []
         if token in self._postings:
@@ -319,41 +365,58 @@ class NameIndex:
         A name of 30 characters or more may have been cut: its last word then
         matches any word it begins.
         """
-        tokens = name_tokens(name)
+        tokens, forms = _parse(name)
         if not tokens:
             return []
         may_be_truncated = len(name.strip()) >= 30
+        # names written otherwise (case, accents, punctuation, legal form spelt out) are one search
+        cache_key = (tokens, may_be_truncated, forms, limit, min_score, max_candidates)
+        found = self._found.get(cache_key)
+        if found is None:
+            found = self._search(tokens, forms, may_be_truncated, limit, min_score, max_candidates)
+            if len(self._found) >= 65536:
+                self._found.clear()
+            self._found[cache_key] = found
+        return list(found)
+
+    def _search(
+        self,
+        tokens: tuple[str, ...],
+        forms: frozenset[str],
+        may_be_truncated: bool,
+        limit: int,
+        min_score: float,
+        max_candidates: int,
+    ) -> list[tuple[int, float]]:
         # rarest words first; a word shared by thousands of parties only helps when nothing else does
         expanded: list[tuple[int, float, str]] = []
+        last = len(tokens) - 1
         for i, token in enumerate(tokens):
-            for similar, likeness in self._similar_tokens(
-                token, last=i == len(tokens) - 1, may_be_truncated=may_be_truncated
-            ):
-                expanded.append((len(self._postings[similar]), -likeness, similar))
+            expanded.extend(self._expansions(token, last=i == last, may_be_truncated=may_be_truncated))
         expanded.sort()
         # entries sharing the rarest words, ranked by the weight of all the query words they share;
         # only the best few are scored
         pool: set[int] = set()
         alike: dict[str, float] = {}
+        postings = self._postings
         for df, unlike, token in expanded:
             if token not in alike:
                 alike[token] = -unlike
             if pool and (df > 5000 or len(pool) + df > max_candidates * 8):
                 continue
-            pool.update(self._postings[token][: max_candidates * 8])
+            pool.update(postings[token][: max_candidates * 8])
         if not pool:
             return []
         weights = {token: self._weight(token) * a for token, a in alike.items()}
-        overlap = {
-            position: sum(weights.get(token, 0.0) for token in set(self._entries[position][1]))
-            for position in pool
-        }
-        ranked = sorted(overlap, key=lambda p: -overlap[p])[:max_candidates]
+        token_sets = self._token_sets
+        weight_of = weights.get
+        nothing = repeat(0.0)
+        against = {position: -sum(map(weight_of, token_sets[position], nothing)) for position in pool}
+        ranked = sorted(against, key=against.__getitem__)[:max_candidates]
         best: dict[int, float] = {}
         query_weights = [self._weight(t) for t in tokens]
         query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
-        forms = legal_forms(name)
         for position in ranked:
             key, entry_tokens, joined = self._entries[position]
             score = self._score(
@@ -363,6 +426,21 @@ class NameIndex:
             if score >= min_score and score > best.get(key, 0.0):
                 best[key] = score
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def _expansions(self, token: str, *, last: bool, may_be_truncated: bool) -> list[tuple[int, float, str]]:
+        """(entries with the word, -likeness, word) of the vocabulary words like ``token``."""
+        cache_key = (token, last, may_be_truncated)
+        found = self._expanded.get(cache_key)
+        if found is None:
+            postings = self._postings
+            found = [
+                (len(postings[similar]), -likeness, similar)
+                for similar, likeness in self._similar_tokens(
+                    token, last=last, may_be_truncated=may_be_truncated
+                )
+            ]
+            self._expanded[cache_key] = found
+        return found
 
     def _score(
         self,
@@ -380,15 +458,17 @@ class NameIndex:
         entry_total = 0.0
         entry_matched = 0.0
         last = len(tokens) - 1
+        weights = self._weights
+        likeness = _token_likeness
         for entry_token in entry_tokens:
-            weight = self._weight(entry_token)
+            weight = weights.get(entry_token)
+            if weight is None:
+                weight = self._weight(entry_token)
             entry_total += weight
             best = 0.0
             best_i = -1
             for i, token in enumerate(tokens):
-                similarity = _token_similarity(
-                    token, entry_token, may_be_truncated=may_be_truncated and i == last
-                )
+                similarity = likeness(token, entry_token, may_be_truncated and i == last)
                 if similarity > best:
                     best, best_i = similarity, i
             if best_i >= 0:
@@ -397,9 +477,7 @@ class NameIndex:
         if entry_total == 0.0:
             return 0.0
         coverage_entry = entry_matched / entry_total
-        coverage_query = (
-            sum(w * m for w, m in zip(query_weights, matched_query, strict=True)) / query_weight_sum
-        )
+        coverage_query: float = sum(map(mul, query_weights, matched_query)) / query_weight_sum
         # banks append addresses and cities to names: words the party's name lacks weigh less
         score = 0.8 * coverage_entry + 0.2 * coverage_query
         if may_be_truncated and joined_entry.startswith(joined_query) and len(joined_query) >= 8:

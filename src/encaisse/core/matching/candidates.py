@@ -5,9 +5,11 @@
 
 Structured references come from the bank's structured fields and from valid
 RF and OGM references typed in the free text. Invoice-number candidates come
-from :func:`encaisse.core.invoice_numbers.candidates`. Amounts written in the
-text ("moins 50,00", "EUR 1.234,56") support deductions and lists. Words in
-four languages say a payment is partial, an advance, or short for a reason.
+from :func:`encaisse.core.invoice_numbers.candidates`, less the customer
+numbers written with their label ("Klantnr 13794", "Kd-Nr. 11516"). Amounts
+written in the text ("moins 50,00", "EUR 1.234,56", "1,234.56") support
+deductions and lists. Words in four languages say a payment is partial, an
+advance, or short for a reason.
 
 Non-customer transactions (interest, card settlements, tax refunds,
 intra-group transfers, salary reversals, the bank's own bookings) are told
@@ -33,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Final
 
 from encaisse.core.invoice_numbers import Candidate, candidates, fold, normalise
@@ -79,7 +82,7 @@ _DEDUCTION: Final = _words(
     CONTESTE CONTESTATION BETWIST STRITTIG REKLAMATION RECLAMATION CLAIM AVOIR CREDITNOTA GUTSCHRIFT CREDITNOTE
     MISSING MANQUANT MANQUANTE FEHLMENGE FEHLT ONTBREKEND SHORTAGE SHORT RETURNED MINDERUNG KURZUNG KUERZUNG
     VERREKEND VERRECHNET VERREKENING COMPENSATION COMPENSE GEKORT PENALTY PENALITE BOETE VERTRAGSSTRAFE
-    LESS OFFSET"""
+    LESS OFFSET CONTESTEE CONTESTES CONTESTEES"""
 )
 _PARTIAL: Final = _words(
     """ACOMPTE PARTIAL PARTIEL PARTIELLE PARTIELLEMENT TEILZAHLUNG ABSCHLAG ABSCHLAGSZAHLUNG TEILBETRAG
@@ -155,6 +158,16 @@ _HARD_PROPRIETARY: Final = frozenset(
 _CUSTOMER_FAMILIES: Final = frozenset({"RCDT", "RCHQ", "RDDT", "IDDT", "CNTR", "DRFT", "RRCT", "LBOX"})
 
 
+# a customer number with its label ("Klantnr 13794", "Kd-Nr. 11516", "N° client 12345"): not an invoice number
+_CUSTOMER_NUMBER: Final = re.compile(
+    r"\b(?:KLANT(?:EN)?\s?(?:NR|NUMMER)|KUNDEN?\s?(?:NR|NUMMER)|KD\s?-?\s?NR|DEBITEUR\s?(?:NR|NUMMER)?"
+    r"|(?:NO|NR|NUMERO|NUM)\.?\s?CLIENT|CLIENT\s?(?:NO|NR|NUMERO|NUMBER)?|CUSTOMER\s?(?:NO|NR|NUMBER|ID)?"
+    r"|CUST\s?(?:NO|ID)|DEBTOR\s?(?:NO|NR|NUMBER)?)"
+    r"\.?\s?[:#]?\s?([0-9]{3,12})(?![0-9]|[-/.][0-9])"
+)
+_DIGIT_RUNS: Final = re.compile(r"[0-9]+")
+
+
 def transaction_text(tx: CreditTransaction) -> str:
     """The free text of a transaction: its remittance lines and additional information."""
     parts = [*tx.remittance_lines, *((tx.additional_info,) if tx.additional_info else ())]
@@ -169,7 +182,10 @@ def _end_to_end(tx: CreditTransaction) -> str:
 
 
 _AMOUNT_IN_TEXT: Final = re.compile(
-    r"(?<![0-9A-Z])(?:(?:EUR|USD|GBP|CHF|€|\$)\s?)?-?([0-9]{1,3}(?:[.' ][0-9]{3})+|[0-9]+)(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$))?"
+    r"(?<![0-9A-Z])(?:(?:EUR|USD|GBP|CHF|€|\$)\s?)?-?"
+    # 1,234.56 or 1.234,56
+    r"([0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9]{2}(?![0-9]))|[0-9]{1,3}(?:[.' ][0-9]{3})+|[0-9]+)"
+    r"(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$))?"
 )
 
 
@@ -185,7 +201,7 @@ def _amounts(folded: str, currency: str) -> list[int]:
         if decimals is None and not has_currency:
             continue
         try:
-            value = Decimal(re.sub(r"[.' ]", "", whole) + ("." + decimals if decimals else ""))
+            value = Decimal(re.sub(r"[.' ,]", "", whole) + ("." + decimals if decimals else ""))
         except InvalidOperation:
             continue
         found.append(int(value.scaleb(exp)))
@@ -212,6 +228,22 @@ def _code_reason(code: TransactionCode | None) -> str | None:
         if proprietary in _HARD_PROPRIETARY or proprietary.split("/")[0] in _HARD_PROPRIETARY:
             return f"bank transaction code {code.proprietary}"
     return None
+
+
+_ANY_WORD: Final = _DEDUCTION | _PARTIAL | _ADVANCE
+_INSTALMENT: Final = re.compile(
+    r"(?<![0-9])[1-9]\s?/\s?[2-9](?![0-9])\s*(?:TRANCHE|RATE|TERMIJN|ECHEANCE|INSTAL)"
+)
+
+
+@lru_cache(maxsize=64)
+def _own_accounts(ibans: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(compact_iban(i) for i in ibans)
+
+
+@lru_cache(maxsize=64)
+def _folded_names(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, fold(name)) for name in names)
 
 
 def _shaped_like(key: str, prefixes: frozenset[str]) -> bool:
@@ -249,13 +281,16 @@ def read_transaction(
             if value not in seen:
                 seen.add(value)
                 evidence.references.append((value, "RF", False))
-    if sum(ch.isdigit() for ch in folded) >= 12:
+    if sum(map(folded.count, "0123456789")) >= 12:  # folded text is ASCII
         for value in find_ogms(folded):
             if value not in seen:
                 seen.add(value)
                 evidence.references.append((value, "BE_OGM", False))
 
     numbers = list(candidates(folded, prefixes=prefixes))
+    customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
+    if customer_numbers:
+        numbers = [c for c in numbers if customer_numbers.isdisjoint(_DIGIT_RUNS.findall(c.key))]
     e2e = _end_to_end(tx)
     if e2e:
         # the payer's own end-to-end id sometimes carries the invoice number; exact keys only
@@ -269,13 +304,14 @@ def read_transaction(
     evidence.amounts = _amounts(folded, tx.currency)
     words = folded.replace("'", " ").replace(".", " ").replace(",", " ").split()
     for word in words:
-        if word in _DEDUCTION:
-            evidence.deduction_words.append(word)
-        if word in _PARTIAL:
-            evidence.partial_words.append(word)
-        if word in _ADVANCE:
-            evidence.advance_words.append(word)
-    if re.search(r"(?<![0-9])[1-9]\s?/\s?[2-9](?![0-9])\s*(?:TRANCHE|RATE|TERMIJN|ECHEANCE|INSTAL)", folded):
+        if word in _ANY_WORD:
+            if word in _DEDUCTION:
+                evidence.deduction_words.append(word)
+            if word in _PARTIAL:
+                evidence.partial_words.append(word)
+            if word in _ADVANCE:
+                evidence.advance_words.append(word)
+    if _INSTALMENT.search(folded):
         evidence.partial_words.append("n/m")
 
     # not a customer payment?
@@ -283,7 +319,7 @@ def read_transaction(
     if reason:
         evidence.non_customer.append((reason, True))
     account = compact_iban(tx.counterparty_account or "")
-    if account and account in {compact_iban(i) for i in settings.own_ibans}:
+    if account and account in _own_accounts(settings.own_ibans):
         evidence.non_customer.append(("from one of the entity's own accounts", True))
     payer = fold(" ".join(p for p in (tx.counterparty_name, tx.ultimate_debtor) if p))
     if payer:
@@ -295,8 +331,8 @@ def read_transaction(
             evidence.non_customer.append(
                 (f"payer is a tax or social security authority ({tax.group(0)})", True)
             )
-        for group_name in settings.group_names:
-            if fold(group_name) and fold(group_name) in payer:
+        for group_name, folded_name in _folded_names(settings.group_names):
+            if folded_name and folded_name in payer:
                 evidence.non_customer.append((f"payer is a group company ({group_name})", True))
     text_hit = _NON_CUSTOMER_TEXT.search(folded) or _PSP_RE.search(folded) or _TAX_RE.search(folded)
     if text_hit:

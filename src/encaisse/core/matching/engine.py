@@ -19,7 +19,9 @@ For each transaction, in booking order (statement, entry, transaction):
    excess ``on_account``); never across currencies, never on an item issued
    after the value date. Equal alternatives are broken first in first out
    (oldest due date, oldest issue date, lowest number) and the explanation
-   says so.
+   says so; items proposed to a person for an earlier payment come last,
+   and while an earlier payment of the same customer waits for a person,
+   such a choice is only proposed.
 4. **Score** each allocation (rule-based log-odds, or a learned model) and
    **decide**: ``applied`` when the best is confident enough *and* clearly
    ahead of the next; ``suggested`` when it is worth a person's look;
@@ -47,15 +49,17 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz.distance import OSA
 
-from encaisse.core.invoice_numbers import VariantKind
+from encaisse.core.invoice_numbers import VariantKind, segments, variant_keys
+from encaisse.core.matching import parallel
 from encaisse.core.matching.candidates import TextEvidence, read_transaction
 from encaisse.core.matching.explain import describe_amount, describe_payer, describe_reference
 from encaisse.core.matching.index import Book, compact_iban, to_minor
@@ -77,8 +81,49 @@ from encaisse.core.money import minor_unit
 __all__ = ["Analysis", "Engine", "RefHit"]
 
 _F: Final = {name: i for i, name in enumerate(FEATURES)}
+_F_REF_BEST: Final = _F["ref_best"]
+_F_REF_MEAN: Final = _F["ref_mean"]
+_F_REF_COVERAGE: Final = _F["ref_coverage"]
+_F_REF_STRUCTURED: Final = _F["ref_structured"]
+_F_REF_FUZZY: Final = _F["ref_fuzzy"]
+_F_REF_OTHER_STRONG: Final = _F["ref_other_strong"]
+_F_REF_AMBIGUITY: Final = _F["ref_ambiguity"]
+_F_PAYER_IBAN: Final = _F["payer_iban"]
+_F_PAYER_IBAN_THIRD: Final = _F["payer_iban_third"]
+_F_PAYER_IBAN_OTHER: Final = _F["payer_iban_other"]
+_F_PAYER_NAME: Final = _F["payer_name"]
+_F_PAYER_NAME_THIRD: Final = _F["payer_name_third"]
+_F_PAYER_NAME_OTHER: Final = _F["payer_name_other"]
+_F_PAYER_NONE: Final = _F["payer_none"]
+_F_FIT_EXACT: Final = _F["fit_exact"]
+_F_FIT_DISCOUNT: Final = _F["fit_discount"]
+_F_FIT_CHARGES: Final = _F["fit_charges"]
+_F_FIT_EXPLAINED: Final = _F["fit_explained"]
+_F_FIT_PARTIAL: Final = _F["fit_partial"]
+_F_FIT_OVER: Final = _F["fit_over"]
+_F_FIT_DUPLICATE: Final = _F["fit_duplicate"]
+_F_N_ITEMS: Final = _F["n_items"]
+_F_SUBSET: Final = _F["subset"]
+_F_SUBSET_SPACE: Final = _F["subset_space"]
+_F_FIFO_PREFIX: Final = _F["fifo_prefix"]
+_F_TIES: Final = _F["ties"]
+_F_YEARS_SINCE_ISSUE: Final = _F["years_since_issue"]
+_F_YEARS_PAST_DUE: Final = _F["years_past_due"]
+_F_NON_CUSTOMER_HARD: Final = _F["non_customer_hard"]
+_F_NON_CUSTOMER_SOFT: Final = _F["non_customer_soft"]
+_F_GLOBAL_AMOUNT: Final = _F["global_amount"]
+_F_HABIT_NO_REFERENCE: Final = _F["habit_no_reference"]
+_F_TEXT_AMOUNT: Final = _F["text_amount"]
+_F_PARTIAL_WORDS: Final = _F["partial_words"]
+_F_DEDUCTION_WORDS: Final = _F["deduction_words"]
+_F_ADVANCE_WORDS: Final = _F["advance_words"]
+_F_COMPETITORS: Final = _F["competitors"]
+_F_TEXT_CUT: Final = _F["text_cut"]
+_F_RESERVED: Final = _F["reserved"]
+_F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
 _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
-_NUMBER_SHAPE_SHORT: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
+# a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
+_PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
 _NO_ITEM: Final = -1
 
 
@@ -211,21 +256,36 @@ class Engine:
         self._decisions: dict[str, Decision] = {}
         self._name_cache: dict[str, dict[int, float]] = {}
         self._similarity_cache: dict[tuple[int, str], float] = {}
+        self._forms: dict[int, list[str]] = {}  # item -> the digit strings of its number's variants
+        self._tolerances: dict[str, int] = {}
         self._no_reference: set[int] = set()
         self._reserved: set[int] = set()
+        self._pending: set[int] = set()  # customers with an earlier payment of the run left to a person
+        self._journal: list[tuple[str, int | str, int]] | None = None  # changes, while run in parallel
+        self.parallel_stats: parallel.RunStats | None = None  # of the last run in parallel
         self._order_reference: set[int] = set()
         if aliases is not None:
             self._load_aliases(aliases)
 
     # --- public API ---------------------------------------------------------------
 
-    def run(self, transactions: Iterable[CreditTransaction]) -> list[Decision]:
-        """Decisions for ``transactions``, in their given order; taken in booking order."""
+    def run(self, transactions: Iterable[CreditTransaction], *, workers: int = 1) -> list[Decision]:
+        """Decisions for ``transactions``, in their given order; taken in booking order.
+
+        ``workers``: processes that analyse transactions side by side
+        (:mod:`~encaisse.core.matching.parallel`; where processes can be
+        forked); the decisions are exactly those of one.
+        """
         txs = list(transactions)
         order = sorted(range(len(txs)), key=lambda i: (txs[i].position, txs[i].booking_date, txs[i].id))
         out: list[Decision | None] = [None] * len(txs)
-        for i in order:
-            out[i] = self.match(txs[i])
+        if workers > 1 and parallel.worth_it(len(txs), workers):
+            decisions, self.parallel_stats = parallel.run(self, [txs[i] for i in order], workers)
+            for i, decision in zip(order, decisions, strict=True):
+                out[i] = decision
+        else:
+            for i in order:
+                out[i] = self.match(txs[i])
         return [d for d in out if d is not None]
 
     def match(self, tx: CreditTransaction) -> Decision:
@@ -235,14 +295,7 @@ class Engine:
             return done
         analysis = self.analyse(tx)
         decision = self._decide(analysis)
-        self._decisions[tx.id] = decision
-        if decision.status == Status.APPLIED:
-            self._consume(analysis, decision)
-        elif decision.status == Status.SUGGESTED and decision.confidence >= 0.5:
-            # what a person is asked to confirm is not offered again to later payments first
-            for allocation in decision.allocations:
-                if allocation.kind == AllocationKind.INVOICE and allocation.invoice_id is not None:
-                    self._reserved.add(self.book.item_of_id[allocation.invoice_id])
+        self._commit(tx, decision, analysis.payer.iban, self._learned_account(analysis, decision))
         return decision
 
     def open_amount(self, item_id: str) -> Decimal:
@@ -294,6 +347,13 @@ class Engine:
             cached = dict(self.book.names.search(name, limit=8, min_score=0.6))
             self._name_cache[name] = cached
         return cached
+
+    def _tolerance(self, currency: str) -> int:
+        """The charge tolerance in minor units of ``currency``."""
+        found = self._tolerances.get(currency)
+        if found is None:
+            found = self._tolerances[currency] = to_minor(self.settings.charge_tolerance, currency)
+        return found
 
     def _similarity(self, party: int, name: str) -> float:
         key = (party, name)
@@ -351,7 +411,7 @@ class Engine:
             veto = "not a customer payment"
         elif evidence.is_hard_non_customer:
             veto = "not a customer payment: " + evidence.non_customer[0][0]
-        elif evidence.is_soft_non_customer and not best.features[_F["ref_structured"]]:
+        elif evidence.is_soft_non_customer and not best.features[_F_REF_STRUCTURED]:
             veto = "may not be a customer payment: " + evidence.non_customer[0][0]
         elif best.source == "global":
             veto = "found by amount alone"
@@ -415,8 +475,9 @@ class Engine:
         tx = analysis.transaction
         conf = confidence(h.logit)
         allocations: list[Allocation] = []
+        exp = -minor_unit(tx.currency)
         for kind, item, minor, reason in h.rows:
-            amount = Decimal(minor).scaleb(-minor_unit(tx.currency))
+            amount = Decimal(minor).scaleb(exp)
             if item >= 0:
                 hit = analysis.refs.get(item)
                 text = describe_reference(hit.label, hit.key, book.number[item]) if hit else ""
@@ -457,24 +518,65 @@ class Engine:
         evidence = analysis.payer.evidence(self.book, h.customer)
         return describe_payer(evidence, analysis.transaction, self.book, h.customer, analysis.payer)
 
-    def _consume(self, analysis: Analysis, decision: Decision) -> None:
-        book = self.book
-        tx = analysis.transaction
-        for allocation in decision.allocations:
-            if allocation.kind == AllocationKind.INVOICE and allocation.invoice_id is not None:
-                i = book.item_of_id[allocation.invoice_id]
-                book.set_open(i, book.open[i] - to_minor(allocation.amount, tx.currency))
-        customer = book.party_of_id.get(decision.customer_id or "")
-        iban = analysis.payer.iban
+    def _learned_account(self, analysis: Analysis, decision: Decision) -> int | None:
+        """The customer whose account the payer's becomes, when the decision teaches it."""
+        if decision.status != Status.APPLIED or not self.learn_accounts:
+            return None
+        customer = self.book.party_of_id.get(decision.customer_id or "")
+        payer = analysis.payer
         if (
-            self.learn_accounts
-            and customer is not None
-            and iban
+            customer is not None
+            and payer.iban
             and decision.confidence >= 0.99
-            and analysis.payer.name_hits.get(customer, 0.0) >= 0.8
-            and customer not in analysis.payer.iban_hits
+            and payer.name_hits.get(customer, 0.0) >= 0.8
+            and customer not in payer.iban_hits
         ):
-            book.add_iban(iban, customer, 1)
+            return customer
+        return None
+
+    def _commit(self, tx: CreditTransaction, decision: Decision, iban: str, learned: int | None) -> None:
+        """Take a decision: an applied one consumes open amounts (and may teach the payer's account)."""
+        self._decisions[tx.id] = decision
+        book = self.book
+        journal = self._journal
+        if decision.status == Status.APPLIED:
+            for allocation in decision.allocations:
+                if allocation.kind == AllocationKind.INVOICE and allocation.invoice_id is not None:
+                    i = book.item_of_id[allocation.invoice_id]
+                    book.set_open(i, book.open[i] - to_minor(allocation.amount, tx.currency))
+                    if journal is not None:
+                        journal.append(("open", i, book.open[i]))
+            if learned is not None:
+                book.add_iban(iban, learned, 1)
+                if journal is not None:
+                    journal.append(("iban", compact_iban(iban), learned))
+        else:
+            if decision.status == Status.SUGGESTED and decision.confidence >= 0.5:
+                # what a person is asked to confirm is not offered again to later payments first
+                for allocation in decision.allocations:
+                    if allocation.kind == AllocationKind.INVOICE and allocation.invoice_id is not None:
+                        i = book.item_of_id[allocation.invoice_id]
+                        self._reserved.add(i)
+                        if journal is not None:
+                            journal.append(("reserve", i, 0))
+            customer = book.party_of_id.get(decision.customer_id or "")
+            if customer is not None:
+                self._pending.add(customer)
+                if journal is not None:
+                    journal.append(("pending", customer, 0))
+
+    def _replay(self, journal: Sequence[tuple[str, int | str, int]]) -> None:
+        """Apply the changes another process's decisions made (see :mod:`.parallel`)."""
+        book = self.book
+        for what, key, value in journal:
+            if what == "open":
+                book.set_open(int(key), value)
+            elif what == "reserve":
+                self._reserved.add(int(key))
+            elif what == "pending":
+                self._pending.add(int(key))
+            else:
+                book.add_iban(str(key), value, 1)
 
 
 def h_about(h: Hypothesis) -> tuple[int, ...]:
@@ -508,13 +610,15 @@ class _Context:
         self.currency = self.tx.currency
         self.day = self.tx.effective_date.toordinal()
         self.discount_day = self.tx.effective_date - timedelta(days=self.settings.discount_grace_days)
-        self.tolerance = to_minor(self.settings.charge_tolerance, self.currency)
+        self.tolerance = engine._tolerance(self.currency)
         self.evidence = analysis.evidence
         self.payer = analysis.payer
         self.hypotheses = analysis.hypotheses
         self.keys_of_item: dict[int, set[str]] = defaultdict(set)
         self.payer_strength: dict[int, float] = {}
-        self._strong: list[tuple[int, set[str]]] | None = None
+        self._strong: list[tuple[int, set[str], float]] | None = None
+        self._written_numbers: list[str] | None = None
+        self._base: list[float] | None = None
         self._payer_cache: dict[int, tuple[int, int, bool, float, float, float]] = {}
         related: set[int] = set()
         for party in (*self.payer.iban_hits, *self.payer.name_hits):
@@ -540,7 +644,8 @@ class _Context:
         payer_customers = self._payer_customers()
         ref_customers = {self.book.customer[i] for i in refs if refs[i].strength >= 4.0}
         strong = {c for c in payer_customers[:2] if self.payer_strength[c] >= 2.5}
-        if strong and not self._has_fit(reference_only=True, min_strength=5.0):
+        # a reference that fits an unrelated customer's item does not stop the search among the payer's own
+        if strong and not self._has_fit(reference_only=True, min_strength=5.0, customers=strong):
             before = set(refs)
             self._payer_neighbour_hits(refs, sorted(strong))
             new = {i: refs[i] for i in refs if i not in before}
@@ -551,9 +656,10 @@ class _Context:
                 self._amount_hypotheses(customer, strong=customer in strong)
         elif payer_customers and not self._settled_by_reference():
             # someone else's exact fit makes a reference-based choice less certain
+            own_fit = self._has_fit(reference_only=False, customers=set(payer_customers))
             for customer in payer_customers[:3]:
                 if customer not in ref_customers:
-                    self._amount_hypotheses(customer, strong=False)
+                    self._amount_hypotheses(customer, strong=customer in strong and not own_fit)
         if not refs and not payer_customers:
             self._global_hypotheses()
         if not self._has_fit(reference_only=False) and payer_customers:
@@ -581,12 +687,17 @@ class _Context:
                     return True
         return False
 
-    def _has_fit(self, *, reference_only: bool, min_strength: float = 0.0) -> bool:
-        """Some allocation fits the amount (found by a reference at least ``min_strength`` strong)."""
+    def _has_fit(
+        self, *, reference_only: bool, min_strength: float = 0.0, customers: Collection[int] | None = None
+    ) -> bool:
+        """Some allocation fits the amount (found by a reference at least ``min_strength`` strong; for one
+        of ``customers`` when given)."""
         good = ("exact", "discount", "charges", "explained", "duplicate")
         refs = self.analysis.refs
         for h in self.hypotheses:
             if h.fit not in good or (reference_only and h.source != "reference"):
+                continue
+            if customers is not None and h.customer not in customers:
                 continue
             items = h.items() or h_about(h)
             if not min_strength or any(i in refs and refs[i].strength >= min_strength for i in items):
@@ -628,52 +739,56 @@ class _Context:
                 meta.append((candidate.origin, False, ""))
         if not keys:
             return
+        customer_of = book.customer
+        payer_related = self.payer_related
+        order_customers = self.engine._order_reference
+        keys_of_item = self.keys_of_item
         for key, (origin, _structured, label), hits in zip(keys, meta, book.lookup_keys(keys), strict=True):
             if not hits:
                 continue
             distinct = {item for item, _ in hits}
             k = len(distinct)
-            per_customer: dict[int, int] = defaultdict(int)
+            per_customer: dict[int, int] = {}
             for item in distinct:
-                per_customer[book.customer[item]] += 1
+                customer = customer_of[item]
+                per_customer[customer] = per_customer.get(customer, 0) + 1
             common = math.log2(k)
+            written = (key, key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            by_kind: dict[VariantKind, tuple[float, str]] = {}
             for item, kind in hits:
+                customer = customer_of[item]
                 if origin == "reference":
                     strength = 9.0 if kind == VariantKind.REFERENCE else 7.5
                     text = label if kind == VariantKind.REFERENCE else f"{label} carrying the invoice number"
                 else:
-                    strength = _strength(kind, key, origin)
-                    if kind == VariantKind.ORDER and book.customer[item] in self.engine._order_reference:
+                    known = by_kind.get(kind)
+                    if known is None:
+                        text = _LABELS[kind]
+                        if origin != "plain":
+                            text += f" (from a {origin})"
+                        known = by_kind[kind] = (_strength(kind, key, origin), text)
+                    strength, text = known
+                    if kind == VariantKind.ORDER and customer in order_customers:
                         strength += 1.0  # this customer quotes its order numbers
-                    if k > 3 and strength - common < 3.0 and book.customer[item] not in self.payer_related:
+                    if k > 3 and strength - common < 3.0 and customer not in payer_related:
                         continue  # a common key of someone else's item says nothing
-                    text = _LABELS[kind]
-                    if origin != "plain":
-                        text += f" (from a {origin})"
-                self.keys_of_item[item].update((key, key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
-                hit = RefHit(
-                    item,
-                    strength,
-                    text,
-                    key,
-                    k,
-                    origin == "reference",
-                    False,
-                    per_customer[book.customer[item]],
-                )
+                keys_of_item[item].update(written)
                 kept = refs.get(item)
-                if kept is None or _effective(hit) > _effective(kept):
-                    refs[item] = hit
+                if kept is None or strength - common > _effective(kept):
+                    refs[item] = RefHit(
+                        item, strength, text, key, k, origin == "reference", False, per_customer[customer]
+                    )
 
     def _neighbour_hits(self, refs: dict[int, RefHit]) -> None:
         """Items within one edit of a digit string of the text (typos, a character lost)."""
         book = self.book
+        named = self._named_exactly(refs)
         strings: list[str] = []
         for candidate in self.evidence.numbers:
             if candidate.origin != "plain" or not _NUMBER_SHAPE.match(candidate.key):
                 continue
             digits = candidate.key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            if digits not in strings:
+            if digits not in strings and digits not in named and not _PERIOD.match(digits):
                 strings.append(digits)
         for value, _, _ in self.evidence.references:
             if value.isdigit() and value not in strings:
@@ -694,79 +809,81 @@ class _Context:
                 if item not in found and len(found) < 300:
                     found[item] = owner
         candidates_by_string: dict[str, list[int]] = defaultdict(list)
+        digits_of = book.digits_of
+        distance = OSA.distance
         for item, owner in found.items():
-            if item in refs and not refs[item].fuzzy:
+            kept = refs.get(item)
+            if kept is not None and not kept.fuzzy:
                 continue
-            number_digits = book.digits_of(item)
-            reference = book.reference[item] or ""
-            if OSA.distance(owner, number_digits) <= 1 or (
-                reference.isdigit() and OSA.distance(owner, reference) <= 1
+            number_digits = digits_of(item)
+            if (
+                number_digits in _within_one(owner)
+                if number_digits.isascii() and owner.isascii()
+                else distance(owner, number_digits) <= 1
             ):
                 candidates_by_string[owner].append(item)
+                continue
+            reference = book.reference[item] or ""
+            if reference.isdigit() and distance(owner, reference, score_cutoff=1) <= 1:
+                candidates_by_string[owner].append(item)
+        customer_of = book.customer
         for owner, items in candidates_by_string.items():
             k = len(items)
-            per_customer: dict[int, int] = defaultdict(int)
+            common = math.log2(k)
+            per_customer: dict[int, int] = {}
             for item in items:
-                per_customer[book.customer[item]] += 1
+                customer = customer_of[item]
+                per_customer[customer] = per_customer.get(customer, 0) + 1
             for item in items:
-                number_digits = book.digits_of(item)
-                same_length = len(number_digits) == len(owner)
+                same_length = len(digits_of(item)) == len(owner)
                 strength = (3.0 if same_length else 2.5) if len(owner) >= 7 else 2.0
                 self.keys_of_item[item].add(owner)
-                hit = RefHit(
-                    item,
-                    strength,
-                    "invoice number within one character",
-                    owner,
-                    k,
-                    False,
-                    True,
-                    per_customer[book.customer[item]],
-                )
                 kept = refs.get(item)
-                if kept is None or _effective(hit) > _effective(kept):
-                    refs[item] = hit
+                if kept is None or strength - common > _effective(kept):
+                    refs[item] = RefHit(
+                        item,
+                        strength,
+                        "invoice number within one character",
+                        owner,
+                        k,
+                        False,
+                        True,
+                        per_customer[customer_of[item]],
+                    )
 
     def _payer_neighbour_hits(self, refs: dict[int, RefHit], customers: list[int]) -> None:
-        """Numbers within one character of the payer's own open items, the year or prefix left out.
+        """Numbers within one character of the payer's own open items, the year, prefix or zeros left out.
 
         Among one customer's few items a near miss is telling, where over the
-        whole book (numbers are dense) it would not be.
+        whole book (numbers are dense) it would not be. The forms compared are
+        the digits of the number's variants ("INV-2025-00846": 202500846,
+        2025846, 00846): five digits or more, or four against four; a year or
+        a month ("03/2026") is not a number.
         """
         book = self.book
-        written: list[str] = []
-        for candidate in self.evidence.numbers:
-            if candidate.origin == "plain" and _NUMBER_SHAPE_SHORT.match(candidate.key):
-                digits = candidate.key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                if digits not in written:
-                    written.append(digits)
+        named = self._named_exactly(refs)
+        written = [w for w in self._written() if w not in named]
         if not written:
             return
+        first_near = _first_within_one(tuple(written))
+        open_, currency, issue = book.open, book.currency, book.issue
+        cur, day = self.currency, self.day
         for customer in customers:
             for item in book.items_of[customer][:300]:
-                if item in refs or book.open[item] == 0 or not self._eligible(item, note=False):
+                if item in refs or open_[item] == 0 or currency[item] != cur or issue[item] > day:
                     continue
-                digits = book.digits_of(item)
-                forms = (
-                    {digits, digits[4:], digits[4:].lstrip("0")}
-                    if len(digits) >= 8
-                    else {digits, digits.lstrip("0")}
-                )
-                for form in forms:
-                    if len(form) < 5:
-                        continue  # "2026" or "1249" is anything
-                    hit = next(
-                        (
-                            w
-                            for w in written
-                            if (len(w) == len(form) or (len(form) >= 6 and abs(len(w) - len(form)) == 1))
-                            and OSA.distance(w, form) <= 1
-                        ),
-                        None,
-                    )
+                for form in self._digit_forms(item):
+                    size = len(form)
+                    if form.isascii():
+                        hit = first_near.get(form)
+                    else:
+                        hit = next(
+                            (w for w in written if _comparable(len(w), size) and OSA.distance(w, form) <= 1),
+                            None,
+                        )
                     if hit is not None:
                         self.keys_of_item[item].add(hit)
-                        strength = 3.0 if len(form) >= 6 else 2.5
+                        strength = 3.0 if size >= 6 else 2.5
                         refs[item] = RefHit(
                             item,
                             strength,
@@ -779,19 +896,62 @@ class _Context:
                         )
                         break
 
+    def _named_exactly(self, refs: dict[int, RefHit]) -> set[str]:
+        """Digit strings of the text that name an open item of the payer's exactly: no typo to look for."""
+        book = self.book
+        return {
+            hit.key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            for i, hit in refs.items()
+            if not hit.fuzzy and book.open[i] != 0 and book.customer[i] in self.payer_related
+        }
+
+    def _written(self) -> list[str]:
+        """The digit strings of four digits or more the text writes (not a year or a month), computed once."""
+        if self._written_numbers is None:
+            written: list[str] = []
+            for candidate in self.evidence.numbers:
+                if candidate.origin != "plain":
+                    continue
+                digits = candidate.key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                if (
+                    len(digits) >= 4
+                    and digits.isdigit()
+                    and not _PERIOD.match(digits)
+                    and digits not in written
+                ):
+                    written.append(digits)
+            self._written_numbers = written
+        return self._written_numbers
+
+    def _digit_forms(self, item: int) -> list[str]:
+        """The digit strings an item's number is written as (its variants' digits), longest first."""
+        forms = self.engine._forms.get(item)
+        if forms is None:
+            book = self.book
+            found: set[str] = set()
+            for key in (book.digits_of(item), *variant_keys(segments(book.number[item]))):
+                digits = key.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                if len(digits) >= 4 and digits.isdigit():
+                    found.add(digits)
+            forms = sorted(found, key=lambda f: (-len(f), f))
+            self.engine._forms[item] = forms
+        return forms
+
     def _reference_hypotheses(self, refs: dict[int, RefHit]) -> None:
         book = self.book
         groups: dict[int, list[int]] = defaultdict(list)
         payer_hits = self.payer.iban_hits.keys() | self.payer.name_hits.keys()
+        currency, issue, cur, day = book.currency, book.issue, self.currency, self.day
         for item, hit in refs.items():
-            if not self._eligible(item, note=hit.strength >= 5.0):
+            if currency[item] != cur or issue[item] > day:
+                self._eligible(item, note=hit.strength >= 5.0)  # says why not
                 continue
             customer = book.customer[item]
             open_minor = book.open[item]
             relevant = (
                 hit.strength >= 4.5
                 or customer in payer_hits
-                or any(p in payer_hits for p in book.payers_of[customer])
+                or not payer_hits.isdisjoint(book.payers_of[customer])
                 or abs(open_minor - self.amount) <= self.tolerance
             )
             if relevant:
@@ -929,20 +1089,24 @@ class _Context:
                     h.notes.append(
                         f"oldest of {len(exact)} open items of this amount (first in, first out: due date, issue date, number)"
                     )
+                else:
+                    h.notes.append("the customer's only open item of this amount")
             return
         items = book.items_of[customer]
         if len(items) > 400:
             items = items[:400]
-        eligible = [i for i in items if book.open[i] != 0 and self._eligible(i, note=False)]
+        open_, currency, issue, cur, day = book.open, book.currency, book.issue, self.currency, self.day
+        eligible = [i for i in items if open_[i] != 0 and currency[i] == cur and issue[i] <= day]
         # one item short by a discount or by charges
         best: tuple[int, int] | None = None
         count = 0
+        discount_bp = book.discount_bp
         for i in eligible:
-            open_minor = book.open[i]
+            open_minor = open_[i]
             if open_minor <= 0:
                 continue
             residue = open_minor - amount
-            discount = book.discount(i, self.discount_day)
+            discount = book.discount(i, self.discount_day) if discount_bp[i] else 0
             if discount and abs(residue - discount) <= 1:
                 self._allocate(customer, [i], "amount")
                 return
@@ -956,9 +1120,12 @@ class _Context:
                 h.ties = count - 1
         if not strong:
             return
-        # the oldest items, in order (how customers pay a statement), with or without credit notes
-        invoices_only = [i for i in eligible if book.open[i] > 0]
-        for sequence in (invoices_only, eligible) if len(invoices_only) < len(eligible) else (eligible,):
+        # the oldest items, in order (how customers pay a statement), with or without credit notes; items
+        # proposed to a person for an earlier payment are taken, as the single-item rule takes them
+        reserved = self.engine._reserved
+        free = [i for i in eligible if i not in reserved]
+        invoices_only = [i for i in free if book.open[i] > 0]
+        for sequence in (invoices_only, free) if len(invoices_only) < len(free) else (free,):
             running = 0
             for n, i in enumerate(sequence[:60], start=1):
                 running += book.open[i]
@@ -967,7 +1134,7 @@ class _Context:
                     if h is not None:
                         h.prefix = True
                         chosen_amounts = {book.open[j] for j in sequence[:n]}
-                        h.ties = sum(1 for j in eligible[n:] if book.open[j] in chosen_amounts)
+                        h.ties = sum(1 for j in free[n:] if book.open[j] in chosen_amounts)
                         h.notes.append(f"the {n} oldest open items of the customer")
                     return
                 if running > amount + self.tolerance and book.open[i] > 0:
@@ -1142,22 +1309,38 @@ class _Context:
                 h.logit = 3.5 if evidence.is_hard_non_customer else 0.5
         self.hypotheses.sort(key=lambda h: -h.logit)
 
-    def _strong_refs(self) -> list[tuple[int, set[str]]]:
-        """Open, eligible items the text names strongly, with the keys that named them (computed once)."""
+    def _strong_refs(self) -> list[tuple[int, set[str], float]]:
+        """Open, eligible items the text names, with the keys that named them and how strongly (once)."""
         if self._strong is None:
             book = self.book
             self._strong = [
-                (i, self.keys_of_item.get(i, set()))
+                (i, self.keys_of_item.get(i, set()), hit.strength)
                 for i, hit in self.analysis.refs.items()
-                if hit.strength >= 6.0 and book.open[i] != 0 and self._eligible(i, note=False)
+                if hit.strength >= 3.0 and book.open[i] != 0 and self._eligible(i, note=False)
             ]
         return self._strong
+
+    def _base_features(self) -> list[float]:
+        """The features every allocation of this transaction shares (computed once)."""
+        if self._base is None:
+            f = [0.0] * len(FEATURES)
+            f[_F_PAYER_NONE] = 0.0 if self.payer.has_info else 1.0
+            f[_F_TEXT_CUT] = 1.0 if self.text_cut else 0.0
+            evidence = self.evidence
+            f[_F_NON_CUSTOMER_HARD] = 1.0 if evidence.is_hard_non_customer else 0.0
+            f[_F_NON_CUSTOMER_SOFT] = 1.0 if evidence.is_soft_non_customer else 0.0
+            f[_F_PARTIAL_WORDS] = 1.0 if evidence.partial_words else 0.0
+            f[_F_DEDUCTION_WORDS] = 1.0 if evidence.deduction_words else 0.0
+            f[_F_ADVANCE_WORDS] = 1.0 if evidence.advance_words else 0.0
+            self._base = f
+        return self._base.copy()
 
     def _features(self, h: Hypothesis, exact_customers: dict[int, int]) -> tuple[float, ...]:
         book = self.book
         refs = self.analysis.refs
-        f = [0.0] * len(FEATURES)
-        items = list(h.items()) or list(h_about(h))
+        f = self._base_features()
+        settled = h.items()
+        items = list(settled) or list(h_about(h))
         payer_evidence = self._payer_cache.get(h.customer)
         if payer_evidence is None:
             payer_evidence = (
@@ -1169,84 +1352,127 @@ class _Context:
         iban_self, iban_third, iban_other, name_self, name_third, name_other = payer_evidence
         strengths: list[float] = []
         ambiguity = 0.0
+        fuzzy = 0.0
+        known_payer = iban_self or iban_third or name_self >= 0.8 or name_third >= 0.8
+        log2 = math.log2
         for i in items:
             hit = refs.get(i)
             if hit is None:
                 strengths.append(0.0)
                 continue
-            known_payer = iban_self or iban_third or name_self >= 0.8 or name_third >= 0.8
             k = hit.same_customer if known_payer else hit.multiplicity
-            strengths.append(max(hit.strength - math.log2(max(k, 1)), 0.5))
-            ambiguity = max(ambiguity, math.log2(max(hit.multiplicity, 1)))
+            strengths.append(max(hit.strength - log2(max(k, 1)), 0.5))
+            ambiguity = max(ambiguity, log2(max(hit.multiplicity, 1)))
             if hit.structured:
-                f[_F["ref_structured"]] = 1.0
+                f[_F_REF_STRUCTURED] = 1.0
             if hit.fuzzy:
-                f[_F["ref_fuzzy"]] += 1.0
+                fuzzy += 1.0
+        coverage = 0.0
         if items:
-            f[_F["ref_best"]] = max(strengths)
-            f[_F["ref_mean"]] = sum(strengths) / len(strengths)
-            f[_F["ref_coverage"]] = sum(1 for s in strengths if s > 0) / len(strengths)
-            f[_F["ref_fuzzy"]] /= len(items)
-        f[_F["ref_ambiguity"]] = ambiguity
-        included = set(items)
-        other_strong = 0
-        for i, keys in self._strong_refs():
-            if i in included:
-                continue
-            if any(not keys.isdisjoint(self.keys_of_item.get(j, ())) for j in included):
-                continue  # the same written key also fits an included item
-            other_strong += 1
-        f[_F["ref_other_strong"]] = float(other_strong)
-        f[_F["payer_iban"]] = math.log2(1 + iban_self)
-        f[_F["payer_iban_third"]] = math.log2(1 + iban_third)
-        f[_F["payer_iban_other"]] = 1.0 if iban_other else 0.0
-        f[_F["payer_name"]] = name_self
-        f[_F["payer_name_third"]] = name_third
-        f[_F["payer_name_other"]] = name_other
-        f[_F["payer_none"]] = 0.0 if self.payer.has_info else 1.0
-        total = sum(book.open[i] for i in h.items()) or 1
-        residue = -sum(minor for kind, _, minor, _ in h.rows if kind == AllocationKind.DEDUCTION)
-        if h.fit == "exact":
-            f[_F["fit_exact"]] = 1.0
-        elif h.fit == "discount":
-            f[_F["fit_discount"]] = 1.0
-        elif h.fit == "charges":
+            f[_F_REF_BEST] = max(strengths)
+            f[_F_REF_MEAN] = sum(strengths) / len(strengths)
+            coverage = f[_F_REF_COVERAGE] = sum(1 for s in strengths if s > 0) / len(strengths)
+            f[_F_REF_FUZZY] = fuzzy / len(items)
+        f[_F_REF_AMBIGUITY] = ambiguity
+        strong = self._strong_refs()
+        if strong:
+            included = set(items)
+            keys_of_item = self.keys_of_item
+            other_strong = 0
+            customer_of = book.customer
+            for i, keys, strength in strong:
+                if i in included or (strength < 6.0 and customer_of[i] != h.customer):
+                    continue  # a weaker key counts against leaving out an item of the same customer only
+                if any(not keys.isdisjoint(keys_of_item.get(j, ())) for j in included):
+                    continue  # the same written key also fits an included item
+                other_strong += 1
+            f[_F_REF_OTHER_STRONG] = float(other_strong)
+        f[_F_PAYER_IBAN] = log2(1 + iban_self)
+        f[_F_PAYER_IBAN_THIRD] = log2(1 + iban_third)
+        f[_F_PAYER_IBAN_OTHER] = 1.0 if iban_other else 0.0
+        f[_F_PAYER_NAME] = name_self
+        f[_F_PAYER_NAME_THIRD] = name_third
+        f[_F_PAYER_NAME_OTHER] = name_other
+        open_ = book.open
+        total = sum([open_[i] for i in settled]) or 1
+        residue = -sum([minor for kind, _, minor, _ in h.rows if kind == AllocationKind.DEDUCTION])
+        fit = h.fit
+        if fit == "exact":
+            f[_F_FIT_EXACT] = 1.0
+        elif fit == "discount":
+            f[_F_FIT_DISCOUNT] = 1.0
+        elif fit == "charges":
             # how far the explanation stretches: near the tolerance, or a large share of the items
-            f[_F["fit_charges"]] = max(residue / max(self.tolerance, 1), 5.0 * residue / total)
-        elif h.fit == "explained":
-            f[_F["fit_explained"]] = residue / total
-        elif h.fit == "partial":
-            f[_F["fit_partial"]] = self.amount / max(sum(book.open[i] for i in items), 1)
-        elif h.fit == "over":
-            f[_F["fit_over"]] = (self.amount - total) / self.amount
-        elif h.fit == "duplicate":
-            f[_F["fit_duplicate"]] = 1.0 if any(book.total[i] == self.amount for i in items) else 0.5
-        f[_F["n_items"]] = math.log2(max(len(h.items()), 1))
-        f[_F["subset"]] = 1.0 if h.subset_space else 0.0
-        f[_F["subset_space"]] = h.subset_space
-        f[_F["fifo_prefix"]] = 1.0 if h.prefix else 0.0
-        f[_F["text_cut"]] = 1.0 if self.text_cut else 0.0
-        if f[_F["ref_coverage"]] == 0.0 and self.evidence.number_like:
-            f[_F["unexplained_number"]] = 1.0
+            f[_F_FIT_CHARGES] = max(residue / max(self.tolerance, 1), 5.0 * residue / total)
+        elif fit == "explained":
+            f[_F_FIT_EXPLAINED] = residue / total
+        elif fit == "partial":
+            f[_F_FIT_PARTIAL] = self.amount / max(sum([open_[i] for i in items]), 1)
+        elif fit == "over":
+            f[_F_FIT_OVER] = (self.amount - total) / self.amount
+        elif fit == "duplicate":
+            f[_F_FIT_DUPLICATE] = 1.0 if any(book.total[i] == self.amount for i in items) else 0.5
+        f[_F_N_ITEMS] = log2(max(len(settled), 1))
+        f[_F_SUBSET] = 1.0 if h.subset_space else 0.0
+        f[_F_SUBSET_SPACE] = h.subset_space
+        f[_F_FIFO_PREFIX] = 1.0 if h.prefix else 0.0
+        if coverage == 0.0 and (self.evidence.number_like or (h.ties and self._written())):
+            # equal items are broken first in, first out only when the text does not point at one of them
+            f[_F_UNEXPLAINED_NUMBER] = 1.0
         reserved = self.engine._reserved
-        f[_F["reserved"]] = 1.0 if any(i in reserved for i in h.items()) else 0.0
-        f[_F["ties"]] = math.log2(1 + h.ties)
+        # which of equal items an earlier payment left to a person will settle is not known yet
+        if any(i in reserved for i in settled) or (h.ties and h.customer in self.engine._pending):
+            f[_F_RESERVED] = 1.0
+        f[_F_TIES] = log2(1 + h.ties)
         if items:
-            f[_F["years_since_issue"]] = (self.day - min(book.issue[i] for i in items)) / 365.0
-            f[_F["years_past_due"]] = (self.day - min(book.due[i] for i in items)) / 365.0
-        evidence = self.evidence
-        f[_F["non_customer_hard"]] = 1.0 if evidence.is_hard_non_customer else 0.0
-        f[_F["non_customer_soft"]] = 1.0 if evidence.is_soft_non_customer else 0.0
-        f[_F["global_amount"]] = 1.0 if h.source == "global" else 0.0
-        f[_F["habit_no_reference"]] = 1.0 if h.customer in self.engine._no_reference else 0.0
-        f[_F["text_amount"]] = 1.0 if residue and residue in evidence.amounts else 0.0
-        f[_F["partial_words"]] = 1.0 if evidence.partial_words else 0.0
-        f[_F["deduction_words"]] = 1.0 if evidence.deduction_words else 0.0
-        f[_F["advance_words"]] = 1.0 if evidence.advance_words else 0.0
-        if f[_F["ref_coverage"]] == 0.0:
+            f[_F_YEARS_SINCE_ISSUE] = (self.day - min([book.issue[i] for i in items])) / 365.0
+            f[_F_YEARS_PAST_DUE] = (self.day - min([book.due[i] for i in items])) / 365.0
+        if h.source == "global":
+            f[_F_GLOBAL_AMOUNT] = 1.0
+        if h.customer in self.engine._no_reference:
+            f[_F_HABIT_NO_REFERENCE] = 1.0
+        if residue and residue in self.evidence.amounts:
+            f[_F_TEXT_AMOUNT] = 1.0
+        if coverage == 0.0:
             others = sum(1 for c in exact_customers if c != h.customer)
-            f[_F["competitors"]] = math.log2(1 + others)
+            f[_F_COMPETITORS] = log2(1 + others)
         return tuple(f)
+
+
+def _comparable(written: int, form: int) -> bool:
+    """Whether a written digit string of this length may be a typo of an item's form of that length:
+    the same length, or one more or less against six digits or more; four digits only against four."""
+    return (written == form or (form >= 6 and abs(written - form) == 1)) and (form >= 5 or written == 4)
+
+
+@lru_cache(maxsize=1024)
+def _first_within_one(written: tuple[str, ...]) -> dict[str, str]:
+    """Each digit string within one edit of a comparable string of ``written`` → the first such (in order)."""
+    first: dict[str, str] = {}
+    for w in written:
+        n = len(w)
+        for near in _within_one(w):
+            if near not in first and _comparable(n, len(near)):
+                first[near] = w
+    return first
+
+
+@lru_cache(maxsize=4096)
+def _within_one(digits: str) -> frozenset[str]:
+    """Every string of ASCII digits within one edit of ``digits`` (OSA: a digit left out, added,
+    changed, or two neighbours swapped), ``digits`` itself included."""
+    near = {digits}
+    n = len(digits)
+    for i in range(n):
+        head, tail = digits[:i], digits[i + 1 :]
+        near.add(head + tail)
+        near.update([head + d + tail for d in "0123456789"])
+        if i + 1 < n:
+            near.add(head + digits[i + 1] + digits[i] + digits[i + 2 :])
+    for i in range(n + 1):
+        head, tail = digits[:i], digits[i:]
+        near.update([head + d + tail for d in "0123456789"])
+    return frozenset(near)
 
 
 def _space(pool: Sequence[int], book: Book) -> float:

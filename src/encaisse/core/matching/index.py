@@ -17,7 +17,8 @@ Keys are stored as 64-bit hashes in sorted NumPy arrays (for a million invoices,
 about 4.7 million keys and 13 million neighbourhood keys take about 300 MB,
 where Python strings in dicts would take gigabytes); a lookup is a binary
 search. Hashes are Python's own ``hash`` of the key, stable within a process, which
-is all a book needs: it is rebuilt for each run.
+is all a book needs: it is rebuilt for each run. Digit strings of the
+neighbourhood index are keyed by their value and length (:func:`digit_key`).
 
 >>> from datetime import date
 >>> from decimal import Decimal
@@ -40,18 +41,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-from encaisse.core.invoice_numbers import VariantKind, deletions, normalise, variants
+from encaisse.core.invoice_numbers import VariantKind, deletions, normalise, segments, variant_keys
 from encaisse.core.matching.records import ItemKind, OpenItem, Party
 from encaisse.core.money import minor_unit
 from encaisse.core.names import NameIndex
 
-__all__ = ["Book", "KeyIndex", "compact_iban", "to_minor"]
+__all__ = ["AMOUNT_MAP_MIN", "Book", "KeyIndex", "compact_iban", "digit_key", "to_minor"]
 
 _KIND_BITS = 4
+_KINDS: Final = tuple(VariantKind)  # by value
+_EXACT_DIGITS = 17  # digit strings up to this long are neighbourhood keys as they are
+_CHUNK = 1 << 15  # items read at a time while building
+AMOUNT_MAP_MIN: Final = 48  # customers with more items than this have a map amount -> items
+_NOT_DIGITS: Final = {c: None for c in range(128) if not chr(c).isdigit()}
 
 
 def compact_iban(value: str) -> str:
@@ -76,6 +84,14 @@ class KeyIndex:
         self._keys: npt.NDArray[np.int64] = key_array[order]
         self._values: npt.NDArray[np.int64] = value_array[order]
 
+    @classmethod
+    def from_sorted(cls, keys: npt.NDArray[np.int64], values: npt.NDArray[np.int64]) -> KeyIndex:
+        """An index of arrays already sorted by key (values of one key in their order)."""
+        index = cls.__new__(cls)
+        index._keys = keys
+        index._values = values
+        return index
+
     def __len__(self) -> int:
         return int(self._keys.shape[0])
 
@@ -85,11 +101,12 @@ class KeyIndex:
 
     def lookup(self, hashes: Sequence[int], *, cap: int = 64) -> list[list[int]]:
         """The values of each hash (at most ``cap`` of one key; more says the key is too common)."""
-        if not hashes or not len(self._keys):
+        keys = self._keys
+        if not hashes or not len(keys):
             return [[] for _ in hashes]
         query = np.array(hashes, dtype=np.int64)
-        lo = np.searchsorted(self._keys, query, "left").tolist()
-        hi = np.searchsorted(self._keys, query, "right").tolist()
+        lo = keys.searchsorted(query, "left").tolist()
+        hi = keys.searchsorted(query, "right").tolist()
         values = self._values
         out: list[list[int]] = []
         for a, b in zip(lo, hi, strict=True):
@@ -100,6 +117,71 @@ class KeyIndex:
             else:
                 out.append(values[a:b].tolist())
         return out
+
+
+def digit_key(value: str) -> int:
+    """The key of a digit string in the neighbourhood index.
+
+    Up to 17 digits, the digits themselves and their count (exact, and what
+    :func:`_neighbourhood` computes with NumPy); longer or other strings, a
+    negative hash that no exact key equals.
+    """
+    n = len(value)
+    if n <= _EXACT_DIGITS and value.isdigit() and value.isascii():
+        return int(value) << 5 | n
+    if not value:
+        return 0
+    return hash(value) | -(1 << 63)
+
+
+def _neighbourhood(sources: list[str], owners: array[int]) -> KeyIndex:
+    """Each source digit string and its one-deletion neighbourhood → its owner, once per owner.
+
+    The keys are :func:`digit_key` values, computed for all strings of one
+    length at once; the result is sorted by key, then owner.
+    """
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for position, source in enumerate(sources):
+        by_length[len(source)].append(position)
+    owner_array = np.frombuffer(owners, dtype=np.int32) if len(owners) else np.zeros(0, dtype=np.int32)
+    key_parts: list[npt.NDArray[np.int64]] = []
+    owner_parts: list[npt.NDArray[np.int32]] = []
+    for length, positions in by_length.items():
+        who = owner_array[positions]
+        if length > _EXACT_DIGITS or length < 2:
+            for position in positions:
+                source = sources[position]
+                found = [digit_key(source), *(digit_key(d) for d in deletions(source))]
+                key_parts.append(np.array(found, dtype=np.int64))
+                owner_parts.append(np.full(len(found), owners[position], dtype=np.int32))
+            continue
+        text = "".join(sources[position] for position in positions).encode("ascii")
+        digits = (np.frombuffer(text, dtype=np.uint8).reshape(-1, length) - 48).astype(np.int64)
+        powers = 10 ** np.arange(length - 1, -1, -1, dtype=np.int64)
+        value = digits @ powers
+        key_parts.append(value << 5 | length)
+        owner_parts.append(who)
+        for i in range(length):  # without the digit at i: the i digits before it, then those after it
+            tail = np.int64(10 ** (length - 1 - i))
+            shorter = value // (tail * 10) * tail + value % tail
+            key_parts.append(shorter << 5 | (length - 1))
+            owner_parts.append(who)
+    if not key_parts:
+        return KeyIndex.from_sorted(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    keys = np.concatenate(key_parts)
+    del key_parts
+    who_all = np.concatenate(owner_parts)
+    del owner_parts
+    order = np.lexsort((who_all, keys))
+    keys = keys[order]
+    who_all = who_all[order]
+    del order
+    if len(keys) > 1:
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (who_all[1:] != who_all[:-1])
+        keys = keys[first]
+        who_all = who_all[first]
+    return KeyIndex.from_sorted(keys, who_all.astype(np.int64) << _KIND_BITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,18 +243,23 @@ class Book:
         for party_index, party in enumerate(list(book._pending_parties)):
             book._link_party(party_index, party)
         book._pending_parties = []
-        keys = array("q")
+        hashes = array("q")
         values = array("q")
-        nkeys = array("q")
-        nvalues = array("q")
-        for item in items:
-            book._add_item(item, keys, values, nkeys, nvalues)
+        sources: list[str] = []
+        owners = array("i")
+        minor: dict[tuple[Decimal, str], int] = {}
+        stream = iter(items)
+        while chunk := list(islice(stream, _CHUNK)):
+            book._add_items(chunk, hashes, values, sources, owners, minor)
+        del minor
         counts = book._prefix_counts
         book.number_prefixes = frozenset(
             p for p, n in counts.items() if n * 100 >= len(book.item_id) or n >= 1000
         )
-        book.keys = KeyIndex(keys, values)
-        book.neighbours = KeyIndex(nkeys, nvalues)
+        book.keys = KeyIndex(hashes, values)
+        del hashes, values
+        book.neighbours = _neighbourhood(sources, owners)
+        del sources, owners
         for customer_items in book.items_of:
             customer_items.sort(key=book.fifo_key)
         amounts = np.frombuffer(book.open, dtype=np.int64) if len(book.open) else np.zeros(0, dtype=np.int64)
@@ -240,72 +327,90 @@ class Book:
         """Another name ``party`` pays under."""
         self.names.add(party, name)
 
-    def _add_item(
-        self, item: OpenItem, keys: array[int], values: array[int], nkeys: array[int], nvalues: array[int]
+    def _add_items(
+        self,
+        items: list[OpenItem],
+        hashes: array[int],
+        values: array[int],
+        sources: list[str],
+        owners: array[int],
+        minor: dict[tuple[Decimal, str], int],
     ) -> None:
-        if item.id in self.item_of_id:
-            raise ValueError(f"open item {item.id!r} given twice")
-        index = len(self.item_id)
-        customer = self.party_of_id.get(item.customer_id)
-        if customer is None:
-            customer = self._placeholder_party(item.customer_id, is_customer=True)
-        self.item_of_id[item.id] = index
-        self.item_id.append(item.id)
-        self.number.append(item.number)
-        self.currency.append(item.currency)
-        self.customer.append(customer)
-        self.total.append(to_minor(item.total, item.currency))
-        self.open.append(to_minor(item.open_amount, item.currency))
-        self.issue.append(item.issue_date.toordinal())
-        self.due.append(item.due_date.toordinal())
-        if item.discount_percent and item.discount_days is not None:
-            self.discount_bp.append(int(item.discount_percent * 100))
-            self.discount_days.append(item.discount_days)
-        else:
-            self.discount_bp.append(0)
-            self.discount_days.append(0)
-        self.is_credit_note.append(1 if item.kind == ItemKind.CREDIT_NOTE else 0)
-        self.items_of[customer].append(index)
+        """Append ``items`` column by column, with their keys (hashes and packed values) and digit strings."""
+        base = len(self.item_id)
+        item_of_id = self.item_of_id
+        for offset, item in enumerate(items):
+            if item.id in item_of_id:
+                raise ValueError(f"open item {item.id!r} given twice")
+            item_of_id[item.id] = base + offset
+        party_of_id = self.party_of_id
+        customers: list[int] = []
+        for item in items:
+            customer = party_of_id.get(item.customer_id)
+            if customer is None:
+                customer = self._placeholder_party(item.customer_id, is_customer=True)
+            customers.append(customer)
+        self.item_id.extend([item.id for item in items])
+        self.number.extend([item.number for item in items])
+        self.currency.extend([item.currency for item in items])
+        self.customer.extend(customers)
+        for column, attribute in ((self.total, "total"), (self.open, "open_amount")):
+            units: list[int] = []
+            for item in items:
+                key = (getattr(item, attribute), item.currency)
+                found = minor.get(key)
+                if found is None:
+                    found = minor[key] = to_minor(*key)
+                units.append(found)
+            column.extend(units)
+        self.issue.extend([item.issue_date.toordinal() for item in items])
+        self.due.extend([item.due_date.toordinal() for item in items])
+        for item in items:
+            if item.discount_percent and item.discount_days is not None:
+                self.discount_bp.append(int(item.discount_percent * 100))
+                self.discount_days.append(item.discount_days)
+            else:
+                self.discount_bp.append(0)
+                self.discount_days.append(0)
+        credit_note = ItemKind.CREDIT_NOTE
+        self.is_credit_note.extend([1 if item.kind == credit_note else 0 for item in items])
+        items_of = self.items_of
+        for offset, customer in enumerate(customers):
+            items_of[customer].append(base + offset)
 
-        packed = index << _KIND_BITS
-        seen: set[str] = set()
-
-        def put(key: str, kind: VariantKind) -> None:
-            if key not in seen:
-                seen.add(key)
-                keys.append(hash(key))
-                values.append(packed | kind)
-
-        lead = ""
-        for ch in normalise(item.number):
-            if not ch.isalpha():
-                break
-            lead += ch
-        if lead:
-            self._prefix_counts[lead] = self._prefix_counts.get(lead, 0) + 1
-        reference = normalise(item.structured_reference) if item.structured_reference else None
-        self.reference.append(reference)
-        for variant in variants(item.number):
-            put(variant.key, variant.kind)
-        digits = "".join(ch for ch in normalise(item.number) if ch.isdigit())
-        neighbourhood: set[str] = set()
-        if len(digits) >= 5:
-            neighbourhood.update(deletions(digits))
-            neighbourhood.add(digits)
-        if reference:
-            put(reference, VariantKind.REFERENCE)
-            if reference.startswith("RF") and len(reference) > 4:
-                put(reference[4:], VariantKind.FULL)  # the body typed without "RFnn"
-            elif reference.isdigit() and len(reference) == 12:
-                neighbourhood.update(deletions(reference))
-                neighbourhood.add(reference)
-        if item.order_reference:
-            order = normalise(item.order_reference)
-            if len(order) >= 4:
-                put(order, VariantKind.ORDER)
-        for key in neighbourhood:
-            nkeys.append(hash(key))
-            nvalues.append(packed)
+        prefix_counts = self._prefix_counts
+        references = self.reference
+        full, reference_kind, order_kind = VariantKind.FULL, VariantKind.REFERENCE, VariantKind.ORDER
+        for offset, item in enumerate(items):
+            index = base + offset
+            segs = segments(item.number)
+            if segs and segs[0].isalpha():
+                lead = segs[0]
+                prefix_counts[lead] = prefix_counts.get(lead, 0) + 1
+            keys = variant_keys(segs)
+            reference = normalise(item.structured_reference) if item.structured_reference else None
+            references.append(reference)
+            digits = "".join([s for s in segs if s.isdigit()])
+            if len(digits) >= 5:
+                sources.append(digits)
+                owners.append(index)
+            if reference:
+                if reference not in keys:
+                    keys[reference] = reference_kind
+                if reference.startswith("RF") and len(reference) > 4:
+                    body = reference[4:]
+                    if body not in keys:
+                        keys[body] = full  # the body typed without "RFnn"
+                elif reference.isdigit() and len(reference) == 12:
+                    sources.append(reference)
+                    owners.append(index)
+            if item.order_reference:
+                order = normalise(item.order_reference)
+                if len(order) >= 4 and order not in keys:
+                    keys[order] = order_kind
+            packed = index << _KIND_BITS
+            hashes.extend(map(hash, keys))
+            values.extend([packed | kind for kind in keys.values()])
 
     # --- queries ------------------------------------------------------------------
 
@@ -316,19 +421,23 @@ class Book:
     def lookup_keys(self, keys: Sequence[str], *, cap: int = 64) -> list[list[tuple[int, VariantKind]]]:
         """For each key, the items indexed under it with how (none when more than ``cap``)."""
         raw = self.keys.lookup([hash(k) for k in keys], cap=cap)
-        mask = (1 << _KIND_BITS) - 1
-        return [[(v >> _KIND_BITS, VariantKind(v & mask)) for v in hits if v >= 0] for hits in raw]
+        kinds = _KINDS
+        return [[(v >> _KIND_BITS, kinds[v & 15]) for v in hits if v >= 0] for hits in raw]
 
     def lookup_neighbours(self, keys: Sequence[str], *, cap: int = 64) -> list[list[int]]:
         """For each key (a digit string), items whose digits share it or a one-deletion of it."""
-        raw = self.neighbours.lookup([hash(k) for k in keys], cap=cap)
+        raw = self.neighbours.lookup([digit_key(k) for k in keys], cap=cap)
         return [[v >> _KIND_BITS for v in hits if v >= 0] for hits in raw]
 
     def digits_of(self, item: int) -> str:
         """The digits of an item's number, in order (cached)."""
         found = self._digits.get(item)
         if found is None:
-            found = "".join(ch for ch in self.number[item] if ch.isdigit())
+            number = self.number[item]
+            if number.isascii():
+                found = number.translate(_NOT_DIGITS)
+            else:
+                found = "".join(ch for ch in number if ch.isdigit())
             self._digits[item] = found
         return found
 
@@ -339,7 +448,7 @@ class Book:
     def items_with_amount(self, customer: int, amount: int, currency: str) -> list[int]:
         """The customer's items whose open amount is exactly ``amount``, first in first out."""
         items = self.items_of[customer]
-        if len(items) <= 48:
+        if len(items) <= AMOUNT_MAP_MIN:
             return [i for i in items if self.open[i] == amount and self.currency[i] == currency]
         amount_map = self._amount_maps.get(customer)
         if amount_map is None:
@@ -372,8 +481,10 @@ class Book:
             bucket = amount_map.get(old)
             if bucket and item in bucket:
                 bucket.remove(item)
-            amount_map.setdefault(amount, []).append(item)
-            amount_map[amount].sort(key=self.fifo_key)
+            bucket = amount_map.setdefault(amount, [])
+            bucket.append(item)
+            # as a new map would have it: first in first out, equal ones in the book's order
+            bucket.sort(key=lambda i: (self.fifo_key(i), i))
 
     def discount(self, item: int, paid_on: date) -> int:
         """The early-payment discount (minor units) the item allows when paid on ``paid_on``; 0 if none."""

@@ -6,9 +6,11 @@ the strength of the reference evidence, who paid, how the amount fits, dates,
 signs of a non-customer transaction. The rule-based score adds up evidence in
 log-odds, the way a clerk weighs it: a structured reference is worth more than
 an invoice number, which is worth more than a bare serial; a known payer
-account adds, an account known for another customer takes away; an exact
-amount adds, an unexplained partial payment takes a little away. Its
-confidence is the logistic of the sum.
+account adds, an account known for another customer takes away (unless a
+full reference and the exact amount agree: a third party pays); an exact
+amount adds, an unexplained partial payment takes a little away; a certain
+customer's one open item of the amount (or its oldest items, in order) is as
+telling as an invoice number. Its confidence is the logistic of the sum.
 
 A learned model (:mod:`encaisse.core.matching.learning`) is a
 :class:`Scorer` that gives the log-odds instead; the rule-based score is the
@@ -18,9 +20,12 @@ fallback when an entity has none.
 >>> f.update(ref_mean=9.0, ref_best=9.0, ref_coverage=1.0, ref_structured=1.0, fit_exact=1.0)
 >>> round(confidence(rule_logit(vector(f))), 3)
 0.998
->>> f.update(payer_iban_other=1.0)
+>>> f.update(payer_iban_other=1.0)  # a third party pays the invoice the reference names, to the cent
 >>> round(confidence(rule_logit(vector(f))), 3)
-0.953
+0.998
+>>> f.update(fit_exact=0.0, fit_partial=0.6)  # a part of it, from an account known for someone else
+>>> round(confidence(rule_logit(vector(f))), 3)
+0.269
 """
 
 from __future__ import annotations
@@ -77,6 +82,43 @@ FEATURES: Final[tuple[str, ...]] = (
     "unexplained_number",  # the text quotes something shaped like an invoice number, and not these items
 )
 _INDEX: Final = {name: i for i, name in enumerate(FEATURES)}
+_ADVANCE_WORDS: Final = _INDEX["advance_words"]
+_COMPETITORS: Final = _INDEX["competitors"]
+_DEDUCTION_WORDS: Final = _INDEX["deduction_words"]
+_FIFO_PREFIX: Final = _INDEX["fifo_prefix"]
+_FIT_CHARGES: Final = _INDEX["fit_charges"]
+_FIT_DISCOUNT: Final = _INDEX["fit_discount"]
+_FIT_DUPLICATE: Final = _INDEX["fit_duplicate"]
+_FIT_EXACT: Final = _INDEX["fit_exact"]
+_FIT_EXPLAINED: Final = _INDEX["fit_explained"]
+_FIT_OVER: Final = _INDEX["fit_over"]
+_FIT_PARTIAL: Final = _INDEX["fit_partial"]
+_GLOBAL_AMOUNT: Final = _INDEX["global_amount"]
+_HABIT_NO_REFERENCE: Final = _INDEX["habit_no_reference"]
+_NON_CUSTOMER_HARD: Final = _INDEX["non_customer_hard"]
+_NON_CUSTOMER_SOFT: Final = _INDEX["non_customer_soft"]
+_N_ITEMS: Final = _INDEX["n_items"]
+_PARTIAL_WORDS: Final = _INDEX["partial_words"]
+_PAYER_IBAN: Final = _INDEX["payer_iban"]
+_PAYER_IBAN_OTHER: Final = _INDEX["payer_iban_other"]
+_PAYER_IBAN_THIRD: Final = _INDEX["payer_iban_third"]
+_PAYER_NAME: Final = _INDEX["payer_name"]
+_PAYER_NAME_OTHER: Final = _INDEX["payer_name_other"]
+_PAYER_NAME_THIRD: Final = _INDEX["payer_name_third"]
+_REF_AMBIGUITY: Final = _INDEX["ref_ambiguity"]
+_REF_COVERAGE: Final = _INDEX["ref_coverage"]
+_REF_MEAN: Final = _INDEX["ref_mean"]
+_REF_OTHER_STRONG: Final = _INDEX["ref_other_strong"]
+_REF_STRUCTURED: Final = _INDEX["ref_structured"]
+_RESERVED: Final = _INDEX["reserved"]
+_SUBSET: Final = _INDEX["subset"]
+_SUBSET_SPACE: Final = _INDEX["subset_space"]
+_TEXT_AMOUNT: Final = _INDEX["text_amount"]
+_TEXT_CUT: Final = _INDEX["text_cut"]
+_TIES: Final = _INDEX["ties"]
+_UNEXPLAINED_NUMBER: Final = _INDEX["unexplained_number"]
+_YEARS_PAST_DUE: Final = _INDEX["years_past_due"]
+_REF_FUZZY: Final = _INDEX["ref_fuzzy"]
 
 
 def vector(values: Mapping[str, float]) -> tuple[float, ...]:
@@ -97,27 +139,30 @@ def confidence(logit: float) -> float:
 
 def rule_logit(f: Sequence[float]) -> float:
     """The rule-based log-odds that an allocation is right (see the module)."""
-    g = f.__getitem__
-    i = _INDEX
     score = -6.0
     # what the text says
-    score += g(i["ref_mean"])
-    coverage = g(i["ref_coverage"])
-    if 0.0 < coverage < 1.0 and not g(i["text_cut"]):
+    score += f[_REF_MEAN]
+    coverage = f[_REF_COVERAGE]
+    if 0.0 < coverage < 1.0 and not f[_TEXT_CUT]:
         score -= 2.0 * (1.0 - coverage)  # items the text does not name, although it names others
-    score -= min(2.0 * g(i["ref_other_strong"]), 6.0)
-    if g(i["ref_other_strong"]) and (g(i["fit_over"]) or g(i["fit_duplicate"])):
+    score -= min(2.0 * f[_REF_OTHER_STRONG], 6.0)
+    if f[_REF_OTHER_STRONG] and (f[_FIT_OVER] or f[_FIT_DUPLICATE]):
         score -= 2.0  # money kept on account while the text names an open item left out
     # who paid
     payer = 0.0
-    iban = g(i["payer_iban"])
+    iban = f[_PAYER_IBAN]
     if iban > 0:
         payer += 3.0 + 0.5 * min(iban - 1.0, 3.0)
-    if g(i["payer_iban_third"]) > 0:
+    if f[_PAYER_IBAN_THIRD] > 0:
         payer += 3.0
-    name = g(i["payer_name"])
-    if name > 0 and g(i["payer_name_other"]) >= name - 0.02 and iban == 0:
-        name -= 0.1  # another party has the same name: the name alone cannot tell them apart
+    name = f[_PAYER_NAME]
+    referenced = f[_REF_COVERAGE] > 0
+    unique = f[_TIES] == 0 and not f[_SUBSET]
+    # another party has the same name: the name alone cannot tell them apart, unless the amount does (no
+    # other candidate customer has an open item of exactly this amount)
+    told_apart = f[_FIT_EXACT] and not referenced and unique and not f[_COMPETITORS]
+    if name > 0 and f[_PAYER_NAME_OTHER] >= name - 0.02 and iban == 0 and not told_apart:
+        name -= 0.1
     if name >= 0.999:
         payer += 4.0  # the customer's name, word for word once legal form and case are set aside
     elif name >= 0.93:
@@ -126,78 +171,106 @@ def rule_logit(f: Sequence[float]) -> float:
         payer += 2.0
     elif name >= 0.75:
         payer += 1.0
-    third_name = g(i["payer_name_third"])
+    third_name = f[_PAYER_NAME_THIRD]
     if third_name >= 0.85:
         payer += 2.0
     payer = min(payer, 6.0)
+    # a certain customer: an account seen for it (or for a party paying for it), or its name and no namesake
+    certain = payer >= 3.0
     if payer <= 0.0:
         # a key several items share says little until the payer narrows it down
-        score -= g(i["ref_ambiguity"])
-    # a payer known as someone else: one penalty, however many signs say so
-    if g(i["payer_iban_other"]) > 0 and iban == 0 and g(i["payer_iban_third"]) == 0:
+        score -= f[_REF_AMBIGUITY]
+    # a full invoice number, unique in the book, and the amount to the cent say which items without the payer
+    agreed = (
+        f[_REF_COVERAGE] == 1.0
+        and f[_REF_MEAN] >= 6.5
+        and f[_REF_AMBIGUITY] == 0.0
+        and f[_REF_FUZZY] == 0.0
+        and (f[_FIT_EXACT] or f[_FIT_DISCOUNT])
+    )
+    # a payer known as someone else (one penalty, however many signs say so): unless the text and the amount
+    # agree, when it is a third party paying for the customer
+    if agreed:
+        pass
+    elif f[_PAYER_IBAN_OTHER] > 0 and iban == 0 and f[_PAYER_IBAN_THIRD] == 0:
         payer -= 3.0
-    elif g(i["payer_name_other"]) >= 0.9 and name < 0.7 and third_name < 0.7 and iban == 0:
+    elif f[_PAYER_NAME_OTHER] >= 0.9 and name < 0.7 and third_name < 0.7 and iban == 0:
         payer -= 2.0
     score += payer
     # how the amount fits
-    referenced = g(i["ref_coverage"]) > 0
-    if g(i["fit_exact"]):
+    if f[_FIT_EXACT]:
         # without a reference, one open item of exactly this amount is what identifies it
-        score += 3.0 if referenced else 4.5 if g(i["ties"]) == 0 and not g(i["subset"]) else 4.0
-    elif g(i["fit_discount"]):
+        score += 3.0 if referenced else 4.5 if unique else 4.0
+        # equal items broken first in, first out: sound when no earlier payment of the customer waits for a
+        # person and the text names no other number
+        fifo = f[_TIES] > 0 and not f[_SUBSET] and not f[_RESERVED] and not f[_UNEXPLAINED_NUMBER]
+        # one combination of the customer's items adds up to the amount, where a coincidence is unlikely
+        rare = f[_SUBSET] and f[_TIES] == 0 and f[_SUBSET_SPACE] <= -10.0
+        if not referenced and certain and (unique or fifo or rare):
+            # a certain customer with one open item of this amount (or its oldest items, in order, or the one
+            # combination adding up to it to the cent): as telling as an invoice number
+            score += 2.5
+        elif f[_REF_FUZZY] == 1.0 and certain and not f[_REF_OTHER_STRONG]:
+            # a number one character away from the certain customer's own item, paid to the cent: a typo
+            score += 1.5
+    elif f[_FIT_DISCOUNT]:
         score += 2.5 if referenced else 3.0
-    elif g(i["fit_charges"]):
-        score += 2.0 - g(i["fit_charges"]) if referenced else 1.5 - g(i["fit_charges"])
-    elif g(i["fit_explained"]):
-        score += 0.5 + (1.0 if g(i["text_amount"]) else 0.0) + (0.5 if g(i["deduction_words"]) else 0.0)
+    elif f[_FIT_CHARGES]:
+        score += 2.0 - f[_FIT_CHARGES] if referenced else 1.5 - f[_FIT_CHARGES]
+    elif f[_FIT_EXPLAINED]:
+        score += 0.5 + (1.0 if f[_TEXT_AMOUNT] else 0.0) + (0.5 if f[_DEDUCTION_WORDS] else 0.0)
         if not referenced:
             score -= 2.0
-    elif g(i["fit_partial"]):
-        share = g(i["fit_partial"])
-        score += 0.5 if g(i["partial_words"]) else -1.0
+    elif f[_FIT_PARTIAL]:
+        share = f[_FIT_PARTIAL]
+        score += 0.5 if f[_PARTIAL_WORDS] else -1.0
         if share < 0.05:
             score -= 1.0
-        if g(i["n_items"]) > 0:
+        if f[_N_ITEMS] > 0:
             score -= 4.0  # which item stays open is a guess
         if not referenced:
             score -= 3.0
-    elif g(i["fit_over"]):
-        share = g(i["fit_over"])
-        score -= 0.5 if share <= 0.02 else 1.5 if share <= 0.1 else 2.5
-        if g(i["text_cut"]):
+    elif f[_FIT_OVER]:
+        share = f[_FIT_OVER]
+        if certain and f[_REF_COVERAGE] == 1.0 and f[_N_ITEMS] == 0 and not f[_REF_OTHER_STRONG]:
+            # the one invoice named is paid in full by its customer; only the excess is left on account
+            score -= 0.5 if share <= 0.5 else 1.5
+        else:
+            score -= 0.5 if share <= 0.02 else 1.5 if share <= 0.1 else 2.5
+        if f[_TEXT_CUT]:
             score -= 4.0  # the text may have listed more items than it shows
         if not referenced:
             score -= 3.0
-    elif g(i["fit_duplicate"]):
+    elif f[_FIT_DUPLICATE]:
         score += 1.0 if referenced else -4.0
     else:
         score -= 4.0  # on account without anything fitting: an advance at best
-        if g(i["advance_words"]):
+        if f[_ADVANCE_WORDS]:
             score += 1.5
     # allocations by amount alone
-    if g(i["fifo_prefix"]):
-        score += 1.0 - 0.25 * max(0.0, 2.0 ** g(i["n_items"]) - 2.0)
-    elif g(i["subset"]):
-        score -= 0.5 + 0.25 * max(0.0, 2.0 ** g(i["n_items"]) - 2.0)
-        score -= 0.5 * max(0.0, g(i["subset_space"]) + 10.0)
-    score -= 0.15 * g(i["ties"])  # equal items are broken first in, first out, as the rule says
-    if g(i["reserved"]):
+    if f[_FIFO_PREFIX]:
+        score += 1.0 - 0.25 * max(0.0, 2.0 ** f[_N_ITEMS] - 2.0)
+    elif f[_SUBSET]:
+        score -= 0.5 + 0.25 * max(0.0, 2.0 ** f[_N_ITEMS] - 2.0)
+        score -= 0.5 * max(0.0, f[_SUBSET_SPACE] + 10.0)
+    score -= 0.15 * f[_TIES]  # equal items are broken first in, first out, as the rule says
+    if f[_RESERVED]:
         score -= 1.0
-    if g(i["unexplained_number"]):
+    if f[_UNEXPLAINED_NUMBER]:
         score -= 2.0
-    if not referenced and g(i["habit_no_reference"]):
+    if not referenced and f[_HABIT_NO_REFERENCE]:
         score += 1.0
-    score -= 1.0 * g(i["competitors"])
-    if g(i["global_amount"]):
+    score -= 1.0 * f[_COMPETITORS]
+    if f[_GLOBAL_AMOUNT]:
         score = min(score, 1.0)
     # dates
-    if g(i["years_past_due"]) > 1.0:
+    if f[_YEARS_PAST_DUE] > 1.0:
         score -= 1.0
     # not a customer's payment
-    if g(i["non_customer_hard"]):
+    if f[_NON_CUSTOMER_HARD]:
         score -= 10.0
-    elif g(i["non_customer_soft"]):
-        score -= 2.0 if g(i["ref_structured"]) else 4.0
+    elif f[_NON_CUSTOMER_SOFT]:
+        score -= 2.0 if f[_REF_STRUCTURED] else 4.0
     return score
 
 
@@ -235,10 +308,16 @@ class Hypothesis:
     notes: list[str] = field(default_factory=list)
     features: tuple[float, ...] = ()
     logit: float = -99.0
+    settled: tuple[int, ...] | None = field(default=None, repr=False, compare=False)  # items(), once
 
     def items(self) -> tuple[int, ...]:
-        """The items the allocation settles (invoice rows), in row order."""
-        return tuple(item for kind, item, _, _ in self.rows if kind == AllocationKind.INVOICE)
+        """The items the allocation settles (invoice rows), in row order (the rows do not change)."""
+        found = self.settled
+        if found is None:
+            found = self.settled = tuple(
+                item for kind, item, _, _ in self.rows if kind == AllocationKind.INVOICE
+            )
+        return found
 
     def signature(self) -> tuple[Row, ...]:
         return tuple(sorted(self.rows, key=lambda r: (str(r[0]), r[1], r[2], r[3] or "")))

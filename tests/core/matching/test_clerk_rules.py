@@ -1,0 +1,253 @@
+"""The decision rules a clerk applies when the text alone does not settle a payment.
+
+A certain customer paying one open item's amount, or its oldest items in
+order; equal items first in, first out; namesakes told apart by the amount;
+third parties paying a named invoice; the one invoice named, overpaid or paid
+in part; typos among the payer's own numbers; customer numbers that are not
+invoice numbers. Each rule has its guard next to it.
+"""
+
+from __future__ import annotations
+
+from matching_builders import IBAN_ACME, IBAN_FACTOR, inv, make_engine, rows, tx
+
+from encaisse.core.matching import MatchSettings, Party, Status
+from encaisse.core.matching.candidates import read_transaction
+from encaisse.core.matching.scoring import FEATURES
+
+BY_NAME = {"name": "ACME LOGISTICS SA"}  # the customer's name, no account on file
+BY_ACCOUNT = {"iban": IBAN_ACME}  # the customer's account, no name
+
+
+def acme_items() -> list:  # type: ignore[type-arg]
+    return [
+        inv("INV-2026-000101", "c1", "120.50", issued="2026-01-02", due="2026-01-20"),
+        inv("INV-2026-000102", "c1", "333.10", issued="2026-01-03", due="2026-01-21"),
+        inv("INV-2026-000103", "c1", "87.40", issued="2026-01-20", due="2026-02-20"),
+        inv("INV-2026-000104", "c1", "1020.00", issued="2026-01-21", due="2026-02-21"),
+    ]
+
+
+# --- a certain customer, no reference ------------------------------------------------------
+
+
+def test_certain_customer_paying_one_items_amount_is_applied(acme: list[Party]) -> None:
+    engine = make_engine(acme_items(), acme)
+    d = engine.match(tx("87.40", "Payment", **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000103", "87.40")]
+    assert "no reference" in d.explanation
+    assert "only open item of this amount" in d.explanation
+
+
+def test_a_name_that_is_not_quite_the_customers_is_not_enough(acme: list[Party]) -> None:
+    engine = make_engine(acme_items(), acme)
+    d = engine.match(tx("87.40", "Payment", name="ACME"))
+    assert d.status != Status.APPLIED
+
+
+def test_oldest_items_in_order_from_the_customers_account(acme: list[Party]) -> None:
+    engine = make_engine(acme_items(), acme)
+    d = engine.match(tx("453.60", "", **BY_ACCOUNT))  # 120.50 + 333.10
+    assert d.status == Status.APPLIED, d.explanation
+    assert [r[1] for r in rows(d)] == ["INV-2026-000101", "INV-2026-000102"]
+
+
+def test_the_one_combination_of_a_certain_customers_items(acme: list[Party]) -> None:
+    items = [*acme_items(), inv("INV-2026-000105", "c1", "45.99", issued="2026-01-25", due="2026-02-25")]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1353.10", "Payment", **BY_NAME))  # 333.10 + 1020.00, and nothing else adds up to it
+    assert d.status == Status.APPLIED, d.explanation
+    assert [r[1] for r in rows(d)] == ["INV-2026-000102", "INV-2026-000104"]
+
+
+def test_a_combination_among_many_similar_items_is_left_to_a_person(acme: list[Party]) -> None:
+    items = [
+        inv(f"INV-2026-0002{n:02d}", "c1", f"{100 + n}.00", issued="2026-01-02", due=f"2026-02-{n + 1:02d}")
+        for n in range(20)
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("315.00", "Payment", **BY_NAME))  # 101 + 105 + 109 = 100 + 102 + 113 = ...
+    assert d.status != Status.APPLIED
+
+
+def test_namesakes_are_told_apart_by_the_amount() -> None:
+    parties = [Party("n1", "Garage Leroy SA"), Party("n2", "Garage Leroy SA")]
+    items = [inv("INV-2026-000201", "n1", "300.00"), inv("INV-2026-000202", "n2", "410.00")]
+    engine = make_engine(items, parties)
+    d = engine.match(tx("300.00", "Betaling", name="GARAGE LEROY SA"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000201", "300.00")]
+
+
+def test_namesakes_with_the_same_amount_open_are_left_to_a_person() -> None:
+    parties = [Party("n1", "Garage Leroy SA"), Party("n2", "Garage Leroy SA")]
+    items = [inv("INV-2026-000201", "n1", "300.00"), inv("INV-2026-000202", "n2", "300.00")]
+    engine = make_engine(items, parties)
+    d = engine.match(tx("300.00", "Betaling", name="GARAGE LEROY SA"))
+    assert d.status != Status.APPLIED
+
+
+# --- equal items, first in first out ----------------------------------------------------
+
+
+def monthly() -> list:  # type: ignore[type-arg]
+    return [
+        inv("INV-2026-000301", "c1", "605.00", issued="2026-01-05", due="2026-01-31"),
+        inv("INV-2026-000302", "c1", "605.00", issued="2026-02-05", due="2026-02-28"),
+        inv("INV-2026-000303", "c1", "605.00", issued="2026-03-05", due="2026-03-31"),
+        inv("INV-2026-000304", "c1", "980.00", issued="2026-03-07", due="2026-04-06"),
+    ]
+
+
+def test_equal_items_are_settled_oldest_first(acme: list[Party]) -> None:
+    engine = make_engine(monthly(), acme)
+    first = engine.match(tx("605.00", "Paiement", id="A", on="2026-03-10", **BY_NAME))
+    second = engine.match(tx("1210.00", "Paiement", id="B", on="2026-03-11", position=(1, 2, 1), **BY_NAME))
+    assert first.status == Status.APPLIED, first.explanation
+    assert rows(first) == [("invoice", "INV-2026-000301", "605.00")]
+    assert "first in, first out" in first.explanation
+    assert second.status == Status.APPLIED, second.explanation
+    assert [r[1] for r in rows(second)] == ["INV-2026-000302", "INV-2026-000303"]
+
+
+def test_equal_items_wait_while_an_earlier_payment_of_the_customer_waits(acme: list[Party]) -> None:
+    engine = make_engine(monthly(), acme)
+    earlier = engine.match(tx("17.00", "Paiement", id="A", on="2026-03-10", **BY_NAME))
+    later = engine.match(tx("605.00", "Paiement", id="B", on="2026-03-11", position=(1, 2, 1), **BY_NAME))
+    assert earlier.status != Status.APPLIED
+    assert later.status != Status.APPLIED  # the 17.00 may belong with one of the 605.00 items
+
+
+def test_equal_items_are_not_chosen_first_in_first_out_when_the_text_names_a_number(
+    acme: list[Party],
+) -> None:
+    engine = make_engine(monthly(), acme)
+    d = engine.match(tx("605.00", "Facture 7781", on="2026-03-10", **BY_NAME))
+    assert d.status != Status.APPLIED
+
+
+# --- third parties -------------------------------------------------------------------------
+
+
+def test_third_party_paying_a_named_invoice_to_the_cent(acme: list[Party]) -> None:
+    items = [inv("INV-2026-000777", "c2", "2450.80")]  # Acme Trading: no factor on file
+    engine = make_engine(items, acme)
+    d = engine.match(tx("2450.80", "INV-2026-000777", name="Eurofactor", iban=IBAN_FACTOR))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000777", "2450.80")]
+
+
+def test_third_party_paying_part_of_a_named_invoice_is_left_to_a_person(acme: list[Party]) -> None:
+    items = [inv("INV-2026-000777", "c2", "2450.80")]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("2000.00", "INV-2026-000777", name="Eurofactor", iban=IBAN_FACTOR))
+    assert d.status != Status.APPLIED
+
+
+# --- the one invoice named ----------------------------------------------------------------
+
+
+def test_the_named_invoice_overpaid_by_its_customer(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00")], acme)
+    d = engine.match(tx("600.00", "INV-2026-000100", **BY_NAME))  # a fifth more
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000100", "500.00"), ("on_account", "", "100.00")]
+
+
+def test_an_overpayment_with_a_cut_text_is_left_to_a_person(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "500.00")], acme)
+    d = engine.match(tx("600.00", "Factures INV-2026-000100, INV-2026-", **BY_NAME))
+    assert d.status != Status.APPLIED
+
+
+def test_overpaying_one_of_two_named_invoices_is_not_preferred(acme: list[Party]) -> None:
+    items = [inv("INV-2026-000100", "c1", "500.00"), inv("INV-2025-000200", "c1", "80.00")]
+    engine = make_engine(items, acme)
+    analysis = engine.analyse(tx("580.00", "Factures INV-2026-000100 et 000200", **BY_NAME))
+    over = [h for h in analysis.hypotheses if h.fit == "over"]
+    assert over
+    assert all(h.features[FEATURES.index("ref_other_strong")] >= 1 for h in over)
+    assert analysis.hypotheses[0].fit == "exact"
+
+
+# --- typos among the payer's own numbers ------------------------------------------------
+
+
+def test_typo_naming_another_customers_invoice(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-00109", "c1", "870.68"),
+        inv("INV-2026-00100", "c4", "677.40"),  # what the text names, someone else's
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("870.68", "Fact. INV-2026-100", **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-00109", "870.68")]
+    assert "within one character" in d.explanation
+
+
+def test_typo_breaks_a_tie_among_equal_items(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-010107", "c1", "2420.00", issued="2026-01-20"),
+        inv("INV-2026-000634", "c1", "2420.00", issued="2026-01-05"),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("2420.00", "Ihre Rechnung 2026-1107", **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-010107", "2420.00")]
+
+
+def test_a_number_that_names_an_open_item_exactly_is_no_typo(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2026-002656", "c1", "2420.00"),  # named: paid in part
+        inv("INV-2026-002056", "c1", "1210.00"),  # one character away, the amount paid
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1210.00", "2026002656", **BY_NAME))
+    assert all(a.invoice_number != "INV-2026-002056" for a in d.allocations)
+
+
+def test_a_month_written_in_the_text_is_no_typo(acme: list[Party]) -> None:
+    items = [inv("2026/032126", "c1", "149.00"), inv("2026/000017", "c1", "149.00", issued="2026-01-02")]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("149.00", "03/2026", on="2026-03-10", **BY_ACCOUNT))
+    assert all(a.invoice_number != "2026/032126" for a in d.allocations)
+
+
+def test_customer_numbers_are_not_invoice_numbers() -> None:
+    settings = MatchSettings()
+    for text in ("Klantnr 13794", "Kd-Nr. 13794", "N° client: 13794", "Customer 13794", "Client 13794"):
+        evidence = read_transaction(tx("10.00", text), settings, prefixes=frozenset({"INV"}))
+        assert not [c for c in evidence.numbers if "13794" in c.key], text
+    evidence = read_transaction(
+        tx("10.00", "Client 13794 INV-2026-013795"), settings, prefixes=frozenset({"INV"})
+    )
+    assert "INV2026013795" in {c.key for c in evidence.numbers}
+
+
+def test_customer_number_does_not_hide_the_customers_own_items(acme: list[Party]) -> None:
+    items = [*acme_items(), inv("INV-2026-013794", "c4", "87.41")]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("87.40", "Klantnr 13794", **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000103", "87.40")]
+
+
+# --- amounts written in the text ---------------------------------------------------------
+
+
+def test_amounts_with_english_thousands() -> None:
+    settings = MatchSettings()
+    assert read_transaction(tx("1.00", "less 1,882.28 disputed"), settings).amounts == [188228]
+    assert read_transaction(tx("1.00", "EUR 13,434.63"), settings).amounts == [1343463]
+    assert read_transaction(tx("1.00", "moins 1.882,28"), settings).amounts == [188228]
+
+
+def test_deduction_written_with_english_thousands(acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-018858", "c1", "9411.38")], acme)
+    d = engine.match(tx("7529.10", "INV-2026-018858 - 1,882.28 ligne contestée", **BY_NAME, **BY_ACCOUNT))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [
+        ("invoice", "INV-2026-018858", "9411.38"),
+        ("deduction", "INV-2026-018858", "-1882.28"),
+    ]
