@@ -2,6 +2,9 @@
 
     python benchmarks/cashapp/run_app.py --payments 20000            # 100k open invoices
     python benchmarks/cashapp/run_app.py --payments 200000 --databases sqlite,postgresql
+    python benchmarks/cashapp/run_app.py --payments 20000 --batch-size 10000 --no-overlap
+    python benchmarks/cashapp/run_app.py --payments 200000 --workdir /tmp/app1m --databases ""  # generate only
+    python benchmarks/cashapp/run_app.py --payments 200000 --workdir /tmp/app1m --databases postgresql
 
 Generates receivables and camt.053 statements with ground truth (generator.py), then, in a fresh
 subprocess per database: migrates, creates the entity, imports customers and open invoices through
@@ -9,7 +12,11 @@ the import services (items already partly paid get their settlements posted), im
 statements through ``import_statement_file``, runs ``encaisse.cashapp.services.match`` (decide +
 record + post allocations, one transaction per batch), exports the decisions in the allocation CSV
 contract and scores them against the truth (scorer.py). Prints the time of each step, the
-transactions matched and posted per second, peak RSS, and the scores.
+transactions matched and posted per second, the wall and CPU time of each step of the match
+(load transactions, load book, build index, engine, record and post and its parts) so that the
+core's share is visible, the load average, peak RSS (of the whole run and during the match), and
+the scores. ``--workdir`` keeps the generated data and reuses it, so that a large run can take one
+database at a time.
 """
 
 from __future__ import annotations
@@ -19,9 +26,11 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +39,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgres://postgres@127.0.0.1:5432/encaisse_cashapp_bench"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
+PG_BENCH_DATABASE = "encaisse_cashapp_bench"  # dropped and created again by each run
 
 
 def _prepare(payments: int, folder: Path, seed: int) -> dict[str, Any]:
@@ -66,7 +76,35 @@ def _prepare(payments: int, folder: Path, seed: int) -> dict[str, Any]:
             "iban": dataset.account_iban, "iban_usd": dataset.account_iban_usd}  # fmt: skip
 
 
-def _child(folder: str, info: dict[str, Any]) -> dict[str, Any]:
+class _RssPeak:
+    """The largest resident set of this process while the block runs (sampled every 0.2 s)."""
+
+    def __init__(self) -> None:
+        self.mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _rss_mb(self) -> float:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def _sample(self) -> None:
+        while True:
+            self.mb = max(self.mb, self._rss_mb())
+            if self._done.wait(0.2):
+                return
+
+    def __enter__(self) -> _RssPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+        self.mb = max(self.mb, self._rss_mb())
+
+
+def _child(folder: str, info: dict[str, Any], options: dict[str, Any] | None = None) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -109,32 +147,42 @@ def _child(folder: str, info: dict[str, Any]) -> dict[str, Any]:
         new += import_statement_file(Path(path), accept_unbalanced=True).transactions_new
     out["statement_import_s"] = time.perf_counter() - t
     out["transactions"] = new
-    t = time.perf_counter()
-    summary = match(entity, today=__import__("datetime").date(2026, 12, 31))
+    peak = _RssPeak()
+    t, cpu = time.perf_counter(), time.process_time()
+    with peak:
+        summary = match(entity, today=__import__("datetime").date(2026, 12, 31), **(options or {}))
     out["match_s"] = time.perf_counter() - t
+    out["match_cpu_s"] = time.process_time() - cpu
+    out["match_peak_rss_mb"] = peak.mb
+    out["load_average"] = os.getloadavg()
     out["summary"] = summary.as_dict()
+    out["steps"] = summary.timings.as_dict()
     with (base / "decisions.csv").open("w", encoding="utf-8", newline="") as fh:
         write_export([entity.pk], fh)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
-def _run(database: str, folder: Path, info: dict[str, Any]) -> dict[str, Any]:
+def _run(
+    database: str, folder: Path, info: dict[str, Any], options: dict[str, Any], pg_database: str
+) -> dict[str, Any]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="encaisse.settings", ENCAISSE_HOME=str(folder / "home"))
     env.pop("ENCAISSE_DATABASE_URL", None)
     if database == "postgresql":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS encaisse_cashapp_bench")
-            conn.execute("CREATE DATABASE encaisse_cashapp_bench")
-        env["ENCAISSE_DATABASE_URL"] = PG_BENCH
+            name = psycopg.sql.Identifier(pg_database)
+            conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
+        env["ENCAISSE_DATABASE_URL"] = PG_SERVER + pg_database
     code = (f"import json,sys; sys.path.insert(0, {str(HERE)!r}); import run_app; "
-            f"print(json.dumps(run_app._child({str(folder)!r}, {info!r})))")  # fmt: skip
+            f"print(json.dumps(run_app._child({str(folder)!r}, {info!r}, {options!r})))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{database} run failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
@@ -144,28 +192,58 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=20_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=None, help="transactions per database transaction")
+    parser.add_argument(
+        "--no-overlap", action="store_true", help="record each batch before deciding the next"
+    )
+    parser.add_argument(
+        "--workdir", help="keep the generated data here and reuse it (a large run, one database at a time)"
+    )
+    parser.add_argument(
+        "--pg-database",
+        default=PG_BENCH_DATABASE,
+        help="the PostgreSQL database to drop and create for the run",
+    )
     args = parser.parse_args()
+    options: dict[str, Any] = {"overlap": not args.no_overlap}
+    if args.batch_size:
+        options["batch_size"] = args.batch_size
     from scorer import format_table, read_decisions, read_scenarios, read_truth, score
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = Path(args.workdir or tmp)
+        root.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        info = _prepare(args.payments, root, args.seed)
-        print(f"generated {args.payments} payments, {args.payments * 5} open invoices in {time.perf_counter() - t:.1f} s; "
-              f"machine: {os.cpu_count()} cores")  # fmt: skip
-        for database in args.databases.split(","):
+        kept = root / f"prepared-{args.payments}-{args.seed}.json"
+        if kept.exists():
+            info = json.loads(kept.read_text())
+            print(f"reusing the {args.payments} payments generated in {root}")
+        else:
+            info = _prepare(args.payments, root, args.seed)
+            kept.write_text(json.dumps(info))
+            print(f"generated {args.payments} payments, {args.payments * 5} open invoices in "
+                  f"{time.perf_counter() - t:.1f} s; machine: {os.cpu_count()} cores")  # fmt: skip
+        for database in filter(None, args.databases.split(",")):
             folder = root / database
+            shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
             for name in ("customers.csv", "invoices.csv", "settled.json"):
                 (folder / name).write_bytes((root / name).read_bytes())
-            r = _run(database, folder, info)
+            r = _run(database, folder, info, options, args.pg_database)
             n = r["transactions"]
             s = r["summary"]
             print(f"\n== {database}: {n} transactions imported in {r['statement_import_s']:.1f} s "
                   f"({n / r['statement_import_s']:,.0f}/s); ledger import {r['ledger_import_s']:.1f} s")  # fmt: skip
             print(f"   match + post: {r['match_s']:.1f} s ({n / r['match_s']:,.0f} transactions/s); "
                   f"applied {s['applied']}, suggested {s['suggested']}, unmatched {s['unmatched']}, "
-                  f"debits set aside {s['skipped_debits']}; peak RSS {r['peak_rss_mb']:.0f} MB")  # fmt: skip
+                  f"debits set aside {s['skipped_debits']}; peak RSS {r['peak_rss_mb']:.0f} MB "
+                  f"(during the match {r['match_peak_rss_mb']:.0f} MB)")  # fmt: skip
+            load = ", ".join(f"{x:.2f}" for x in r["load_average"])
+            print(f"   match: {r['match_s']:.1f} s wall, {r['match_cpu_s']:.1f} s CPU (process); load average {load}; "
+                  f"options {options}")  # fmt: skip
+            print(f"   {'step':<34} {'wall s':>8} {'CPU s':>8} {'µs CPU/tx':>10}")
+            for step, t in r["steps"].items():
+                print(f"   {step:<34} {t['wall_s']:>8.2f} {t['cpu_s']:>8.2f} {t['cpu_s'] / n * 1e6:>10.0f}")
             figures = score(read_truth(Path(info["truth"])), read_decisions(folder / "decisions.csv"),
                             read_scenarios(Path(info["scenarios"])))  # fmt: skip
             print(format_table(figures, title=f"scores ({database})"))

@@ -438,6 +438,150 @@ def _terms_note(entity: Entity, inv: Invoice, a: Allocation, engine_reason: str)
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class _DeductionRow:
+    """A deduction allocation and what a case needs of its invoice, as one plain row (no models)."""
+
+    pk: int
+    receipt_id: int | None
+    invoice_id: int
+    amount_minor: int
+    currency: str
+    effective_date: date
+    note: str
+    invoice_entity_id: int
+    customer_id: int
+    customer_external_id: str | None
+    number: str
+    kind: str
+    invoice_currency: str
+    issue_date: date
+    discount_days: int | None
+
+
+_DEDUCTION_COLUMNS = (
+    "id", "receipt_id", "invoice_id", "amount_minor", "currency", "effective_date", "note", "invoice__entity_id",
+    "invoice__customer_id", "invoice__customer__external_id", "invoice__number", "invoice__kind",
+    "invoice__currency", "invoice__issue_date", "invoice__discount_days",
+)  # fmt: skip
+
+
+def open_deduction_cases_bulk(
+    entity: Entity, receipt_ids: Iterable[int], *,
+    evidence: dict[tuple[int, int], tuple[str, str]] | None = None, actor: str = "cash_application",
+    on: date | None = None,
+) -> list[Case]:  # fmt: skip
+    """:func:`open_deduction_cases` for the deductions of many receipts at once, in a fixed number of statements.
+
+    The same cases, items, history lines, audit events and ``case.opened``
+    webhooks, in allocation order, with the same reasons and the same refusals
+    (every problem listed, nothing opened); idempotent too. ``evidence`` is
+    what cash application already holds, per ``(receipt id, invoice id)``: the
+    engine's reason and the remittance text; without it they are read from the
+    current decisions' rows.
+    """
+    from encaisse.cashapp.models import DecisionRow  # cashapp calls in here
+
+    receipts = sorted(set(receipt_ids))
+    found: list[_DeductionRow] = []
+    for i in range(0, len(receipts), 20000):
+        found += [
+            _DeductionRow(*row)
+            for row in Allocation.objects.filter(
+                entity=entity, kind=AllocationKind.DEDUCTION, reverses__isnull=True, reversed_by__isnull=True,
+                case__isnull=True, amount_minor__gt=0, invoice__isnull=False, receipt_id__in=receipts[i : i + 20000],
+            ).values_list(*_DEDUCTION_COLUMNS)
+        ]  # fmt: skip
+    if not found:
+        return []
+    found.sort(key=lambda row: row.pk)
+    if evidence is None:
+        evidence = {}
+        with_deductions = sorted({row.receipt_id for row in found if row.receipt_id})
+        for i in range(0, len(with_deductions), 20000):
+            for receipt, inv, reason, text in DecisionRow.objects.filter(
+                decision__receipt_id__in=with_deductions[i : i + 20000], decision__is_current=True,
+                kind=AllocationKind.DEDUCTION,
+            ).values_list("decision__receipt_id", "invoice_id", "reason", "decision__transaction__remittance"):  # fmt: skip
+                evidence[(receipt, inv)] = (reason, text)
+    history: dict[int, Counter[str]] = defaultdict(Counter)
+    customers = sorted({row.customer_id for row in found})
+    for i in range(0, len(customers), 20000):
+        for cust, code in Case.objects.filter(
+            entity=entity, customer_id__in=customers[i : i + 20000]
+        ).values_list("customer_id", "reason__code"):
+            history[cust][code] += 1
+    day = on or today()
+    with transaction.atomic():
+        codes = {r.code: r for r in ensure_reason_codes(entity)}
+        days = case_settings(entity).deduction_sla_days
+        problems: list[str] = []
+        opened: list[Case] = []
+        summaries: list[str] = []
+        for row in found:
+            engine_reason, text = evidence.get((row.receipt_id or 0, row.invoice_id), ("", row.note))
+            code, recurring, why = propose_reason(engine_reason, text, history[row.customer_id])
+            why += _terms_note(entity, row, row, engine_reason)  # type: ignore[arg-type]  # the row has what it reads
+            if row.invoice_entity_id != entity.pk:
+                problems.append(f"invoice {row.number} is not of entity {entity.code}")
+            elif row.kind != DocumentKind.INVOICE:
+                problems.append(f"{row.number} is a credit note: a case concerns invoices")
+            if code not in codes:
+                problems.append(f"unknown reason {code!r} (known: {', '.join(codes)})")
+                continue
+            summary = (
+                f"Deduction of {Money.from_minor(row.amount_minor, row.currency)} on {row.number} ({why})"
+            )
+            opened.append(Case(
+                entity=entity, customer_id=row.customer_id, type=CaseType.DEDUCTION, source=CaseSource.CASH_APPLICATION,
+                reason=codes[code], owner=None, currency=row.invoice_currency, amount_minor=row.amount_minor,
+                opened_on=day, due_date=day + timedelta(days=days), opened_by=actor, summary=summary[:500],
+                deduction_id=row.pk, recurring=recurring,
+            ))  # fmt: skip
+            summaries.append(summary)
+            history[row.customer_id][code] += 1
+        if problems:
+            raise CaseError(problems)
+        Case.objects.bulk_create(opened)
+        if opened[0].pk is None:  # backends without RETURNING ids
+            deductions = [row.pk for row in found]
+            pk_of = dict(Case.objects.filter(deduction_id__in=deductions).values_list("deduction_id", "id"))
+            for case, row in zip(opened, found, strict=True):
+                case.pk = pk_of[row.pk]
+        CaseItem.objects.bulk_create(
+            [CaseItem(case_id=case.pk, invoice_id=row.invoice_id, amount_minor=row.amount_minor,
+                      currency=row.invoice_currency, lines=[]) for case, row in zip(opened, found, strict=True)]
+        )  # fmt: skip
+        datas = [
+            {"type": CaseType.DEDUCTION.value, "source": CaseSource.CASH_APPLICATION.value, "reason": case.reason.code,
+             "amount_minor": case.amount_minor, "currency": case.currency, "invoices": [row.number],
+             "deduction_allocation": row.pk}
+            for case, row in zip(opened, found, strict=True)
+        ]  # fmt: skip
+        CaseEvent.objects.bulk_create(
+            [CaseEvent(case_id=case.pk, actor=actor, kind="opened", from_status="", to_status=case.status, text=summary,
+                       data=data) for case, summary, data in zip(opened, summaries, datas, strict=True)]
+        )  # fmt: skip
+        audit.record_many(
+            audit.Pending("case.opened", actor=actor, entity_id=entity.pk, object_type="case", object_id=case.pk,
+                          data={"from": "", "to": case.status, "text": summary[:200], **data})
+            for case, summary, data in zip(opened, summaries, datas, strict=True)
+        )  # fmt: skip
+        webhooks.emit_many(entity, "case.opened", (
+            {"case": {
+                "id": case.pk, "reference": case.reference, "type": case.type, "status": case.status,
+                "source": case.source, "reason": case.reason.code,
+                "customer": {"id": row.customer_id, "external_id": row.customer_external_id},
+                "currency": case.currency, "amount": str(Money.from_minor(case.amount_minor, case.currency).amount),
+                "opened_on": day.isoformat(), "due_date": case.due_date.isoformat(),
+                "invoices": [{"id": row.invoice_id, "number": row.number,
+                              "amount": str(Money.from_minor(row.amount_minor, case.currency).amount)}],
+            }}
+            for case, row in zip(opened, found, strict=True)
+        ))  # fmt: skip
+    return opened
+
+
 # --- working a case ------------------------------------------------------------------------
 
 

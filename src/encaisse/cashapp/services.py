@@ -18,17 +18,25 @@ for :func:`train`.
 from __future__ import annotations
 
 import csv
+import gc
 import io
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+import json
+import queue
+import threading
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from encaisse.banking.models import BankTransaction, MatchStatus
@@ -58,8 +66,9 @@ from encaisse.core.matching.records import (
     StructuredReference,
     TransactionCode,
 )
-from encaisse.core.money import Money
+from encaisse.core.money import Money, minor_unit
 from encaisse.ledger import audit
+from encaisse.ledger.importing import bulk_insert
 from encaisse.ledger.models import Allocation, Customer, DocumentKind, Entity, Invoice, Receipt
 from encaisse.ledger.posting import (
     AllocationRefused,
@@ -82,6 +91,9 @@ class CashAppError(Exception):
 
 # --- loading what the engine needs -------------------------------------------------------
 
+_CHUNK = 20000  # rows per fetch when streaming from the database
+_IN_CHUNK = 5000  # ids per ``IN (…)`` list
+
 
 def match_settings(entity: Entity) -> MatchSettings:
     row = MatchSettingsRow.objects.filter(entity=entity).first() or MatchSettingsRow(entity=entity)
@@ -98,25 +110,110 @@ def match_settings(entity: Entity) -> MatchSettings:
     )
 
 
-def _open_items(entity: Entity, since: date) -> Iterable[OpenItem]:
+class Timings:
+    """Wall and CPU seconds per step of a run, summed over its batches (CPU: of the thread doing the step)."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = self.start()
+        try:
+            yield
+        finally:
+            self.stop(name, started)
+
+    def start(self) -> tuple[float, float]:
+        return time.perf_counter(), time.thread_time()
+
+    def stop(self, name: str, started: tuple[float, float]) -> None:
+        """Add the time since :meth:`start` to step ``name``."""
+        self.wall[name] += time.perf_counter() - started[0]
+        self.cpu[name] += time.thread_time() - started[1]
+
+    def move(self, name: str, *, out_of: str, into: str) -> None:
+        """Count the time of ``name``, measured inside step ``out_of``, in step ``into``."""
+        for sums in (self.wall, self.cpu):
+            spent = sums.pop(name, 0.0)
+            sums[out_of] -= spent
+            sums[into] += spent
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        return {k: {"wall_s": round(v, 3), "cpu_s": round(self.cpu[k], 3)} for k, v in self.wall.items()}
+
+
+def _amount(minor: int, currency: str, scale: dict[str, int]) -> Decimal:
+    """``Money.from_minor(minor, currency).amount`` without building the Money (millions of calls)."""
+    exp = scale.get(currency)
+    if exp is None:
+        exp = scale[currency] = -minor_unit(currency)
+    return Decimal(minor).scaleb(exp)
+
+
+class _Days(dict[str, date]):
+    """ISO dates read as text, each distinct one parsed once (a book of a million items has a few hundred)."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
+def _as_text(column: str) -> Cast:
+    """A date or decimal column read as its text: the backends' per-row conversions are skipped (see _Days)."""
+    return Cast(column, output_field=TextField())
+
+
+def _open_items(entity: Entity, since: date, timings: Timings | None = None) -> Iterator[OpenItem]:
+    """Open items, and items settled since ``since``: plain rows streamed by chunks, no model instances.
+
+    A million rows: the dates and the discount come as text, so that no
+    column needs a conversion per row (SQLite parses dates, Django quantizes
+    decimals); each distinct value is converted once instead.
+    """
     rows = (
         Invoice.objects.filter(entity=entity)
         .filter(~Q(open_minor=0) | Q(due_date__gte=since))
         .values_list(
-            "id", "number", "customer_id", "currency", "total_minor", "open_minor", "issue_date", "due_date",
-            "structured_reference", "discount_percent", "discount_days", "kind",
+            "id", "number", "customer_id", "currency", "total_minor", "open_minor", _as_text("issue_date"),
+            _as_text("due_date"), "structured_reference", _as_text("discount_percent"), "discount_days", "kind",
         )
+        .iterator(chunk_size=_CHUNK)
     )  # fmt: skip
-    for pk, number, cust, cur, total, open_, issued, due, ref, dpct, ddays, kind in rows.iterator(
-        chunk_size=20000
-    ):
-        sign = -1 if kind == DocumentKind.CREDIT_NOTE else 1
-        yield OpenItem(
-            id=str(pk), number=number, customer_id=str(cust), currency=cur,
-            total=Money.from_minor(sign * total, cur).amount, open_amount=Money.from_minor(sign * open_, cur).amount,
-            issue_date=issued, due_date=due, structured_reference=ref or None, discount_percent=dpct,
-            discount_days=ddays, kind=ItemKind.CREDIT_NOTE if sign < 0 else ItemKind.INVOICE,
-        )  # fmt: skip
+    scale: dict[str, int] = {}
+    days = _Days()
+    places = Decimal(1).scaleb(-Invoice._meta.get_field("discount_percent").decimal_places)
+    percents: dict[str | None, Decimal | None] = {None: None}
+    customers: dict[int, str] = {}
+    currencies: dict[str, str] = {}  # one string object per currency, kept by the book for each item
+    credit_note, invoice, credit_note_kind = ItemKind.CREDIT_NOTE, ItemKind.INVOICE, DocumentKind.CREDIT_NOTE
+    while True:
+        with timings.step("load open items") if timings else nullcontext():
+            chunk = []
+            for pk, number, cust, cur, total, open_, issued, due, ref, pct, ddays, kind in islice(rows, _CHUNK):  # fmt: skip
+                percent = percents.get(pct, places)
+                if percent is places:
+                    percent = percents[pct] = Decimal(pct).quantize(places)
+                customer = customers.get(cust)
+                if customer is None:
+                    customer = customers[cust] = str(cust)
+                cur = currencies.setdefault(cur, cur)
+                exp = scale.get(cur)
+                if exp is None:
+                    exp = scale[cur] = -minor_unit(cur)
+                sign = -1 if kind == credit_note_kind else 1
+                # Money.from_minor(…).amount, without the Money
+                total_amount = Decimal(sign * total).scaleb(exp)
+                chunk.append(OpenItem(
+                    id=str(pk), number=number, customer_id=customer, currency=cur, total=total_amount,
+                    open_amount=total_amount if open_ == total else Decimal(sign * open_).scaleb(exp),
+                    issue_date=days[issued], due_date=days[due], structured_reference=ref or None,
+                    discount_percent=percent, discount_days=ddays, kind=credit_note if sign < 0 else invoice,
+                ))  # fmt: skip
+        if not chunk:
+            return
+        yield from chunk
 
 
 def _parties(entity: Entity) -> list[Party]:
@@ -127,7 +224,7 @@ def _parties(entity: Entity) -> list[Party]:
         names[cust].append(value)
     rows = Customer.objects.filter(entity=entity).values_list("id", "name", "ibans", "parent_id")
     parties = []
-    for pk, name, ibans, parent in rows.iterator(chunk_size=20000):
+    for pk, name, ibans, parent in rows.iterator(chunk_size=_CHUNK):
         paid_by = (str(parent),) if parent else ()
         parties.append(
             Party(
@@ -164,28 +261,96 @@ def active_model(entity: Entity) -> ScoringModel | None:
     return ScoringModel.objects.filter(entity=entity, active=True).order_by("-version").first()
 
 
-def _credit(tx: BankTransaction, statement_order: int) -> CreditTransaction:
-    code = None
-    if tx.btc_domain or tx.btc_family or tx.btc_proprietary:
-        code = TransactionCode(tx.btc_domain or None, tx.btc_family or None, tx.btc_sub_family or None,
-                               tx.btc_proprietary or None)  # fmt: skip
-    return CreditTransaction(
-        id=str(tx.pk), amount=tx.amount.amount, currency=tx.currency, booking_date=tx.booking_date or tx.value_date,
-        value_date=tx.value_date, counterparty_name=tx.counterparty_name or None,
-        counterparty_account=tx.counterparty_account or None, ultimate_debtor=tx.ultimate_debtor or None,
-        remittance_lines=tuple(tx.remittance_lines),
-        creditor_references=tuple(StructuredReference(r["value"], r.get("kind") or "OTHER") for r in tx.creditor_references),
-        end_to_end_id=tx.end_to_end_id or None, bank_transaction_code=code, additional_info=tx.additional_info or None,
-        position=(statement_order, tx.entry_index, tx.tx_index),
-    )  # fmt: skip
+class PendingTx(NamedTuple):
+    """What recording a decision needs of its bank transaction: a plain row, not a model."""
+
+    pk: int
+    amount_minor: int
+    currency: str
+    value_date: date | None
+    booking_date: date | None
+    bank_reference: str
+    remittance: str
 
 
-def tx_ref(tx: BankTransaction) -> str:
+_TX_COLUMNS = (
+    "id", "statement_id", "amount_minor", "currency", _as_text("booking_date"), _as_text("value_date"),
+    "counterparty_name", "counterparty_account", "ultimate_debtor", "remittance", _as_text("creditor_references"),
+    "end_to_end_id", "btc_domain", "btc_family", "btc_sub_family", "btc_proprietary", "additional_info",
+    "entry_index", "tx_index", "bank_reference",
+)  # fmt: skip
+
+
+def _pending_credits(entity: Entity) -> tuple[list[CreditTransaction], dict[str, PendingTx]]:
+    """The entity's unprocessed credits for the engine, and their rows by id (plain rows, streamed)."""
+    rows = (
+        BankTransaction.objects.filter(entity=entity, match_status=MatchStatus.NEW, amount_minor__gt=0)
+        .order_by("statement__closing_date", "statement_id", "position")
+        .values_list(*_TX_COLUMNS)
+    )
+    order: dict[int, int] = {}
+    scale: dict[str, int] = {}
+    days = _Days()
+    credits: list[CreditTransaction] = []
+    by_id: dict[str, PendingTx] = {}
+    for (pk, statement, minor, cur, booked_text, valued_text, name, account, ultimate, remittance, refs_text, e2e,
+         domain, family, sub_family, proprietary, info, entry, index, bank_ref) in rows.iterator(chunk_size=_CHUNK):  # fmt: skip
+        booked = days[booked_text] if booked_text else None
+        valued = days[valued_text] if valued_text else None
+        refs = json.loads(refs_text) if refs_text and refs_text != "[]" else ()
+        day = booked or valued
+        if day is None:
+            raise CashAppError(
+                [f"transaction {bank_ref or f'TX{pk}'} has neither a booking nor a value date"]
+            )
+        code = None
+        if domain or family or proprietary:
+            code = TransactionCode(domain or None, family or None, sub_family or None, proprietary or None)
+        credits.append(CreditTransaction(
+            id=str(pk), amount=_amount(minor, cur, scale), currency=cur, booking_date=day,
+            value_date=valued, counterparty_name=name or None, counterparty_account=account or None,
+            ultimate_debtor=ultimate or None, remittance_lines=tuple(remittance.split("\n")) if remittance else (),
+            creditor_references=tuple(StructuredReference(r["value"], r.get("kind") or "OTHER") for r in refs),
+            end_to_end_id=e2e or None, bank_transaction_code=code, additional_info=info or None,
+            position=(order.setdefault(statement, len(order)), entry, index),
+        ))  # fmt: skip
+        by_id[str(pk)] = PendingTx(pk, minor, cur, valued, booked, bank_ref, remittance)
+    return credits, by_id
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the transactions and the book are loaded and indexed.
+
+    That makes millions of long-lived objects and no garbage cycles; a
+    collection of the oldest generation would go through all of them, and
+    one runs each time they grow by a quarter. With the book frozen
+    (``gc.freeze()``) once built, and what the engine keeps frozen after each
+    batch, the collections of the run only go through what is new; the run
+    unfreezes it all when it ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _booking_order(tx: CreditTransaction) -> tuple[Any, ...]:
+    """The order :meth:`Engine.run` takes transactions in (statement, entry, transaction)."""
+    return (tx.position, tx.booking_date, tx.id)
+
+
+def tx_ref(tx: BankTransaction | PendingTx) -> str:
     """The transaction's reference in exports: the bank's own, else ours."""
     return tx.bank_reference or f"TX{tx.pk}"
 
 
 # --- matching -----------------------------------------------------------------------------
+
+BATCH_SIZE = 5000  # transactions recorded and posted per database transaction (docs/performance.md)
 
 
 @dataclass
@@ -198,6 +363,7 @@ class MatchSummary:
     amounts: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     dry_run: bool = False
     decisions: list[Decision] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -211,71 +377,164 @@ def match(
     entity: Entity,
     *,
     dry_run: bool = False,
-    batch_size: int = 5000,
+    batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     actor: str = "engine",
     today: date | None = None,
+    overlap: bool = True,
 ) -> MatchSummary:
-    """Match every unprocessed credit transaction of the entity (see the module)."""
+    """Match every unprocessed credit transaction of the entity (see the module).
+
+    Set-based from end to end: the transactions, open items and parties are
+    read as plain rows; the engine decides ``batch_size`` transactions at a
+    time, in booking order, and each batch is recorded and posted in one
+    database transaction with bulk inserts and a few set-based updates
+    (:func:`_record_batch`). With ``overlap`` (and outside a caller's
+    transaction) a batch is recorded in a second thread while the engine
+    decides the next one (:class:`_Writer`). ``summary.timings`` holds the
+    time of each step.
+    """
     summary = MatchSummary(dry_run=dry_run)
+    timings = summary.timings
     today = today or timezone.localdate()
-    pending = BankTransaction.objects.filter(entity=entity, match_status=MatchStatus.NEW)
+    with _collector_paused():  # what is loaded and built here lives as long as the run
+        with timings.step("load transactions"):
+            if not dry_run:
+                summary.skipped_debits = BankTransaction.objects.filter(
+                    entity=entity, match_status=MatchStatus.NEW, amount_minor__lte=0
+                ).update(match_status=MatchStatus.IGNORED)
+            credits, by_id = _pending_credits(entity)
+        if not credits:
+            return summary
+        with timings.step("load book"):
+            parties = _parties(entity)
+            model = active_model(entity)
+            aliases = alias_store(entity)
+            settings = match_settings(entity)
+        with timings.step("build index"):
+            book = Book.build(
+                _open_items(entity, today - timedelta(days=RECENTLY_SETTLED_DAYS), timings), parties
+            )
+    timings.move("load open items", out_of="build index", into="load book")
+    engine = Engine(book, settings, scorer=learning.load(bytes(model.blob)) if model else None, aliases=aliases,
+                    record_candidates=True)  # fmt: skip
+    run = None
     if not dry_run:
-        summary.skipped_debits = pending.filter(amount_minor__lte=0).update(match_status=MatchStatus.IGNORED)
-    txs = list(
-        pending.filter(amount_minor__gt=0)
-        .select_related("statement")
-        .order_by("statement__closing_date", "statement_id", "position")
-    )
-    if not txs:
-        return summary
-    order = {sid: i for i, sid in enumerate(dict.fromkeys(t.statement_id for t in txs))}
-    book = Book.build(_open_items(entity, today - timedelta(days=RECENTLY_SETTLED_DAYS)), _parties(entity))
-    model = active_model(entity)
-    engine = Engine(
-        book, match_settings(entity), scorer=learning.load(bytes(model.blob)) if model else None,
-        aliases=alias_store(entity), record_candidates=True,
-    )  # fmt: skip
-    credits = [_credit(t, order[t.statement_id]) for t in txs]
-    decisions = engine.run(credits)
-    by_id = {str(t.pk): t for t in txs}
-    run = (
-        None
-        if dry_run
-        else MatchRun.objects.create(
+        run = MatchRun.objects.create(
             entity=entity, dry_run=False, model_version=model.version if model else None
         )
-    )
-    for i in range(0, len(decisions), batch_size):
-        chunk = decisions[i : i + batch_size]
-        if dry_run:
-            _count(summary, chunk, by_id)
+
+    def record(decisions: list[Decision]) -> None:
+        if run is None:
+            _count(summary, decisions, by_id)
+            summary.decisions += decisions
         else:
-            _record_batch(entity, run, chunk, by_id, summary, actor)
+            with timings.step("record and post"):
+                _record_batch(entity, run, decisions, by_id, summary, actor)
         if progress:
-            progress(len(chunk))
-    if dry_run:
-        summary.decisions = decisions
-    else:
-        assert run is not None
+            progress(len(decisions))
+
+    credits.sort(key=_booking_order)  # batches in the engine's order: the same decisions as one run of all
+    batches = deque(credits[i : i + batch_size] for i in range(0, len(credits), batch_size))
+    del credits  # each batch's transactions are let go once decided
+    writer = _Writer(record, threaded=overlap and run is not None and not connection.in_atomic_block)
+    gc.freeze()  # the collector need not go through the book again (see _collector_paused)
+    try:
+        while batches:
+            with timings.step("engine"):
+                decisions = engine.run(batches.popleft())
+                gc.freeze()  # nor through what the engine keeps of the batches decided so far
+            with timings.step("waiting for the writes") if writer.threaded else nullcontext():
+                writer.put(decisions)
+    finally:
+        with timings.step("waiting for the writes") if writer.threaded else nullcontext():
+            writer.close()
+        gc.unfreeze()
+    if run is not None:
         run.finished_at = timezone.now()
         run.counts = summary.as_dict()
         run.save(update_fields=["finished_at", "counts"])
     return summary
 
 
-def _count(summary: MatchSummary, decisions: Sequence[Decision], by_id: dict[str, BankTransaction]) -> None:
+class _Writer:
+    """Records and posts batches, in a second thread while the engine decides the next batch.
+
+    The engine is pure Python and holds the interpreter; the writes spend
+    most of their time in the database (PostgreSQL's own process, or SQLite's
+    C code, which lets go of the interpreter), so on two cores the two
+    overlap. A batch stays one database transaction, on the thread's own
+    connection: the thread is used only outside a caller's transaction, whose
+    uncommitted rows it could not see. The engine runs at most one batch
+    ahead; the first error stops the writing and is raised in the caller.
+    """
+
+    def __init__(self, work: Callable[[list[Decision]], None], *, threaded: bool) -> None:
+        self._work = work
+        self._error: BaseException | None = None
+        self._raised = False
+        self._queue: queue.Queue[list[Decision] | None] = queue.Queue(maxsize=1)
+        self._thread = (
+            threading.Thread(target=self._loop, name="cashapp-writer", daemon=True) if threaded else None
+        )
+        if self._thread is not None:
+            self._thread.start()
+
+    @property
+    def threaded(self) -> bool:
+        return self._thread is not None
+
+    def put(self, decisions: list[Decision]) -> None:
+        if self._thread is None:
+            self._work(decisions)
+            return
+        self._raise()
+        self._queue.put(decisions)
+
+    def close(self) -> None:
+        """Wait for the batches given so far; raise the writing's error, if any."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        self._raise()
+
+    def _loop(self) -> None:
+        try:
+            while (decisions := self._queue.get()) is not None:
+                if self._error is None:  # after an error, drain what is queued without writing it
+                    try:
+                        self._work(decisions)
+                    except BaseException as exc:  # raised again in the caller's thread
+                        self._error = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _raise(self) -> None:
+        if self._error is not None and not self._raised:
+            self._raised = True  # once; the error stays set, so nothing queued after it is written
+            raise self._error
+
+
+def _count(summary: MatchSummary, decisions: Sequence[Decision], by_id: Mapping[str, PendingTx]) -> None:
+    statuses: Counter[str] = Counter()
+    applied: dict[str, int] = defaultdict(int)  # minor units per currency
     for d in decisions:
-        setattr(summary, str(d.status), getattr(summary, str(d.status)) + 1)
+        statuses[d.status] += 1
         if d.status == Status.APPLIED:
-            summary.amounts[by_id[d.transaction_id].currency] += by_id[d.transaction_id].amount.amount
+            tx = by_id[d.transaction_id]
+            applied[tx.currency] += tx.amount_minor
+    for status, n in statuses.items():
+        setattr(summary, str(status), getattr(summary, str(status)) + n)
+    for currency, minor in applied.items():
+        summary.amounts[currency] += Money.from_minor(minor, currency).amount
 
 
 def ledger_requests(
-    tx: BankTransaction,
+    tx: BankTransaction | PendingTx,
     rows: Sequence[tuple[str, int | None, int]],
     receipt_id: int | None,
-    items: dict[int, Invoice],
+    currencies: Mapping[int, str],
 ) -> list[AllocationRequest]:
     """Turn export-convention rows ``(kind, invoice id, amount minor)`` into ledger allocations.
 
@@ -284,6 +543,7 @@ def ledger_requests(
     item's deduction rows) as a receipt allocation and each deduction as a
     deduction allocation. A credit note's (negative) row settles the credit
     note. On-account rows become an on-account credit of the receipt.
+    ``currencies`` gives each invoice's currency by id.
     """
     day = tx.value_date or tx.booking_date
     assert day is not None
@@ -294,13 +554,12 @@ def ledger_requests(
     requests = []
     for kind, inv, amount in rows:
         if kind == AllocationKind.INVOICE and inv is not None:
-            item = items[inv]
             settled = abs(amount) - deductions.get(inv, 0)
             if settled:
-                requests.append(AllocationRequest(kind="invoice", amount_minor=settled, currency=item.currency,
+                requests.append(AllocationRequest(kind="invoice", amount_minor=settled, currency=currencies[inv],
                                                   effective_date=day, invoice_id=inv, receipt_id=receipt_id))  # fmt: skip
         elif kind == AllocationKind.DEDUCTION and inv is not None:
-            requests.append(AllocationRequest(kind="deduction", amount_minor=-amount, currency=items[inv].currency,
+            requests.append(AllocationRequest(kind="deduction", amount_minor=-amount, currency=currencies[inv],
                                               effective_date=day, invoice_id=inv, receipt_id=receipt_id,
                                               note="deduction taken by the customer"))  # fmt: skip
         elif kind == AllocationKind.ON_ACCOUNT:
@@ -309,84 +568,148 @@ def ledger_requests(
     return requests
 
 
+_RECEIPT_COLUMNS = (
+    "id", "entity_id", "customer_id", "amount_minor", "currency", "value_date", "reference", "source", "created_at",
+)  # fmt: skip
+_DECISION_COLUMNS = (
+    "id", "entity_id", "transaction_id", "run_id", "status", "customer_id", "confidence", "explanation", "proposals",
+    "candidates", "receipt_id", "decided_by", "is_current", "confirmed", "created_at",
+)  # fmt: skip
+_ROW_COLUMNS = (
+    "decision_id", "position", "kind", "invoice_id", "invoice_number", "amount_minor", "currency", "confidence",
+    "explanation", "reason",
+)  # fmt: skip
+
+
 def _record_batch(
     entity: Entity,
-    run: MatchRun | None,
+    run: MatchRun,
     decisions: Sequence[Decision],
-    by_id: dict[str, BankTransaction],
+    by_id: Mapping[str, PendingTx],
     summary: MatchSummary,
     actor: str,
 ) -> None:
-    with transaction.atomic():
-        ids = [int(d.transaction_id) for d in decisions]
-        status_of = {int(d.transaction_id): _bank_status(d.status) for d in decisions}
-        assert run is not None
-        claimed = _claim(ids, status_of, run.pk)
-        taken = set(ids) - claimed
-        summary.taken_by_another_run += len(taken)
-        keep = [d for d in decisions if int(d.transaction_id) in claimed]
-        invoice_ids = {int(a.invoice_id) for d in keep for a in d.allocations if a.invoice_id}
-        items = {i.pk: i for i in Invoice.objects.filter(pk__in=invoice_ids)}
-        applied = [d for d in keep if d.status == Status.APPLIED]
-        receipts = Receipt.objects.bulk_create(
-            [
-                Receipt(entity=entity, customer_id=int(d.customer_id) if d.customer_id else None,
-                        amount_minor=by_id[d.transaction_id].amount_minor, currency=by_id[d.transaction_id].currency,
-                        value_date=by_id[d.transaction_id].value_date or by_id[d.transaction_id].booking_date,
-                        reference=tx_ref(by_id[d.transaction_id])[:140], source=f"bank:{d.transaction_id}")
-                for d in applied
-            ]
-        )  # fmt: skip
-        if receipts and receipts[0].pk is None:
-            sources = {r.source for r in receipts}
-            pk_of = dict(
-                Receipt.objects.filter(entity=entity, source__in=sources).values_list("source", "id")
-            )
-            for r in receipts:
-                r.pk = r.id = pk_of[r.source]
-        receipt_of = {d.transaction_id: r for d, r in zip(applied, receipts, strict=True)}
-        requests: list[AllocationRequest] = []
-        for d in applied:
-            rows = [(str(a.kind), int(a.invoice_id) if a.invoice_id else None, _minor(a.amount, by_id[d.transaction_id].currency))
-                    for a in d.allocations]  # fmt: skip
-            requests += ledger_requests(by_id[d.transaction_id], rows, receipt_of[d.transaction_id].pk, items)
-        try:
-            post_allocations(entity, requests)
-        except AllocationRefused as exc:
-            raise CashAppError([f"matching batch refused by the ledger: {p}" for p in exc.problems]) from None
-        decision_rows = []
-        for d in keep:
-            tx = by_id[d.transaction_id]
-            md = _decision_model(entity, run, d, tx, receipt_of.get(d.transaction_id), actor)
-            decision_rows.append((md, d))
-        MatchDecision.objects.bulk_create([md for md, _ in decision_rows], batch_size=2000)
-        if decision_rows and decision_rows[0][0].pk is None:
-            pk_of = dict(
-                MatchDecision.objects.filter(transaction_id__in=[md.transaction_id for md, _ in decision_rows], is_current=True)
-                .values_list("transaction_id", "id")
-            )  # fmt: skip
-            for md, _ in decision_rows:
-                md.pk = md.id = pk_of[md.transaction_id]
-        DecisionRow.objects.bulk_create(
-            [
-                DecisionRow(decision_id=md.pk, position=n, kind=str(a.kind),
-                            invoice_id=int(a.invoice_id) if a.invoice_id else None, invoice_number=a.invoice_number or "",
-                            amount_minor=_minor(a.amount, by_id[d.transaction_id].currency),
-                            currency=by_id[d.transaction_id].currency, confidence=a.confidence,
-                            explanation=a.explanation, reason=a.reason or "")
-                for md, d in decision_rows
-                for n, a in enumerate(d.allocations, start=1)
-            ],
-            batch_size=5000,
-        )  # fmt: skip
-        from encaisse.cases.services import open_deduction_cases  # cases depend on cashapp, not the reverse
+    """Record and post one batch of decisions in one database transaction, set-based.
 
-        open_deduction_cases(entity, applied)
-        _count(summary, keep, by_id)
+    The transactions are claimed first (:func:`_claim`); receipts and
+    decisions are inserted in bulk under ids reserved beforehand
+    (:func:`_reserve_ids`), so nothing is read back; the allocations are
+    posted by :func:`~encaisse.ledger.posting.post_allocations` (guarded
+    set-based updates of the open amounts, refused as a whole when another run
+    took one) and the deduction cases opened by
+    :func:`~encaisse.cases.services.open_deduction_cases_bulk`.
+    """
+    from encaisse.cases.services import open_deduction_cases_bulk  # cases depend on cashapp, not the reverse
+
+    step = summary.timings.step
+    with transaction.atomic():
+        with step("record: claim"):
+            ids = [int(d.transaction_id) for d in decisions]
+            claimed = _claim({int(d.transaction_id): _bank_status(d.status) for d in decisions}, run.pk)
+            summary.taken_by_another_run += len(set(ids) - claimed)
+            keep = [d for d in decisions if int(d.transaction_id) in claimed]
+        if not keep:
+            return
+        now = connection.ops.adapt_datetimefield_value(timezone.now())  # stored as auto_now_add stores it
+        minors = {d.transaction_id: [_minor(a.amount, by_id[d.transaction_id].currency) for a in d.allocations]
+                  for d in keep}  # fmt: skip
+        applied = [d for d in keep if d.status == Status.APPLIED]
+        with step("record: receipts and allocations"):
+            receipt_of = dict(
+                zip(
+                    [d.transaction_id for d in applied],
+                    _reserve_ids(Receipt._meta.db_table, len(applied)),
+                    strict=True,
+                )
+            )
+            receipts = []
+            for d in applied:
+                tx = by_id[d.transaction_id]
+                receipts.append((receipt_of[d.transaction_id], entity.pk, int(d.customer_id) if d.customer_id else None,
+                                 tx.amount_minor, tx.currency, tx.value_date or tx.booking_date, tx_ref(tx)[:140],
+                                 f"bank:{d.transaction_id}", now))  # fmt: skip
+            bulk_insert(Receipt._meta.db_table, _RECEIPT_COLUMNS, receipts)
+            invoice_ids = sorted({int(a.invoice_id) for d in applied for a in d.allocations if a.invoice_id})
+            currencies: dict[int, str] = {}
+            for i in range(0, len(invoice_ids), _CHUNK):
+                currencies.update(
+                    Invoice.objects.filter(pk__in=invoice_ids[i : i + _CHUNK]).values_list("id", "currency")
+                )
+            requests: list[AllocationRequest] = []
+            evidence: dict[tuple[int, int], tuple[str, str]] = {}
+            for d in applied:
+                tx, receipt = by_id[d.transaction_id], receipt_of[d.transaction_id]
+                rows = [(str(a.kind), int(a.invoice_id) if a.invoice_id else None, m)
+                        for a, m in zip(d.allocations, minors[d.transaction_id], strict=True)]  # fmt: skip
+                requests += ledger_requests(tx, rows, receipt, currencies)
+                for a in d.allocations:
+                    if a.kind == AllocationKind.DEDUCTION and a.invoice_id:
+                        evidence[(receipt, int(a.invoice_id))] = (a.reason or "", tx.remittance)
+            try:
+                post_allocations(entity, requests)
+            except AllocationRefused as exc:
+                raise CashAppError(
+                    [f"matching batch refused by the ledger: {p}" for p in exc.problems]
+                ) from None
+        with step("record: decisions"):
+            decision_ids = _reserve_ids(MatchDecision._meta.db_table, len(keep))
+            dumps = json.dumps  # as the JSON fields store it
+            bulk_insert(MatchDecision._meta.db_table, _DECISION_COLUMNS, (
+                (pk, entity.pk, int(d.transaction_id), run.pk, str(d.status),
+                 int(d.customer_id) if d.customer_id and d.customer_id.isdigit() else None, d.confidence,
+                 d.explanation, dumps([_proposal_json(p) for p in d.proposals]),
+                 dumps([_candidate_json(c) for c in d.candidates]), receipt_of.get(d.transaction_id), actor, True,
+                 False, now)
+                for pk, d in zip(decision_ids, keep, strict=True)
+            ))  # fmt: skip
+            bulk_insert(DecisionRow._meta.db_table, _ROW_COLUMNS, (
+                (pk, n, str(a.kind), int(a.invoice_id) if a.invoice_id else None, a.invoice_number or "", m,
+                 by_id[d.transaction_id].currency, a.confidence, a.explanation, a.reason or "")
+                for pk, d in zip(decision_ids, keep, strict=True)
+                for n, (a, m) in enumerate(zip(d.allocations, minors[d.transaction_id], strict=True), start=1)
+            ))  # fmt: skip
+        with step("record: deduction cases"):
+            if evidence:
+                open_deduction_cases_bulk(entity, {receipt for receipt, _ in evidence}, evidence=evidence)
+        committing = summary.timings.start()
+    summary.timings.stop("record: commit", committing)  # with what runs once committed (statistics, webhooks)
+    _count(summary, keep, by_id)  # once committed: a failed commit counts nothing
+
+
+def _reserve_ids(table: str, count: int) -> list[int]:
+    """``count`` new primary keys of ``table``, to insert rows with (and refer to them) without reading back.
+
+    PostgreSQL hands them out from the table's sequence (concurrent runs get
+    other ones). SQLite has one writer at a time: inside a transaction that
+    has written (the claim did), the ids after the largest ever given are ours.
+    """
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("ids are reserved inside the writing transaction")
+        cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (a model's table)
+        top = cursor.fetchone()[0] or 0
+        cursor.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = %s", [table]
+        )  # AUTOINCREMENT never reuses
+        seq = cursor.fetchone()
+        start = max(top, seq[0] if seq else 0) + 1
+    return list(range(start, start + count))
 
 
 def _minor(amount: Decimal, currency: str) -> int:
-    return Money(amount, currency).minor_units()
+    """``Money(amount, currency).minor_units()``, without building the Money when the amount is a plain one."""
+    if isinstance(amount, Decimal) and amount.is_finite():
+        scaled = amount.scaleb(minor_unit(currency))
+        if scaled == scaled.to_integral_value():
+            return int(scaled)
+    return Money(amount, currency).minor_units()  # refuses it, as Money says why
 
 
 def _bank_status(status: Status) -> str:
@@ -395,46 +718,30 @@ def _bank_status(status: Status) -> str:
     )
 
 
-def _claim(ids: Sequence[int], status_of: dict[int, str], run_id: int) -> set[int]:
-    """Take the transactions that are still new for this run; set their statuses. The ids it now owns.
+def _claim(status_of: Mapping[int, str], run_id: int) -> set[int]:
+    """Take the transactions that are still new for this run, setting their outcomes; the ids it took.
 
-    Set-based: one guarded update claims them, one query reads which were
-    ours to claim, one update per status sets the outcome.
+    Set-based and guarded: one ``UPDATE … WHERE match_status = 'new'`` per
+    outcome and chunk takes them and marks them with the run, one query reads
+    back which were ours to take (another run may have taken some).
     """
-    claimed: set[int] = set()
-    for i in range(0, len(ids), 900):
-        chunk = list(ids[i : i + 900])
-        BankTransaction.objects.filter(pk__in=chunk, match_status=MatchStatus.NEW).update(
-            match_status=MatchStatus.CLAIMED, claimed_by=run_id
-        )
-        claimed.update(
-            BankTransaction.objects.filter(
-                pk__in=chunk, match_status=MatchStatus.CLAIMED, claimed_by=run_id
-            ).values_list("pk", flat=True)
-        )
     by_status: dict[str, list[int]] = defaultdict(list)
-    for tx_id in claimed:
-        by_status[status_of[tx_id]].append(tx_id)
+    for tx_id, status in status_of.items():
+        by_status[status].append(tx_id)
     for status, members in by_status.items():
-        for i in range(0, len(members), 900):
-            BankTransaction.objects.filter(pk__in=members[i : i + 900]).update(match_status=status)
+        for i in range(0, len(members), _IN_CHUNK):
+            BankTransaction.objects.filter(
+                pk__in=members[i : i + _IN_CHUNK], match_status=MatchStatus.NEW
+            ).update(match_status=status, claimed_by=run_id)
+    ids = list(status_of)
+    claimed: set[int] = set()
+    for i in range(0, len(ids), _IN_CHUNK):
+        claimed.update(
+            BankTransaction.objects.filter(pk__in=ids[i : i + _IN_CHUNK], claimed_by=run_id).values_list(
+                "pk", flat=True
+            )
+        )
     return claimed
-
-
-def _decision_model(
-    entity: Entity,
-    run: MatchRun | None,
-    d: Decision,
-    tx: BankTransaction,
-    receipt: Receipt | None,
-    actor: str,
-) -> MatchDecision:
-    return MatchDecision(
-        entity=entity, transaction=tx, run=run, status=str(d.status),
-        customer_id=int(d.customer_id) if d.customer_id and d.customer_id.isdigit() else None,
-        confidence=d.confidence, explanation=d.explanation, proposals=[_proposal_json(p) for p in d.proposals],
-        candidates=[_candidate_json(c) for c in d.candidates], receipt=receipt, decided_by=actor,
-    )  # fmt: skip
 
 
 def _proposal_json(p: Any) -> dict[str, Any]:
@@ -594,7 +901,7 @@ def _apply_person(tx: BankTransaction, rows: list[tuple[Invoice, int]], current:
     if rest:
         export_rows.append(("on_account", None, rest))
     requests = ledger_requests(tx, [(k, inv.pk if inv else None, m) for k, inv, m in export_rows], receipt.pk,
-                               {inv.pk: inv for inv, _ in rows})  # fmt: skip
+                               {inv.pk: inv.currency for inv, _ in rows})  # fmt: skip
     try:
         post_allocations(entity, requests, user_id=user_id)
     except AllocationRefused as exc:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from encaisse.banking.models import BankTransaction, MatchStatus
-from encaisse.cashapp.services import CashAppError, match
+from encaisse.cashapp.services import BATCH_SIZE, CashAppError, match
 from encaisse.cli import progress_bar
 from encaisse.clock import today
 from encaisse.ledger.management.options import entities
@@ -20,7 +20,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--entity")
         parser.add_argument("--dry-run", action="store_true", help="decide and count, post nothing")
-        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE, help="transactions per database transaction"
+        )
+        parser.add_argument(
+            "--no-overlap",
+            action="store_true",
+            help="record each batch before deciding the next (one thread)",
+        )
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -32,7 +39,7 @@ class Command(BaseCommand):
             try:
                 with progress_bar(f"matching {entity.code}", todo) as advance:
                     summary = match(entity, dry_run=opts["dry_run"], batch_size=opts["batch_size"], progress=advance,
-                                    today=today())  # fmt: skip
+                                    today=today(), overlap=not opts["no_overlap"])  # fmt: skip
             except CashAppError as exc:
                 raise CommandError(str(exc)) from None
             results[entity.code] = summary.as_dict()
