@@ -47,6 +47,16 @@ def chain_hash(previous_hash: str, content: bytes) -> str:
     return hashlib.sha256(previous_hash.encode() + content).hexdigest()
 
 
+def _chain_end() -> tuple[int, str]:
+    """Lock the chain for this transaction (PostgreSQL; SQLite writes one at a time) and read the next
+    sequence number and the hash to chain to."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    return (last[0] + 1, last[1]) if last else (1, GENESIS)
+
+
 def record(
     action: str,
     *,
@@ -62,11 +72,7 @@ def record(
             return record(
                 action, actor=actor, entity=entity, object_type=object_type, object_id=object_id, data=data
             )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    sequence, previous = _chain_end()
     at = timezone.now()
     # Round-trip through JSON so that what is hashed is exactly what is stored.
     clean = json.loads(json.dumps(data or {}, default=str))
@@ -111,11 +117,7 @@ def record_many(events: Iterable[Pending]) -> int:
     if not connection.in_atomic_block:
         with transaction.atomic():
             return record_many(pending)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    sequence, previous = _chain_end()
     at = timezone.now()
     stored_at = connection.ops.adapt_datetimefield_value(at)
     rows = []
