@@ -173,3 +173,42 @@ def test_lines_attach_to_their_own_entitys_invoice(customers, write) -> None:  #
     for invoice in Invoice.objects.filter(number="SAME-1"):
         assert invoice.lines.count() == 1
     assert Invoice.objects.filter(number="SAME-1", entity=other).exists()
+
+
+def test_the_order_reference_is_kept_and_part_of_what_a_row_says(customers, write) -> None:  # type: ignore[no-untyped-def]
+    with_orders = INVOICES.replace("structured_reference\n", "structured_reference,order_reference\n", 1)
+    with_orders = with_orders.replace("+++090/9337/55493+++\n", "+++090/9337/55493+++,PO 4500123456\n")
+    with_orders = with_orders.replace("RF18539007547034\n", "RF18539007547034,\n").replace(
+        "1000,\n", "1000,,\n"
+    )
+    first = import_invoices(write("i.csv", with_orders))
+    assert first.new == 3
+    assert dict(Invoice.objects.values_list("number", "order_reference")) == {
+        "INV-001": "PO 4500123456", "INV-002": "", "INV-003": "",
+    }  # fmt: skip
+    assert import_invoices(write("i.csv", with_orders)).known == 3
+    # another order reference for the same invoice is a change, refused like any other
+    changed = import_invoices(write("j.csv", with_orders.replace("PO 4500123456", "PO 4500999999")))
+    assert changed.changed == ["INV-001"]
+    assert Invoice.objects.get(number="INV-001").order_reference == "PO 4500123456"
+
+
+def test_an_order_reference_too_long_is_refused_by_line_and_field(customers, write) -> None:  # type: ignore[no-untyped-def]
+    text = "number,customer_id,issue_date,due_date,currency,total,order_reference\n"
+    text += f"INV-009,C1,2026-09-01,2026-10-01,EUR,10.00,{'9' * 201}\n"
+    with pytest.raises(ImportFailed) as failed:
+        import_invoices(write("i.csv", text))
+    (error,) = failed.value.errors
+    assert (error.line, error.column) == (2, "order_reference")
+    assert not Invoice.objects.exists()
+
+
+def test_files_without_order_references_keep_their_hashes(customers, write) -> None:  # type: ignore[no-untyped-def]
+    import_invoices(write("i.csv", INVOICES))
+    before = dict(Invoice.objects.values_list("number", "content_hash"))
+    empty_column = INVOICES.replace("structured_reference\n", "structured_reference,order_reference\n", 1)
+    empty_column = (
+        "\n".join(line + "," if i else line for i, line in enumerate(empty_column.splitlines())) + "\n"
+    )
+    assert import_invoices(write("j.csv", empty_column)).known == 3
+    assert dict(Invoice.objects.values_list("number", "content_hash")) == before

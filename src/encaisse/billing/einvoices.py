@@ -267,7 +267,8 @@ def _book(
         net_minor=net_minor, vat_minor=vat_minor, total_minor=net_minor + vat_minor, open_minor=net_minor + vat_minor,
         rate_to_functional=rate, total_functional_minor=total_f, structured_reference=_reference(doc),
         credited_invoice=credited, payment_terms=terms_text, discount_percent=discount_percent,
-        discount_days=discount_days, source=f"{filename}"[:200], content_hash=content_hash,
+        discount_days=discount_days, order_reference=(doc.order_reference or "")[:200], source=f"{filename}"[:200],
+        content_hash=content_hash,
     )  # fmt: skip
     InvoiceLine.objects.bulk_create(
         [

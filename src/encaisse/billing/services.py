@@ -437,7 +437,7 @@ def _book(
         rate_to_functional=rate, total_functional_minor=total_functional, structured_reference=built.reference,
         credited_invoice=doc.credited, payment_terms=built.terms_text[:64],
         discount_percent=built.discount_percent, discount_days=built.discount_days,
-        source=f"billing:{doc.pk}", content_hash=_sha(ubl),
+        order_reference=doc.order_reference, source=f"billing:{doc.pk}", content_hash=_sha(ubl),
     )  # fmt: skip
     InvoiceLine.objects.bulk_create(
         [

@@ -178,6 +178,7 @@ def _open_items(entity: Entity, since: date, timings: Timings | None = None) -> 
         .values_list(
             "id", "number", "customer_id", "currency", "total_minor", "open_minor", _as_text("issue_date"),
             _as_text("due_date"), "structured_reference", _as_text("discount_percent"), "discount_days", "kind",
+            "order_reference",
         )
         .iterator(chunk_size=_CHUNK)
     )  # fmt: skip
@@ -191,7 +192,7 @@ def _open_items(entity: Entity, since: date, timings: Timings | None = None) -> 
     while True:
         with timings.step("load open items") if timings else nullcontext():
             chunk = []
-            for pk, number, cust, cur, total, open_, issued, due, ref, pct, ddays, kind in islice(rows, _CHUNK):  # fmt: skip
+            for pk, number, cust, cur, total, open_, issued, due, ref, pct, ddays, kind, order in islice(rows, _CHUNK):  # fmt: skip
                 percent = percents.get(pct, places)
                 if percent is places:
                     percent = percents[pct] = Decimal(pct).quantize(places)
@@ -210,6 +211,7 @@ def _open_items(entity: Entity, since: date, timings: Timings | None = None) -> 
                     open_amount=total_amount if open_ == total else Decimal(sign * open_).scaleb(exp),
                     issue_date=days[issued], due_date=days[due], structured_reference=ref or None,
                     discount_percent=percent, discount_days=ddays, kind=credit_note if sign < 0 else invoice,
+                    order_reference=order or None,
                 ))  # fmt: skip
         if not chunk:
             return

@@ -391,6 +391,7 @@ class _InvoiceRow:
     discount_percent: Decimal | None
     discount_days: int | None
     lines: tuple[tuple[str, Decimal, str, Decimal, int, Decimal, str], ...]
+    order_reference: str
     content_hash: str
 
 
@@ -534,6 +535,9 @@ def import_invoices(
                         raise InvalidAmount
                 except InvalidAmount:
                     r.fail("rate", "not a positive number", rate_raw)
+        order = _text(row, "order_reference")
+        if len(order) > 200:
+            r.fail("order_reference", "longer than 200 characters", order[:40])
         disc_pct = r.amount("discount_percent", None, required=False)
         disc_days_raw = _text(row, "discount_days")
         if disc_days_raw and not disc_days_raw.isdigit():
@@ -568,10 +572,13 @@ def import_invoices(
         series = _text(row, "series")
         terms = _text(row, "payment_terms")
         disc_days = int(disc_days_raw) if disc_days_raw.isdigit() else None
+        hashed: tuple[object, ...] = (cust_ext, kind, series, issue, due, currency, net_m, vat_m, ref, rate, terms,
+                                      disc_pct, disc_days, lines)  # fmt: skip
+        if order:  # a file without order references keeps the hashes it had before they were read
+            hashed = (*hashed, order)
         rows[key] = _InvoiceRow(
             line, ent.pk, cust_id, kind, number, series, issue, due, currency, net_m, vat_m, net_m + vat_m, rate,
-            net_f, vat_f, ref, terms, disc_pct, disc_days, lines,
-            _content_hash((cust_ext, kind, series, issue, due, currency, net_m, vat_m, ref, rate, terms, disc_pct, disc_days, lines)),
+            net_f, vat_f, ref, terms, disc_pct, disc_days, lines, order, _content_hash(hashed),
         )  # fmt: skip
     if errors:
         raise ImportFailed(source, sorted(errors, key=lambda e: e.line))
@@ -620,7 +627,7 @@ _INVOICE_COLUMNS = (
     "entity_id", "customer_id", "kind", "number", "series", "issue_date", "due_date", "currency", "net_minor",
     "vat_minor", "total_minor", "open_minor", "rate_to_functional", "total_functional_minor",
     "structured_reference", "payment_terms", "discount_percent", "discount_days", "written_off", "source",
-    "content_hash", "created_at",
+    "content_hash", "created_at", "order_reference",
 )  # fmt: skip
 
 
@@ -631,7 +638,7 @@ def _insert_invoices(new: list[_InvoiceRow], *, source_name: str) -> None:
             inv.entity_id, inv.customer_id, inv.kind, inv.number, inv.series, inv.issue_date, inv.due_date,
             inv.currency, inv.net, inv.vat, inv.total, inv.total, inv.rate, inv.net_functional + inv.vat_functional,
             inv.structured_reference, inv.payment_terms, inv.discount_percent, inv.discount_days, False,
-            f"{source_name}:{inv.line}", inv.content_hash, now,
+            f"{source_name}:{inv.line}", inv.content_hash, now, inv.order_reference,
         )
         for inv in new
     )  # fmt: skip

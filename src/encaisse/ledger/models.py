@@ -133,6 +133,8 @@ class Invoice(models.Model):
         help_text="Carrying amount in the entity's currency at issue"
     )
     structured_reference = models.CharField(max_length=35, blank=True)
+    # the buyer's purchase order (EN 16931 BT-13): payers quote it instead of the invoice number
+    order_reference = models.CharField(max_length=200, blank=True, default="", db_default="")
     credited_invoice = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
     )
