@@ -59,14 +59,14 @@ def _prepare(payments: int, folder: Path, seed: int) -> dict[str, Any]:
     with (folder / "invoices.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["number", "customer_id", "issue_date", "due_date", "currency", "total", "structured_reference",
-                    "kind", "discount_percent", "discount_days", "rate"])  # fmt: skip
+                    "kind", "discount_percent", "discount_days", "rate", "order_reference"])  # fmt: skip
         for it in dataset.items:
             total = abs(it.total)
             w.writerow([it.number, it.customer_id, it.issue_date.isoformat(), it.due_date.isoformat(), it.currency,
                         str(total), it.structured_reference or "", str(it.kind),
                         "" if it.discount_percent is None else str(it.discount_percent),
                         "" if it.discount_days is None else it.discount_days,
-                        "0.9" if it.currency != "EUR" else ""])  # fmt: skip
+                        "0.9" if it.currency != "EUR" else "", it.order_reference or ""])  # fmt: skip
             paid = total - abs(it.open_amount)
             if paid:
                 settled.append([it.number, str(paid), it.issue_date.isoformat()])
