@@ -39,6 +39,8 @@ def require(folder: str, *patterns: str) -> list[Path]:
     """
     files = realworld_files(folder, *patterns)
     if not files:
+        if REQUIRED:  # the folder is there but not the files named: a renamed or lost sample
+            raise RuntimeError(f"real-world samples required but missing: {REALWORLD / folder} {patterns}")
         pytest.skip(f"no real-world samples at {REALWORLD / folder}")
     return files
 
