@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from api_book import Api
 from billing_factories import line
 from camt_statements import camt
 
@@ -212,3 +213,23 @@ def test_kpis_and_aging(book) -> None:  # type: ignore[no-untyped-def]
     assert (
         book.write.get("/aging", {"as_of": date(2026, 3, 1).isoformat(), "entity": "be"}).status_code == 200
     )
+
+
+def test_nul_characters_are_refused_as_field_errors(book) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL cannot store U+0000 in text: the API refuses it with the field's path, storing nothing."""
+    r = book.write.post(
+        "/invoices", _request(lines=[{"description": "a\x00b", "unit_price": "10", "vat_rate": "21"}])
+    )
+    assert r.status_code == 422 and r["Content-Type"] == "application/problem+json"
+    assert [(e["field"], e["where"]) for e in r.json()["errors"]] == [("lines[0].description", "body")]
+    assert "NUL" in r.json()["errors"][0]["reason"]
+    assert Invoice.objects.filter(entity=book.be).count() == 5
+    r = book.write.post("/customers", {"external_id": "C9\x00", "name": "Nul SA"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "external_id"
+    assert not Customer.objects.filter(name="Nul SA").exists()
+    r = book.write.get("/invoices", {"number": "INV\x00"})
+    assert r.status_code == 422 and [(e["field"], e["where"]) for e in r.json()["errors"]] == [
+        ("number", "query")
+    ]
+    assert book.write.get("/invoices", {"number": "INV"}).status_code == 200
+    assert Api(None).get("/invoices", {"number": "INV\x00"}).status_code == 401  # no token: 401 first

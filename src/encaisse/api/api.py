@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 
 from encaisse.api import idempotency, problems
 from encaisse.api.auth import TokenAuth
+from encaisse.api.nul import refuse_nul
 from encaisse.api.resources import banking, billing, cases, collections, insights, ledger
 
 _ = billing  # its routes are on the ledger router (same paths as the invoices' GET routes)
@@ -31,6 +32,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_decorator(idempotency.guard, mode="view")
+api.add_decorator(refuse_nul, mode="view")
 problems.install(api)
 for module in (ledger, banking, collections, cases, insights):
     api.add_router("", module.router)
