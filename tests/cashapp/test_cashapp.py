@@ -121,6 +121,12 @@ def test_bad_confirmations_are_all_listed_and_nothing_applied(book, write, capsy
     assert "unknown transaction 'NOPE'" in message and "unknown invoice 'F-9999'" in message
     assert "beyond its open amount" in message
     assert Allocation.objects.count() == 0
+    nul = write(
+        "nul.csv", "tx_ref,invoice_number,amount\nBANKREF0002,F-2026-0106,300.00\nBANKREF0001,F\x00,1\n"
+    )
+    with pytest.raises(CommandError, match=r"nul.csv:3: binary content \(a NUL character\)"):
+        call_command("import-confirmations", str(nul))
+    assert Allocation.objects.count() == 0
     good = write("ok.csv", "tx_ref,invoice_number,amount\nBANKREF0002,F-2026-0106,300.00\n")
     call_command("import-confirmations", str(good))
     assert Invoice.objects.get(number="F-2026-0106").open_minor == 0

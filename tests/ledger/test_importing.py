@@ -122,6 +122,21 @@ def test_wrong_encoding_and_empty_files_are_clear_errors(customers, write) -> No
         import_invoices(write("broken.json", "[{"))
 
 
+def test_nul_characters_are_refused_with_their_line(customers, write) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL cannot store U+0000: a file holding one is refused whole, naming where, before any write."""
+    with pytest.raises(ImportFailed) as failure:
+        import_customers(write("nul.csv", CUSTOMERS + "C3,Nul\x00 SA,BE,,,,fr\n"))
+    assert [(e.line, e.column) for e in failure.value.errors] == [(4, "-")] and "NUL" in str(failure.value)
+    rows = [
+        {"id": "C4", "name": "Four SA", "country": "BE"},
+        {"id": "C5", "name": "Nul\x00", "iban": ["BE\x00"]},
+    ]
+    with pytest.raises(ImportFailed) as failure:
+        import_customers(write("nul.json", json.dumps(rows)))
+    assert {(e.line, e.column) for e in failure.value.errors} == {(2, "name"), (2, "iban")}
+    assert not Customer.objects.filter(external_id__in=["C3", "C4", "C5"]).exists()
+
+
 def test_dry_run_writes_nothing(customers, write) -> None:  # type: ignore[no-untyped-def]
     result = import_invoices(write("i.csv", INVOICES), dry_run=True)
     assert result.new == 3

@@ -979,6 +979,9 @@ def read_confirmations(path: Path, data: bytes | None = None) -> list[Confirmati
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CashAppError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise CashAppError([f"{path}:{line}: binary content (a NUL character): not a CSV text"])
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     if not {"tx_ref", "invoice_number"} <= set(header):

@@ -99,6 +99,16 @@ class ImportSummary:
 # --- reading rows -------------------------------------------------------------
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def read_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line, row)`` pairs of a CSV (header line 1) or JSON (a list of objects) file."""
     raw = path.read_bytes() if data is None else data
@@ -107,6 +117,11 @@ def read_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailed(source, [RowError(0, "-", f"not UTF-8 text (byte {exc.start})")]) from None
+    if "\x00" in text:  # PostgreSQL cannot store it, and no text file has one
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFailed(
+            source, [RowError(line, "-", "binary content (a NUL character): not a CSV or JSON text")]
+        )
     stripped = text.lstrip()
     if path.suffix.lower() == ".json" or stripped.startswith(("[", "{")):
         try:
@@ -121,6 +136,8 @@ def read_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict
         for i, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise ImportFailed(source, [RowError(i, "-", "each JSON item must be an object")])
+            if "\\u0000" in text and (nul := [str(k) for k, v in item.items() if _has_nul(k) or _has_nul(v)]):
+                raise ImportFailed(source, [RowError(i, k, "contains a NUL character (U+0000)") for k in nul])
             yield i, item
         return
     sample = text[:4096]
