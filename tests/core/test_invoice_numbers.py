@@ -86,6 +86,20 @@ def test_range_written_in_full(text: str) -> None:
     assert "1236" in {c.key for c in found}
 
 
+@pytest.mark.parametrize(
+    ("text", "middle"),
+    [
+        ("FA2026-001158 - FA2026-001160", "FA2026001159"),
+        ("FA2026-001158 – FA2026-001160", "FA2026001159"),
+        ("26/00442 t/m 26/00444", "2600443"),
+        ("26/00442-26/00444", "2600443"),
+        ("R-100234 to R-100236", "R100235"),
+    ],
+)
+def test_range_of_two_numbers_written_in_full(text: str, middle: str) -> None:
+    assert middle in {c.key for c in candidates(text) if c.origin == "range"}
+
+
 def test_list_inherits_prefix_and_year() -> None:
     found = keys("Factures INV-2026-1234, 1235 et 1236")
     assert {"INV20261234", "INV20261235", "INV20261236"} <= found

@@ -385,20 +385,28 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
             for start in range(len(context) + 1):
                 emit("".join(context[start:]) + cur, "list", group_of[j])
             inherited[j] = context
-    # "INV-2026-1234 to INV-2026-1236": a range word between two numbers written in full
+    # "INV-2026-1234 to INV-2026-1236", "26/0442 t/m 26/0444", "FA2026-1158 - FA2026-1160": a range word,
+    # or a dash, between two numbers written in full (after a dash, the second repeats the first's start)
     for w in range(1, n - 1):
-        if not digit[w - 1] or segs[w] not in _RANGE_WORDS:
+        if not digit[w - 1]:
+            continue
+        if segs[w] in _RANGE_WORDS:
+            after = w + 2 if segs[w] == "T" and w + 2 < n and segs[w + 1] == "M" else w + 1
+            smallest = 0
+        elif "-" in gaps[w]:
+            after, smallest = w, 1
+        else:
             continue
         prev = segs[w - 1]
         start = w - 1
         while start > 0 and group_of[start - 1] == group_of[w - 1] and w - 1 - start < 3:
             start -= 1
         context = segs[start : w - 1]
-        for size in range(len(context), -1, -1):
-            e = w + 1 + size
+        for size in range(len(context), smallest - 1, -1):
+            e = after + size
             if (
                 e < n
-                and segs[w + 1 : e] == context[len(context) - size :]
+                and segs[after:e] == context[len(context) - size :]
                 and digit[e]
                 and len(segs[e]) == len(prev)
             ):

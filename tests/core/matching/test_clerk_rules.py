@@ -9,7 +9,8 @@ invoice numbers. Each rule has its guard next to it.
 
 from __future__ import annotations
 
-from matching_builders import IBAN_ACME, IBAN_FACTOR, inv, make_engine, rows, tx
+import pytest
+from matching_builders import IBAN_ACME, IBAN_FACTOR, IBAN_PARENT, inv, make_engine, rows, tx
 
 from encaisse.core.matching import MatchSettings, Party, Status
 from encaisse.core.matching.candidates import read_transaction
@@ -127,7 +128,66 @@ def test_equal_items_are_not_chosen_first_in_first_out_when_the_text_names_a_num
     assert d.status != Status.APPLIED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/MOTIF/ABONNEMENT MENSUEL/DATE/100326",
+        "VIREMENT SEPA RECU /MOTIF Abo /REF 04357991",
+        "Zahlung 10.03.2026",
+        "ABO/DATE/20260310",
+    ],
+)
+def test_a_date_or_the_payers_own_reference_does_not_stop_first_in_first_out(
+    acme: list[Party], text: str
+) -> None:
+    engine = make_engine(monthly(), acme)
+    d = engine.match(tx("605.00", text, on="2026-03-10", **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000301", "605.00")]
+
+
+def test_a_date_glued_to_a_word_ending_like_a_prefix_is_not_an_invoice_number(acme: list[Party]) -> None:
+    engine = make_engine(
+        [*monthly(), inv("E26-0042", "c2", "77.00")], acme
+    )  # "DATE120326" ends in "E" + digits
+    d = engine.match(tx("605.00", "/MOTIF/ABONNEMENT MENSUEL/DATE/100326", on="2026-03-10", **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000301", "605.00")]
+
+
+def test_a_number_like_one_of_the_equal_items_stops_first_in_first_out(acme: list[Party]) -> None:
+    engine = make_engine(monthly(), acme)
+    d = engine.match(tx("605.00", "Paiement 2026-00303", on="2026-03-10", **BY_NAME))  # which one is meant?
+    assert rows(d) != [("invoice", "INV-2026-000301", "605.00")] or d.status != Status.APPLIED
+
+
 # --- third parties -------------------------------------------------------------------------
+
+
+def test_a_parent_paying_items_of_two_subsidiaries_some_written_short() -> None:
+    parties = [
+        Party("s1", "Smit Verwarming NV", paid_by=("g1",)),
+        Party("s2", "Smit Installaties BV", paid_by=("g1",)),
+        Party("g1", "Groep Smit SC", ibans=(IBAN_PARENT,)),
+    ]
+    items = [
+        inv("FA2026-000226", "s1", "471.51"),
+        inv("26/00340", "s2", "926.37"),
+        inv("26/00341", "s2", "926.37"),
+    ]
+    engine = make_engine(items, parties)
+    d = engine.match(tx("1397.88", "Factuur nr FA2026-226 + 26/340", name="Groep Smit", iban=IBAN_PARENT))
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(rows(d)) == [("invoice", "26/00340", "926.37"), ("invoice", "FA2026-000226", "471.51")]
+
+
+def test_an_excess_equal_to_an_item_the_text_names_is_not_kept_on_account(acme: list[Party]) -> None:
+    items = [inv("INV-2026-000501", "c1", "595.79"), inv("INV-2026-000777", "c2", "836.08")]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1431.87", "INV-2026-000501 inv 777", name="Acme Group Holding", iban=IBAN_PARENT))
+    assert not (d.status == Status.APPLIED and any(kind == "on_account" for kind, _, _ in rows(d))), (
+        d.explanation
+    )
 
 
 def test_third_party_paying_a_named_invoice_to_the_cent(acme: list[Party]) -> None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
@@ -44,7 +45,7 @@ from encaisse.core.matching.records import CreditTransaction, MatchSettings, Tra
 from encaisse.core.money import minor_unit
 from encaisse.core.references import find_ogms, find_rfs, is_valid_ogm, is_valid_rf
 
-__all__ = ["TextEvidence", "read_transaction", "transaction_text"]
+__all__ = ["TextEvidence", "is_date_near", "read_transaction", "transaction_text"]
 
 
 @dataclass(slots=True)
@@ -246,9 +247,30 @@ def _folded_names(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((name, fold(name)) for name in names)
 
 
-def _shaped_like(key: str, prefixes: frozenset[str]) -> bool:
+def is_date_near(digits: str, day: int) -> bool:
+    """Whether six or eight digits read as a date (DDMMYY, YYMMDD, DDMMYYYY, YYYYMMDD) within a year of ``day``."""
+    n = len(digits)
+    if n == 6:
+        readings = ((2000 + int(digits[4:]), int(digits[2:4]), int(digits[:2])),
+                    (2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:])))  # fmt: skip
+    elif n == 8:
+        readings = ((int(digits[4:]), int(digits[2:4]), int(digits[:2])),
+                    (int(digits[:4]), int(digits[4:6]), int(digits[6:])))  # fmt: skip
+    else:
+        return False
+    for year, month, dd in readings:
+        try:
+            if abs(date(year, month, dd).toordinal() - day) <= 400:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _shaped_like(key: str, prefixes: frozenset[str], day: int) -> bool:
     letters = key.rstrip("0123456789")
-    return letters in prefixes and len(key) - len(letters) >= 4
+    # "DATE120326" ends in a prefix ("E") and digits, but those are a date
+    return letters in prefixes and len(key) - len(letters) >= 4 and not is_date_near(key[len(letters) :], day)
 
 
 def read_transaction(
@@ -298,8 +320,9 @@ def read_transaction(
         numbers.extend(Candidate(c.key, "e2e", -1) for c in candidates(fold(e2e)) if c.key not in known)
     evidence.numbers = tuple(numbers)
     if prefixes:
+        day = tx.effective_date.toordinal()
         evidence.number_like = any(
-            c.origin == "plain" and _shaped_like(c.key, prefixes) for c in numbers if c.group >= 0
+            c.origin == "plain" and _shaped_like(c.key, prefixes, day) for c in numbers if c.group >= 0
         )
     evidence.amounts = _amounts(folded, tx.currency)
     words = folded.replace("'", " ").replace(".", " ").replace(",", " ").split()

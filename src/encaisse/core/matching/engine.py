@@ -58,9 +58,9 @@ from typing import Final
 
 from rapidfuzz.distance import OSA
 
-from encaisse.core.invoice_numbers import VariantKind, segments, variant_keys
+from encaisse.core.invoice_numbers import VariantKind, fold, segments, variant_keys
 from encaisse.core.matching import parallel
-from encaisse.core.matching.candidates import TextEvidence, read_transaction
+from encaisse.core.matching.candidates import TextEvidence, is_date_near, read_transaction
 from encaisse.core.matching.explain import describe_amount, describe_payer, describe_reference
 from encaisse.core.matching.index import Book, compact_iban, to_minor
 from encaisse.core.matching.learning import AliasStore
@@ -125,6 +125,11 @@ _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 # a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
 _NO_ITEM: Final = -1
+# a number the text introduces as an invoice's (folded text)
+_LABELLED: Final = re.compile(
+    r"\b(?:FACTURES?|FACT|FACTUUR|FACTUURNR|FAKTURA|RECHNUNG|RECHNUNGSNR|RG|RE|INVOICES?|INV|FATTURA|FATT|"
+    r"FACTURA|BILL)\b[ .:#-]*(?:(?:NO|NR|N|NUM|NUMMER|NUMBER|NUMERO)\b[ .:#-]*)?([0-9][0-9/.-]*[0-9])"
+)
 
 
 @dataclass(slots=True)
@@ -923,6 +928,24 @@ class _Context:
             self._written_numbers = written
         return self._written_numbers
 
+    def _points_at_a_tie(self, h: Hypothesis) -> bool:
+        """Whether a number the text writes may be one of the customer's items equal to those ``h`` settles.
+
+        A date ("120326", "20260312"), or a number like none of them (the payer's own reference), does not
+        say which of equal items is meant; a number like one of theirs (to two edits, or its last digits)
+        may, and then first in, first out is not safe.
+        """
+        written = [w for w in self._written() if not is_date_near(w, self.day)]
+        if not written:
+            return False
+        labelled = {re.sub(r"[^0-9]", "", m) for m in _LABELLED.findall(fold(self.evidence.text))}
+        if not labelled.isdisjoint(written):
+            return True  # "Facture 7781": an invoice the payer means, unknown here
+        book = self.book
+        amounts = {book.open[i] for i in h.items()}
+        pool = [i for i in book.items_of[h.customer][:2000] if book.open[i] in amounts]
+        return any(_resembles(w, form) for i in pool for form in self._digit_forms(i) for w in written)
+
     def _digit_forms(self, item: int) -> list[str]:
         """The digit strings an item's number is written as (its variants' digits), longest first."""
         forms = self.engine._forms.get(item)
@@ -985,6 +1008,24 @@ class _Context:
             customers = [book.customer[i] for i in strong_all]
             main = max(set(customers), key=customers.count)
             self._allocate(main, strong_all, "reference", note="items of several customers")
+        if len(groups) > 1:
+            # a parent or a factor paying for several customers it is known to pay for: their items the
+            # text names less strongly ("26/340" for 26/00340) belong with the strong ones
+            sure = {p for p, n in self.payer.name_hits.items() if n >= 0.9} | self.payer.iban_hits.keys()
+            together = [
+                i
+                for customer, items in groups.items()
+                if customer in sure or not sure.isdisjoint(book.payers_of[customer])
+                for i in items
+                if book.open[i] != 0 and refs[i].strength >= 4.0
+            ]
+            together.sort(key=book.fifo_key)
+            if together != strong_all and len({book.customer[i] for i in together}) > 1:
+                customers = [book.customer[i] for i in together]
+                main = max(set(customers), key=customers.count)
+                self._allocate(
+                    main, together, "reference", note="items of several customers the payer pays for"
+                )
 
     def _group_fits(self, customer: int) -> bool:
         return any(
@@ -1155,10 +1196,18 @@ class _Context:
         if result.count == 0:
             return
         solutions = [s for s in result.solutions if len(s) >= 2 or source == "reference"]
+        space = _space(pool, book)
+        larger = 0
+        if source == "amount" and solutions and result.count == len(result.solutions):
+            # every combination is known: the fewest items adding up to the amount are what a customer pays
+            # together (more items make a coincidence likelier); how likely one is at that size is what counts
+            size = min(len(s) for s in solutions)
+            fewest = [s for s in solutions if len(s) == size]
+            larger = len(solutions) - len(fewest)
+            solutions, space = fewest, _space(pool, book, size)
         groups: dict[tuple[int, ...], list[tuple[int, ...]]] = defaultdict(list)
         for sol in solutions:
             groups[tuple(sorted(values[j] for j in sol))].append(sol)
-        space = _space(pool, book)
         for members in list(groups.values())[:2]:
             picked = self._fifo_choice(pool, members)
             if picked is None:
@@ -1166,9 +1215,15 @@ class _Context:
             subset, ties = picked
             h = self._allocate(customer, sorted(subset, key=book.fifo_key), source, subset_space=space)
             if h is not None:
-                h.ties = ties + (result.count - len(solutions) if len(groups) == 1 else len(groups) - 1)
+                h.ties = ties + (
+                    result.count - len(solutions) - larger if len(groups) == 1 else len(groups) - 1
+                )
                 if ties:
                     h.notes.append(f"oldest of {ties + 1} equal combinations (first in, first out)")
+                if larger:
+                    h.notes.append(
+                        f"the fewest items adding up to the amount ({larger} larger combinations too)"
+                    )
 
     def _fifo_choice(self, pool: list[int], solutions: list[tuple[int, ...]]) -> tuple[list[int], int] | None:
         """Among subsets (positions in ``pool``) of equal amounts, the one of the oldest items, and how many tie."""
@@ -1386,6 +1441,11 @@ class _Context:
                 if any(not keys.isdisjoint(keys_of_item.get(j, ())) for j in included):
                     continue  # the same written key also fits an included item
                 other_strong += 1
+            if h.fit in ("over", "duplicate"):
+                # the excess is exactly what an item the text names (however weakly) has open: it is that item
+                excess = self.amount - sum([book.open[i] for i in settled])
+                if any(book.open[i] == excess for i, _, _ in strong if i not in included):
+                    other_strong += 1
             f[_F_REF_OTHER_STRONG] = float(other_strong)
         f[_F_PAYER_IBAN] = log2(1 + iban_self)
         f[_F_PAYER_IBAN_THIRD] = log2(1 + iban_third)
@@ -1416,7 +1476,7 @@ class _Context:
         f[_F_SUBSET] = 1.0 if h.subset_space else 0.0
         f[_F_SUBSET_SPACE] = h.subset_space
         f[_F_FIFO_PREFIX] = 1.0 if h.prefix else 0.0
-        if coverage == 0.0 and (self.evidence.number_like or (h.ties and self._written())):
+        if coverage == 0.0 and (self.evidence.number_like or (h.ties and self._points_at_a_tie(h))):
             # equal items are broken first in, first out only when the text does not point at one of them
             f[_F_UNEXPLAINED_NUMBER] = 1.0
         reserved = self.engine._reserved
@@ -1437,6 +1497,18 @@ class _Context:
             others = sum(1 for c in exact_customers if c != h.customer)
             f[_F_COMPETITORS] = log2(1 + others)
         return tuple(f)
+
+
+def _resembles(written: str, form: str) -> bool:
+    """Whether a written digit string may stand for an item's digit form: equal, one the end of the
+    other (four digits at least), or two edits apart at most (four digits at least)."""
+    if written == form:
+        return True
+    if min(len(written), len(form)) < 4:
+        return False
+    if form.endswith(written) or written.endswith(form):
+        return True
+    return abs(len(written) - len(form)) <= 2 and OSA.distance(written, form, score_cutoff=2) <= 2
 
 
 def _comparable(written: int, form: int) -> bool:
@@ -1475,10 +1547,15 @@ def _within_one(digits: str) -> frozenset[str]:
     return frozenset(near)
 
 
-def _space(pool: Sequence[int], book: Book) -> float:
-    """log2 of how many subsets of ``pool`` fall on one minor unit: the chance of a coincidence."""
-    spread = sum(abs(book.open[i]) for i in pool) + 1
-    return len(pool) - math.log2(spread)
+def _space(pool: Sequence[int], book: Book, size: int | None = None) -> float:
+    """log2 of how many subsets of ``pool`` (of at most ``size`` items) fall on one minor unit: the chance of a
+    coincidence. Sums of at most ``size`` items spread up to the ``size`` largest open amounts together."""
+    n = len(pool)
+    if size is None or size >= n:
+        return n - math.log2(sum(abs(book.open[i]) for i in pool) + 1)
+    count = sum(math.comb(n, k) for k in range(1, size + 1))
+    spread = sum(sorted(abs(book.open[i]) for i in pool)[-size:]) + 1
+    return math.log2(count) - math.log2(spread)
 
 
 def _effective(hit: RefHit) -> float:
