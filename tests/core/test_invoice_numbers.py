@@ -100,6 +100,11 @@ def test_range_of_two_numbers_written_in_full(text: str, middle: str) -> None:
     assert middle in {c.key for c in candidates(text) if c.origin == "range"}
 
 
+def test_list_of_serials_after_a_slash() -> None:
+    found = {c.key: c.origin for c in candidates("FA2025-002153/002116")}
+    assert found["FA2025002153"] == "plain" and found["FA2025002116"] == "list"
+
+
 def test_list_inherits_prefix_and_year() -> None:
     found = keys("Factures INV-2026-1234, 1235 et 1236")
     assert {"INV20261234", "INV20261235", "INV20261236"} <= found

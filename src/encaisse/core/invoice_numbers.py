@@ -337,6 +337,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                     and digit[j + 1]
                     and gaps[j + 1] != " "
                     and _range_end(seg, segs[j + 1]) is None
+                    and not (gaps[j + 1] == "/" and len(segs[j + 1]) == len(seg) >= 3)  # a list: 002153/002116
                 )
                 if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
                     found[key] = Candidate(key, "partial" if cut_short else "plain", g)
@@ -381,7 +382,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 for start in range(len(context) + 1):
                     emit("".join(context[start:]) + number, "range", group_of[k])
             inherited[j] = context
-        elif len(cur) == len(prev) >= 3 and (word in _LIST_WORDS or gap in (",", "&", "+", ";", "")):
+        elif len(cur) == len(prev) >= 3 and (word in _LIST_WORDS or gap in (",", "&", "+", ";", "", "/")):
             for start in range(len(context) + 1):
                 emit("".join(context[start:]) + cur, "list", group_of[j])
             inherited[j] = context
