@@ -100,6 +100,11 @@ def test_range_of_two_numbers_written_in_full(text: str, middle: str) -> None:
     assert middle in {c.key for c in candidates(text) if c.origin == "range"}
 
 
+def test_a_range_word_before_a_number_written_in_full_is_not_a_shortened_end() -> None:
+    found = {c.key for c in candidates("25/02401 à 25/02403") if c.origin == "range"}
+    assert "2502402" in found and "2502404" not in found and "2502425" not in found
+
+
 def test_list_of_serials_after_a_slash() -> None:
     found = {c.key: c.origin for c in candidates("FA2025-002153/002116")}
     assert found["FA2025002153"] == "plain" and found["FA2025002116"] == "list"

@@ -337,7 +337,9 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                     and digit[j + 1]
                     and gaps[j + 1] != " "
                     and _range_end(seg, segs[j + 1]) is None
-                    and not (gaps[j + 1] == "/" and len(segs[j + 1]) == len(seg) >= 3)  # a list: 002153/002116
+                    and not (
+                        gaps[j + 1] == "/" and len(segs[j + 1]) == len(seg) >= 3
+                    )  # a list: 002153/002116
                 )
                 if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
                     found[key] = Candidate(key, "partial" if cut_short else "plain", g)
@@ -375,7 +377,9 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 start -= 1
             context = segs[start:k]
         is_range_gap = word in _RANGE_WORDS or gap in ("-", "/", "..")
-        end = _range_end(prev, cur) if is_range_gap else None
+        # "25/02401 à 25/02403": the "25" after the word starts a number written in full, it does not end a range
+        starts_number = j + 1 < n and digit[j + 1] and group_of[j + 1] == group_of[j]
+        end = _range_end(prev, cur) if is_range_gap and not starts_number else None
         if end is not None:
             for value in range(int(prev) + 1, end + 1):
                 number = str(value).zfill(len(prev))

@@ -9,6 +9,8 @@ invoice numbers. Each rule has its guard next to it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from matching_builders import IBAN_ACME, IBAN_FACTOR, IBAN_PARENT, inv, make_engine, rows, tx
 
@@ -188,6 +190,32 @@ def test_an_excess_equal_to_an_item_the_text_names_is_not_kept_on_account(acme: 
     assert not (d.status == Status.APPLIED and any(kind == "on_account" for kind, _, _ in rows(d))), (
         d.explanation
     )
+
+
+def test_a_serial_written_with_its_zeros_names_the_payers_item_not_a_typo_of_another(
+    acme: list[Party],
+) -> None:
+    # "00078" is 26/00078's serial as written (too short to index over the book); FA2025-002078 is one
+    # character away and has exactly the amount open: it must not be taken for it
+    items = [inv(f"26/{n:05d}", "c1", "767.78") for n in range(70, 90)] + [
+        inv("FA2025-002078", "c1", "192.00")
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("192.00", "acompte Notre paiement 00078", **BY_NAME, iban=IBAN_ACME))
+    assert not (d.status == Status.APPLIED and "FA2025-002078" in [n for _, n, _ in rows(d)]), d.explanation
+    assert any(p.allocations[0].invoice_number == "26/00078" for p in d.proposals), d.explanation
+
+
+def test_an_amount_cut_by_a_full_remittance_line_is_read_whole(acme: list[Party]) -> None:
+    # camt Ustrd / SWIFT lines of 35 characters: the bank cut "232,58" after its first digit
+    first = "Pmt. INV-2026-000777 déduction de 2"
+    assert len(first) == 35
+    engine = make_engine([inv("INV-2026-000777", "c1", "3860.92")], acme)
+    d = engine.match(
+        replace(tx("3628.34", **BY_NAME, iban=IBAN_ACME), remittance_lines=(first, "32,58 avoir attendu"))
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000777", "3860.92"), ("deduction", "INV-2026-000777", "-232.58")]
 
 
 def test_third_party_paying_a_named_invoice_to_the_cent(acme: list[Party]) -> None:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from typing import Final
 
 from encaisse.core.invoice_numbers import Candidate, candidates, fold, normalise
@@ -175,6 +176,21 @@ def transaction_text(tx: CreditTransaction) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Widths at which banks cut remittance text into lines (SWIFT's 35, MT940 :86:'s 65, ISO 20022's 140): a line
+# that fills one may end in the middle of a word or a number ("... déduction 2" + "32,58 avoir attendu")
+_LINE_WIDTHS: Final = frozenset({35, 65, 140})
+
+
+def _words_cut_at_line_ends(lines: tuple[str, ...]) -> str:
+    """The words a full line cut in two, put back together ("2" + "32,58": "232,58"), space separated."""
+    glued = [
+        a.rsplit(" ", 1)[-1] + b.split(" ", 1)[0]
+        for a, b in pairwise(lines)
+        if len(a) in _LINE_WIDTHS and a[-1:].isalnum() and b[:1].isalnum()
+    ]
+    return " ".join(glued)
+
+
 def _end_to_end(tx: CreditTransaction) -> str:
     e2e = (tx.end_to_end_id or "").strip()
     if not e2e or e2e.upper() in ("NOTPROVIDED", "NOT PROVIDED", "NONREF", "NONE"):
@@ -282,7 +298,8 @@ def read_transaction(
     them glued to a word before ("FACTUREINV2026...").
     """
     text = transaction_text(tx)
-    folded = fold(text)
+    rejoined = _words_cut_at_line_ends(tx.remittance_lines) if len(tx.remittance_lines) > 1 else ""
+    folded = fold(f"{text} {rejoined}" if rejoined else text)
     evidence = TextEvidence(text=text)
 
     # structured references: the bank's fields first, then valid ones typed in the text

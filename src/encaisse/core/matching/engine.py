@@ -125,6 +125,7 @@ _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 # a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
 _NO_ITEM: Final = -1
+_SERIAL: Final = re.compile(r"[0-9]{4,}$")  # the last digits of an invoice number, as written
 # a number the text introduces as an invoice's (folded text)
 _LABELLED: Final = re.compile(
     r"\b(?:FACTURES?|FACT|FACTUUR|FACTUURNR|FAKTURA|RECHNUNG|RECHNUNGSNR|RG|RE|INVOICES?|INV|FATTURA|FATT|"
@@ -262,6 +263,9 @@ class Engine:
         self._name_cache: dict[str, dict[int, float]] = {}
         self._similarity_cache: dict[tuple[int, str], float] = {}
         self._forms: dict[int, list[str]] = {}  # item -> the digit strings of its number's variants
+        self._serials: dict[
+            int, dict[str, list[int]]
+        ] = {}  # customer -> its items by serial as written ("00078")
         self._tolerances: dict[str, int] = {}
         self._no_reference: set[int] = set()
         self._reserved: set[int] = set()
@@ -870,9 +874,32 @@ class _Context:
         written = [w for w in self._written() if w not in named]
         if not written:
             return
-        first_near = _first_within_one(tuple(written))
         open_, currency, issue = book.open, book.currency, book.issue
         cur, day = self.currency, self.day
+        # the serial as the number writes it, zeros kept ("00078" of 26/00078): the payer's item named exactly,
+        # too short to index over the whole book, never a typo of another of its numbers
+        for customer in customers:
+            serials = self.engine._serials.get(customer)
+            if serials is None:
+                serials = defaultdict(list)
+                for item in book.items_of[customer]:
+                    found = _SERIAL.search(book.number[item])
+                    if found is not None:
+                        serials[found.group(0)].append(item)
+                self.engine._serials[customer] = serials
+            for key in written:
+                for item in serials.get(key, ()):
+                    if item in refs or open_[item] == 0 or currency[item] != cur or issue[item] > day:
+                        continue
+                    self.keys_of_item[item].add(key)
+                    refs[item] = RefHit(
+                        item, 4.0, "the payer's invoice number, its serial", key, 1, False, False, 1
+                    )
+                    named.add(key)
+        written = [w for w in written if w not in named]
+        if not written:
+            return
+        first_near = _first_within_one(tuple(written))
         for customer in customers:
             for item in book.items_of[customer][:300]:
                 if item in refs or open_[item] == 0 or currency[item] != cur or issue[item] > day:
