@@ -14,12 +14,13 @@ from pypdf import PdfReader
 
 from encaisse.billing.models import ArchivedDocument
 from encaisse.collections.documents import enclose_setting, encloses_invoices, reminder_documents
-from encaisse.collections.models import DunningLetter, LetterStatus
-from encaisse.collections.services import approve_letters, dunning_run, send_letters
+from encaisse.collections.models import DunningHistoryEntry, DunningLetter, LetterStatus
+from encaisse.collections.services import approve_letters, dunning_run, send_letters, settle_waiting_letters
 from encaisse.delivery import services as delivery_services
 from encaisse.delivery.documents import provider_for
 from encaisse.delivery.models import Delivery
 from encaisse.ledger.archive import ArchiveStore
+from encaisse.ledger.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,36 @@ def test_a_retry_by_the_delivery_worker_carries_the_letter_not_the_invoice(selle
     # the next send_letters records the letter as sent, without a second e-mail
     report = send_letters(letter.run, actor="tester")
     assert report.sent == [letter.pk] and len(inbox.messages) == 1
+
+
+def test_a_letter_sent_on_a_retry_is_known_to_the_next_run_which_sends_no_second_one(seller, inbox) -> None:  # type: ignore[no-untyped-def]
+    customer = make_customer(seller, language="fr", emails=["compta@acheteur.test"])
+    make_invoice(customer, "F-N", amount="400.00")
+    inbox.busy = 1
+    (letter,) = _letters(seller, 10)
+    assert letter.status == LetterStatus.APPROVED and inbox.messages == []
+    Delivery.objects.filter(pk=letter.delivery_id).update(next_attempt_at=None)
+    (outcome,) = delivery_services.send_due()  # the job worker, later that day
+    assert outcome.status == "sent" and len(inbox.messages) == 1
+
+    # nobody sends that run's letters again: the next day's run learns the outcome itself
+    result = dunning_run(seller, DUE + timedelta(days=11))
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.SENT and letter.status_note == "delivery sent"
+    assert DunningHistoryEntry.objects.filter(letter=letter, level=letter.level).count() == 1
+    assert not DunningLetter.objects.filter(run=result.run, level=letter.level).exists()  # no second reminder
+    assert AuditEvent.objects.filter(action="dunning.letter_sent", object_id=str(letter.pk)).count() == 1
+
+
+def test_a_letter_whose_delivery_failed_for_good_is_marked_failed_by_the_next_run(seller, inbox) -> None:  # type: ignore[no-untyped-def]
+    make_invoice(make_customer(seller, emails=["compta@acheteur.test"]), "F-F", amount="400.00")
+    inbox.busy = 1
+    (letter,) = _letters(seller, 10)
+    Delivery.objects.filter(pk=letter.delivery_id).update(status="bounced")
+    sent, failed = settle_waiting_letters(seller)
+    letter.refresh_from_db()
+    assert (sent, failed) == ([], [letter.pk]) and letter.status == LetterStatus.FAILED
+    assert not DunningHistoryEntry.objects.filter(letter=letter).exists()
 
 
 @pytest.mark.parametrize(("choice", "expected"), [("none", []), ("all", ["F-1.pdf"])])

@@ -119,6 +119,8 @@ def dunning_run(entity: Entity, as_of: date, *, dry_run: bool = False, actor: st
     """Decide today's reminders of ``entity`` and store them as draft letters (see the module docstring)."""
     from encaisse.collections.promises import review_promises
 
+    if not dry_run:
+        settle_waiting_letters(entity, actor=actor)  # the history the run reads includes letters sent since
     with transaction.atomic():
         if not dry_run:
             review_promises(entity, as_of, actor=actor)
@@ -345,6 +347,48 @@ def _record_sent(letter: DunningLetter, actor: str) -> None:
         data={"customer": letter.customer_id, "level": letter.level, "delivery": letter.delivery_ref,
               "sha256": letter.pdf_sha256, "invoices": [i["number"] for i in letter.items], "totals": letter.totals},
     )  # fmt: skip
+
+
+def settle_waiting_letters(entity: Entity, *, actor: str = "system") -> tuple[list[int], list[int]]:
+    """Letters handed to the delivery app that was still trying (a retry queued) get its final outcome.
+
+    A letter whose delivery has since reached the customer (sent by the job worker on a retry) is recorded as
+    sent, with its history, exactly as :func:`send_letters` records it; one whose delivery failed for good is
+    marked failed. :func:`dunning_run` calls it first: without it the next run would not know the reminder
+    went out and would send the same level again. Returns (sent, failed) letter ids.
+    """
+    from encaisse.delivery.models import FINAL_FAILURES, Delivery
+
+    waiting = dict(
+        DunningLetter.objects.filter(
+            entity=entity, status=LetterStatus.APPROVED, delivery_id__isnull=False
+        ).values_list("pk", "delivery_id")
+    )
+    if not waiting:
+        return [], []
+    status_of = dict(Delivery.objects.filter(pk__in=set(waiting.values())).values_list("pk", "status"))
+    sent: list[int] = []
+    failed: list[int] = []
+    for letter_id, delivery_id in sorted(waiting.items()):
+        status = status_of.get(delivery_id)
+        if status not in SENT_STATES and status not in FINAL_FAILURES:
+            continue  # still queued or sending
+        with transaction.atomic():
+            letter = DunningLetter.objects.select_for_update().select_related("entity").get(pk=letter_id)
+            if letter.status != LetterStatus.APPROVED:
+                continue  # settled meanwhile
+            if status in SENT_STATES:
+                letter.status_note = f"delivery {status}"
+                _record_sent(letter, actor)
+                sent.append(letter_id)
+            else:
+                letter.status, letter.status_note = LetterStatus.FAILED, f"delivery {status}"
+                letter.save(update_fields=["status", "status_note"])
+                audit.record("dunning.letter_failed", actor=actor, entity=letter.entity,
+                             object_type="dunning_letter", object_id=letter.pk,
+                             data={"delivery": letter.delivery_ref, "status": status})  # fmt: skip
+                failed.append(letter_id)
+    return sent, failed
 
 
 def send_letters(
