@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from cases_book import invoice
@@ -154,18 +156,77 @@ def test_nobody_to_e_mail_is_recorded(ledger, people, django_capture_on_commit_c
     assert AuditEvent.objects.get(action="case.customer_notified").data["sent"] == []
 
 
-def test_a_mail_server_failure_is_recorded_and_the_reply_stays(case, portal_user, people, settings,
-                                                               django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+@pytest.fixture
+def jobs() -> Iterator[Any]:
+    """huey keeps what is scheduled in its memory storage (immediate mode), as on the embedded default."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    try:
+        yield HUEY
+    finally:
+        HUEY.flush()
+        HUEY.immediate = before
+
+
+ADDRESSES = ["anne@dupont.example", "ap@dupont.example", "boekhouding@dupont.example"]
+
+
+def test_a_mail_server_failure_is_recorded_the_reply_stays_and_is_e_mailed_later(
+    case, portal_user, people, settings, jobs, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
     with django_capture_on_commit_callbacks(execute=True):
         reply = services.reply_to_customer(case, "Noted.", user=people["clerk"])
     assert CaseEvent.objects.filter(pk=reply.pk).exists()
     notified = AuditEvent.objects.get(action="case.customer_notified")
-    assert notified.data["sent"] == [] and sorted(notified.data["failed"]) == ["anne@dupont.example",
-                                                                               "ap@dupont.example",
-                                                                               "boekhouding@dupont.example"]  # fmt: skip
-    assert notified.data["problems"]
+    assert notified.data["sent"] == [] and sorted(notified.data["failed"]) == ADDRESSES
+    assert notified.data["problems"] and notified.data["retry_in_seconds"] == 60
+    (task,) = [t for t in jobs.scheduled() if t.name.endswith("retry_case_reply")]
+    event_id, addresses, attempt = task.args
+    assert event_id == reply.pk and sorted(addresses) == ADDRESSES and attempt == 2
+
+    # the server still down on the 2nd attempt: a 3rd is scheduled, 5 minutes later
+    jobs.flush()
+    again = notifications.notify_reply(event_id, only=addresses, attempt=attempt)
+    assert again["sent"] == [] and sorted(again["retry"]) == ADDRESSES
+    (task,) = [t for t in jobs.scheduled() if t.name.endswith("retry_case_reply")]
+    assert task.args[2] == 3
+
+    # the server is back: the task e-mails those addresses, once each
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from encaisse.cases.tasks import retry_case_reply
+
+    retry_case_reply.call_local(*task.args)
+    assert sorted(m.to[0] for m in mail.outbox) == ADDRESSES
+    last = AuditEvent.objects.filter(action="case.customer_notified").order_by("id").last()
+    assert last is not None and last.data["attempt"] == 3 and sorted(last.data["sent"]) == ADDRESSES
+
+
+def test_retries_stop_after_the_last_delay_and_a_refused_address_is_not_tried_again(
+    case, portal_user, people, jobs, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import smtplib
+
+    from django.core.mail import EmailMessage
+
+    def refuse(message: EmailMessage, fail_silently: bool = False) -> int:
+        address = message.to[0]
+        if address.startswith("ap@"):
+            raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 no such user")})
+        raise smtplib.SMTPRecipientsRefused({address: (451, b"4.3.0 try again later")})
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    reply = services.reply_to_customer(case, "Noted.", user=people["clerk"])
+    first = notifications.notify_reply(reply.pk)
+    assert sorted(first["failed"]) == ADDRESSES and "ap@dupont.example" not in first["retry"]
+    last = notifications.notify_reply(
+        reply.pk, only=first["retry"], attempt=len(notifications.RETRY_DELAYS) + 1
+    )
+    assert last["retry"] == [] and AuditEvent.objects.filter(action="case.customer_notified").last().data[
+        "retry_in_seconds"] is None  # fmt: skip
 
 
 def test_the_customer_answering_moves_a_waiting_case_back(case, people) -> None:  # type: ignore[no-untyped-def]

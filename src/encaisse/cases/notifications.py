@@ -14,12 +14,17 @@ e-mails go through the same Django mail backend.
 
 :func:`notify_reply` runs once the reply has committed
 (:func:`encaisse.cases.services.reply_to_customer`); what went out, and what
-could not, is recorded in the audit log as ``case.customer_notified``.
+could not, is recorded in the audit log as ``case.customer_notified``. The
+addresses a temporary failure left out (the mail server unreachable or busy, a
+4xx answer) are tried again by the job worker after 1, 5 and 30 minutes
+(:func:`encaisse.cases.tasks.retry_case_reply`), each attempt audited the same
+way; an address the server refuses for good (5xx) is not tried again.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from email.utils import formataddr
 from typing import Any
@@ -35,6 +40,18 @@ from encaisse.ledger import audit
 from encaisse.ledger.models import Customer, Entity
 
 log = logging.getLogger(__name__)
+
+#: Seconds before the 2nd, 3rd and 4th attempt at the addresses a temporary failure left out.
+RETRY_DELAYS = (60, 300, 1800)
+
+
+def _permanent(exc: Exception) -> bool:
+    """Whether the mail server refused for good (a 5xx answer), so that trying again is pointless."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +126,18 @@ def _messages(event: CaseEvent, to: list[Recipient]) -> list[tuple[Recipient, Em
     return out
 
 
-def notify_reply(event_id: int) -> dict[str, list[str]]:
-    """E-mail the reply ``event_id`` to the customer; ``{"sent": [...], "failed": [...]}`` (addresses)."""
+def notify_reply(event_id: int, *, only: list[str] | None = None, attempt: int = 1) -> dict[str, list[str]]:
+    """E-mail the reply ``event_id`` to the customer (``only`` those addresses, on a retry);
+    ``{"sent": [...], "failed": [...], "retry": [...]}`` (addresses; ``retry``: tried again later)."""
     event = CaseEvent.objects.select_related("case__entity", "case__customer").get(pk=event_id)
     case = event.case
     to = recipients(case.customer)
+    if only is not None:
+        wanted = {a.lower() for a in only}
+        to = [r for r in to if r.address.lower() in wanted]
     sent: list[str] = []
     failed: list[str] = []
+    retry: list[str] = []
     problems: list[str] = []
     if to:
         try:
@@ -127,15 +149,26 @@ def notify_reply(event_id: int) -> dict[str, list[str]]:
                     except Exception as exc:  # one refused address does not stop the others
                         failed.append(r.address)
                         problems.append(f"{r.address}: {type(exc).__name__}: {exc}"[:300])
+                        if not _permanent(exc):
+                            retry.append(r.address)
                     else:
                         sent.append(r.address)
         except Exception as exc:  # the mail server cannot be reached at all
             failed = [r.address for r in to if r.address not in sent]
+            retry = list(failed) if not _permanent(exc) else retry
             problems.append(f"{type(exc).__name__}: {exc}"[:300])
+    retry_in = RETRY_DELAYS[attempt - 1] if retry and attempt <= len(RETRY_DELAYS) else None
+    if retry_in is None:
+        retry = []
     if failed or not to:
-        log.warning("%s: the reply could not be e-mailed to %s (%s)", case.reference,
-                    ", ".join(failed) or "anyone: no portal user nor billing e-mail", "; ".join(problems))  # fmt: skip
+        log.warning("%s: the reply could not be e-mailed to %s (%s)%s", case.reference,
+                    ", ".join(failed) or "anyone: no portal user nor billing e-mail", "; ".join(problems),
+                    f"; trying again in {retry_in} s" if retry_in else "")  # fmt: skip
     audit.record("case.customer_notified", actor="system", entity=case.entity, object_type="case",
-                 object_id=case.pk, data={"event": event.pk, "sent": sent, "failed": failed,
-                                          "problems": problems})  # fmt: skip
-    return {"sent": sent, "failed": failed}
+                 object_id=case.pk, data={"event": event.pk, "attempt": attempt, "sent": sent, "failed": failed,
+                                          "problems": problems, "retry_in_seconds": retry_in})  # fmt: skip
+    if retry_in is not None:
+        from encaisse.cases.tasks import retry_case_reply
+
+        retry_case_reply.schedule((event_id, retry, attempt + 1), delay=retry_in)
+    return {"sent": sent, "failed": failed, "retry": retry}
