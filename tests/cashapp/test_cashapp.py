@@ -49,6 +49,31 @@ def test_structured_reference_applies_and_rerun_changes_nothing(book, write) -> 
                      "status": "applied", "kind": "invoice", "confidence": rows[0]["confidence"]}]  # fmt: skip
 
 
+def test_a_returned_payment_is_never_applied_even_naming_an_invoice_to_the_cent(book, write) -> None:  # type: ignore[no-untyped-def]
+    load(
+        write,
+        [tx(1, "1210.00", name="DUPONT SA", text=f"RETOUR AC04 F-2026-0101 {format_ogm(OGM1)}", ref=OGM1)],
+    )
+    BankTransaction.objects.filter(bank_reference="BANKREF0001").update(
+        is_reversal=True, return_reason="AC04"
+    )
+    services.match(book, today=date(2026, 3, 6))
+    d = decision("BANKREF0001")
+    assert d.status != "applied" and "return or reversal (AC04)" in d.explanation
+    assert Invoice.objects.get(number="F-2026-0101").open_minor == 121000
+    (row,) = export()
+    assert (row["invoice_number"], row["kind"]) == ("", "unrelated")
+
+
+def test_an_unmatched_transaction_is_one_row_of_its_whole_amount(book, write) -> None:  # type: ignore[no-untyped-def]
+    load(write, [tx(1, "77.77", name="Nobody Known", text="misc")])
+    services.match(book, today=date(2026, 3, 6))
+    assert decision("BANKREF0001").status == "unmatched"
+    (row,) = export()
+    assert row == {"tx_ref": "BANKREF0001", "invoice_number": "", "amount": "77.77", "status": "unmatched",
+                   "kind": "unrelated", "confidence": row["confidence"]}  # fmt: skip
+
+
 def test_unapply_reverses_and_the_transaction_is_matched_again(book, write) -> None:  # type: ignore[no-untyped-def]
     load(write, [tx(1, "1210.00", text=f"facture F-2026-0101 {format_ogm(OGM1)}", ref=OGM1)])
     services.match(book, today=date(2026, 3, 6))

@@ -279,7 +279,7 @@ _TX_COLUMNS = (
     "id", "statement_id", "amount_minor", "currency", _as_text("booking_date"), _as_text("value_date"),
     "counterparty_name", "counterparty_account", "ultimate_debtor", "remittance", _as_text("creditor_references"),
     "end_to_end_id", "btc_domain", "btc_family", "btc_sub_family", "btc_proprietary", "additional_info",
-    "entry_index", "tx_index", "bank_reference",
+    "entry_index", "tx_index", "bank_reference", "is_reversal", "return_reason",
 )  # fmt: skip
 
 
@@ -296,7 +296,8 @@ def _pending_credits(entity: Entity) -> tuple[list[CreditTransaction], dict[str,
     credits: list[CreditTransaction] = []
     by_id: dict[str, PendingTx] = {}
     for (pk, statement, minor, cur, booked_text, valued_text, name, account, ultimate, remittance, refs_text, e2e,
-         domain, family, sub_family, proprietary, info, entry, index, bank_ref) in rows.iterator(chunk_size=_CHUNK):  # fmt: skip
+         domain, family, sub_family, proprietary, info, entry, index, bank_ref, reversal,
+         return_reason) in rows.iterator(chunk_size=_CHUNK):  # fmt: skip
         booked = days[booked_text] if booked_text else None
         valued = days[valued_text] if valued_text else None
         refs = json.loads(refs_text) if refs_text and refs_text != "[]" else ()
@@ -315,6 +316,7 @@ def _pending_credits(entity: Entity) -> tuple[list[CreditTransaction], dict[str,
             creditor_references=tuple(StructuredReference(r["value"], r.get("kind") or "OTHER") for r in refs),
             end_to_end_id=e2e or None, bank_transaction_code=code, additional_info=info or None,
             position=(order.setdefault(statement, len(order)), entry, index),
+            return_reason=(return_reason or "") if reversal else None,
         ))  # fmt: skip
         by_id[str(pk)] = PendingTx(pk, minor, cur, valued, booked, bank_ref, remittance)
     return credits, by_id
@@ -1029,7 +1031,9 @@ def export_rows(entity_ids: Sequence[int]) -> Iterable[tuple[str, ...]]:
         ref = tx_ref(d.transaction)
         rows = list(d.rows.all())
         if not rows:
-            yield (ref, "", "", d.status, "", f"{d.confidence:.4f}")
+            # nothing found for it: one row for the whole amount, no invoice, related to none (the contract)
+            amount = str(Money.from_minor(d.transaction.amount_minor, d.transaction.currency).amount)
+            yield (ref, "", amount, d.status, "unrelated", f"{d.confidence:.4f}")
         for r in rows:
             amount = str(Money.from_minor(r.amount_minor, r.currency).amount)
             yield (ref, r.invoice_number, amount, d.status, r.kind, f"{r.confidence:.4f}")

@@ -219,6 +219,8 @@ _DATE: Final = re.compile(
 _AMOUNT: Final = re.compile(
     r"(?<![0-9A-Z/.,-])(?:EUR|USD|GBP|CHF|€|\$)?\s?-?[0-9]{1,3}(?:[., '][0-9]{3})*[.,][0-9]{2}(?![0-9])(?![.,/-][0-9])(?:\s?(?:EUR|USD|GBP|CHF|€))?"
 )
+# "2%", "-1,5 %", "2 PCT" are a discount taken, not (part of) an invoice number
+_PERCENT: Final = re.compile(r"(?<![0-9A-Z])-?[0-9]{1,3}(?:[.,][0-9]{1,2})?\s?%")
 _LIST_WORDS: Final = frozenset({"ET", "AND", "EN", "UND", "Y", "E", "EIN", "NR", "NO", "N"})
 _RANGE_WORDS: Final = frozenset({"TO", "A", "AU", "BIS", "TOT", "TM", "T", "M", "THRU"})
 _JOIN_CHARS: Final = frozenset(" -/._#:")
@@ -226,12 +228,16 @@ _MAX_RANGE: Final = 50
 
 
 def mask_dates_and_amounts(text: str) -> str:
-    """Blank out dates and amounts (same length, so positions keep).
+    """Blank out dates, amounts and percentages (same length, so positions keep).
 
     >>> mask_dates_and_amounts("FACT 1234 DU 15.01.2026 EUR 1.234,56")
     'FACT 1234 DU                        '
+    >>> mask_dates_and_amounts("INV 2835 -2% ESCOMPTE")
+    'INV 2835     ESCOMPTE'
     """
     text = _DATE.sub(lambda m: " " * len(m.group(0)), text)
+    if "%" in text:
+        text = _PERCENT.sub(lambda m: " " * len(m.group(0)), text)
     return _AMOUNT.sub(lambda m: " " * len(m.group(0)), text)
 
 

@@ -358,6 +358,10 @@ def read_transaction(
     reason = _code_reason(tx.bank_transaction_code)
     if reason:
         evidence.non_customer.append((reason, True))
+    if tx.return_reason is not None:
+        # money coming back (a payment returned, a direct debit reversed): never a customer paying an invoice
+        why = f" ({tx.return_reason})" if tx.return_reason else ""
+        evidence.non_customer.append((f"the bank books it as a return or reversal{why}", True))
     account = compact_iban(tx.counterparty_account or "")
     if account and account in _own_accounts(settings.own_ibans):
         evidence.non_customer.append(("from one of the entity's own accounts", True))

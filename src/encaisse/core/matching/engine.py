@@ -128,8 +128,8 @@ _NO_ITEM: Final = -1
 _SERIAL: Final = re.compile(r"[0-9]{4,}$")  # the last digits of an invoice number, as written
 # a number the text introduces as an invoice's (folded text)
 _LABELLED: Final = re.compile(
-    r"\b(?:FACTURES?|FACT|FACTUUR|FACTUURNR|FAKTURA|RECHNUNG|RECHNUNGSNR|RG|RE|INVOICES?|INV|FATTURA|FATT|"
-    r"FACTURA|BILL)\b[ .:#-]*(?:(?:NO|NR|N|NUM|NUMMER|NUMBER|NUMERO)\b[ .:#-]*)?([0-9][0-9/.-]*[0-9])"
+    r"\b(?:FACTURES?|FACT|FAC|FACTNR|FACTUUR|FACTUURNR|FAKTURA|FAKT|RECHNUNG|RECHNUNGSNR|RECH|RENR|RG|RE|"
+    r"INVOICES?|INV|FATTURA|FATT|FACTURA|BILL)\b[ .:#-]*(?:(?:NO|NR|N|NUM|NUMMER|NUMBER|NUMERO)\b[ .:#-]*)?([0-9][0-9/.-]*[0-9])"
 )
 
 

@@ -126,6 +126,8 @@ class CreditTransaction:
     bank_transaction_code: TransactionCode | None = None
     additional_info: str | None = None
     position: tuple[int, int, int] = (0, 0, 0)
+    #: the bank books it as a return or reversal (camt ``RvslInd``, MT940 ``/RTRN/``, a return code), with why
+    return_reason: str | None = None
 
     @property
     def effective_date(self) -> date:
