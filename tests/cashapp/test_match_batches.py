@@ -259,3 +259,50 @@ def test_the_book_is_read_as_the_invoices_say(entity, write) -> None:  # type: i
     assert by_number["F-2026-0002"].open_amount == Decimal("49.99")
     assert by_number["CN-2026-0001"].total == Decimal("-40.00")
     assert (by_number["F-2026-0003"].currency, by_number["F-2026-0003"].discount_days) == ("USD", 8)
+
+
+def test_money_kept_on_account_in_another_currency_takes_the_rate_of_the_invoice_it_pays(
+    entity, write
+) -> None:  # type: ignore[no-untyped-def]
+    """A USD payment to a EUR entity: the excess on account is booked at the rate of the USD invoice paid;
+    money on account in USD with no invoice to give a rate is left to a person, and the batch goes through."""
+    from dataclasses import replace as copy
+
+    from encaisse.core.matching.records import Allocation as Row
+    from encaisse.core.matching.records import AllocationKind, Decision, Status
+    from encaisse.ledger.models import Invoice
+
+    entity.ibans = [OWN_IBAN]
+    entity.save()
+    import_customers(write("c.csv", CUSTOMERS))
+    import_invoices(write("i.csv", (
+        "number,customer_id,issue_date,due_date,currency,total,structured_reference,rate\n"
+        "U-2026-0001,C3,2026-02-01,2026-03-03,USD,500.00,,0.9\n"
+    )))  # fmt: skip
+    load(write, [tx(1, "550.00", name="Schmidt Maschinenbau GmbH", iban="DE89370400440532013000",
+                    text="Invoice U-2026-0001")])  # fmt: skip
+    BankTransaction.objects.update(currency="USD")
+    summary = services.match(entity, today=date(2026, 3, 6))
+    assert summary.applied == 1, [d.explanation for d in summary.decisions]
+    assert Invoice.objects.get(number="U-2026-0001").open_minor == 0
+    on_account = Allocation.objects.get(kind="on_account")
+    assert (on_account.amount_minor, on_account.currency, on_account.payment_rate) == (
+        5000,
+        "USD",
+        Decimal("0.9"),
+    )
+    assert on_account.functional_minor == 4500
+    assert check([date(2026, 3, 31)]) == []
+
+    # on account only, in USD: no rate to book it at
+    pending = services.PendingTx(1, 12000, "USD", date(2026, 3, 5), date(2026, 3, 5), "REF", "")
+    alone = Decision("1", Status.APPLIED, (Row(AllocationKind.ON_ACCOUNT, Decimal("120.00"), None, None),),
+                     customer_id="3", confidence=0.99, explanation="paid twice")  # fmt: skip
+    (kept,) = services._without_rate([alone], {"1": pending}, "EUR")
+    assert kept.status == Status.SUGGESTED and "needs an exchange rate to EUR" in kept.explanation
+    eur = {"1": pending._replace(currency="EUR")}
+    assert services._without_rate([alone], eur, "EUR") == [alone]
+    assert (
+        services._without_rate([copy(alone, status=Status.SUGGESTED)], {"1": pending}, "EUR")[0].explanation
+        == "paid twice"
+    )

@@ -27,7 +27,7 @@ import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import islice
@@ -539,6 +539,7 @@ def ledger_requests(
     rows: Sequence[tuple[str, int | None, int]],
     receipt_id: int | None,
     currencies: Mapping[int, str],
+    rates: Mapping[int, Decimal] | None = None,
 ) -> list[AllocationRequest]:
     """Turn export-convention rows ``(kind, invoice id, amount minor)`` into ledger allocations.
 
@@ -546,7 +547,9 @@ def ledger_requests(
     included; the ledger takes the cash part (the invoice row minus the
     item's deduction rows) as a receipt allocation and each deduction as a
     deduction allocation. A credit note's (negative) row settles the credit
-    note. On-account rows become an on-account credit of the receipt.
+    note. On-account rows become an on-account credit of the receipt, at the rate of the invoice it
+    pays in the same currency (``rates``: each invoice's rate to the functional currency), which the
+    ledger needs when the payment is in another currency than the entity's.
     ``currencies`` gives each invoice's currency by id.
     """
     day = tx.value_date or tx.booking_date
@@ -567,9 +570,32 @@ def ledger_requests(
                                               effective_date=day, invoice_id=inv, receipt_id=receipt_id,
                                               note="deduction taken by the customer"))  # fmt: skip
         elif kind == AllocationKind.ON_ACCOUNT:
+            rate = next((rates[i] for _, i, _ in rows if i is not None and i in rates and currencies.get(i) == tx.currency),
+                        None) if rates else None  # fmt: skip
             requests.append(AllocationRequest(kind="on_account", amount_minor=amount, currency=tx.currency,
-                                              effective_date=day, receipt_id=receipt_id))  # fmt: skip
+                                              effective_date=day, receipt_id=receipt_id, payment_rate=rate))  # fmt: skip
     return requests
+
+
+def _without_rate(
+    decisions: Sequence[Decision], by_id: Mapping[str, PendingTx], functional: str
+) -> list[Decision]:
+    """The decisions as recorded: one that would keep money on account in another currency than the entity's
+    without an invoice of that currency to give the rate is left to a person instead of being applied."""
+    out = []
+    for d in decisions:
+        currency = by_id[d.transaction_id].currency
+        if (
+            d.status == Status.APPLIED
+            and currency != functional
+            and any(a.kind == AllocationKind.ON_ACCOUNT for a in d.allocations)
+            and not any(a.kind == AllocationKind.INVOICE and a.invoice_id for a in d.allocations)
+        ):
+            d = replace(d, status=Status.SUGGESTED, explanation=(
+                f"{d.explanation} — not applied: money kept on account in {currency} needs an exchange rate to "
+                f"{functional}, and no invoice of the payment gives one"))  # fmt: skip
+        out.append(d)
+    return out
 
 
 _RECEIPT_COLUMNS = (
@@ -606,6 +632,7 @@ def _record_batch(
     from encaisse.cases.services import open_deduction_cases_bulk  # cases depend on cashapp, not the reverse
 
     step = summary.timings.step
+    decisions = _without_rate(decisions, by_id, entity.functional_currency)
     with transaction.atomic():
         with step("record: claim"):
             ids = [int(d.transaction_id) for d in decisions]
@@ -635,17 +662,21 @@ def _record_batch(
             bulk_insert(Receipt._meta.db_table, _RECEIPT_COLUMNS, receipts)
             invoice_ids = sorted({int(a.invoice_id) for d in applied for a in d.allocations if a.invoice_id})
             currencies: dict[int, str] = {}
+            rates: dict[int, Decimal] = {}
             for i in range(0, len(invoice_ids), _CHUNK):
-                currencies.update(
-                    Invoice.objects.filter(pk__in=invoice_ids[i : i + _CHUNK]).values_list("id", "currency")
-                )
+                for pk, cur, rate in Invoice.objects.filter(pk__in=invoice_ids[i : i + _CHUNK]).values_list(
+                    "id", "currency", "rate_to_functional"
+                ):
+                    currencies[pk] = cur
+                    if cur != entity.functional_currency:
+                        rates[pk] = rate
             requests: list[AllocationRequest] = []
             evidence: dict[tuple[int, int], tuple[str, str]] = {}
             for d in applied:
                 tx, receipt = by_id[d.transaction_id], receipt_of[d.transaction_id]
                 rows = [(str(a.kind), int(a.invoice_id) if a.invoice_id else None, m)
                         for a, m in zip(d.allocations, minors[d.transaction_id], strict=True)]  # fmt: skip
-                requests += ledger_requests(tx, rows, receipt, currencies)
+                requests += ledger_requests(tx, rows, receipt, currencies, rates)
                 for a in d.allocations:
                     if a.kind == AllocationKind.DEDUCTION and a.invoice_id:
                         evidence[(receipt, int(a.invoice_id))] = (a.reason or "", tx.remittance)
@@ -905,7 +936,8 @@ def _apply_person(tx: BankTransaction, rows: list[tuple[Invoice, int]], current:
     if rest:
         export_rows.append(("on_account", None, rest))
     requests = ledger_requests(tx, [(k, inv.pk if inv else None, m) for k, inv, m in export_rows], receipt.pk,
-                               {inv.pk: inv.currency for inv, _ in rows})  # fmt: skip
+                               {inv.pk: inv.currency for inv, _ in rows},
+                               {inv.pk: inv.rate_to_functional for inv, _ in rows})  # fmt: skip
     try:
         post_allocations(entity, requests, user_id=user_id)
     except AllocationRefused as exc:
