@@ -526,3 +526,88 @@ def test_mutated_files_raise_only_statement_errors(data: bytes) -> None:
 def test_random_bytes_raise_only_statement_errors(data: bytes) -> None:
     with contextlib.suppress(StatementError):
         parse(data)
+
+
+# --- the payer written in the text (Fedwire, ACH, lockbox) -----------------------------
+
+
+def _details(*records: str) -> list[Transaction]:
+    """The transactions of one account holding these 16/88 records (trailer totals not checked)."""
+    body = "\n".join(records)
+    data = (
+        "01,BANK,ACME,260302,0600,1,,,2/\n02,ACME,BANK,1,260302,0600,USD,2/\n"
+        f"03,4471029385,USD,010,100000,,,015,100000,,/\n{body}\n49,0,0/\n98,0,1,0/\n99,0,1,0/\n"
+    )
+    return list(parse(data.encode(), check_totals=False)[0].transactions)
+
+
+def test_fedwire_originator_is_the_payer_and_the_text_stays_remittance() -> None:
+    tx = _details(
+        "16,195,43526,0,0000000003,,WIRE TRANSFER IN ORG=KINGSLEY SUPPLIES CORP.",
+        "88,OBI=Invoice VK26-0652",
+        "88,BNF=ENCAISSE US LLC",
+    )[0]
+    assert tx.counterparty_name == "KINGSLEY SUPPLIES CORP."
+    assert tx.counterparty_account is None
+    assert tx.remittance_lines == (
+        "WIRE TRANSFER IN ORG=KINGSLEY SUPPLIES CORP.",
+        "OBI=Invoice VK26-0652",
+        "BNF=ENCAISSE US LLC",
+    )
+
+
+def test_fedwire_originator_with_account_on_one_line_ends_at_the_next_tag() -> None:
+    tx = _details(
+        "16,195,100000,0,FW1,,FEDWIRE CREDIT ORG=/000123456789 ACME TRADING CO OBI=INV 4471 REF=X1 BBI=/BNF/",
+    )[0]
+    assert tx.counterparty_name == "ACME TRADING CO"
+    assert tx.counterparty_account == "000123456789"
+
+
+def test_ach_originator_company_name_ends_at_the_next_nacha_label() -> None:
+    txs = _details(
+        "16,165,55729,0,0000000008,,ACH CREDIT ORIG CO NAME:O'BRIEN SYSTEMS  ORIG ID:3370932916",
+        "88,ENTRY DESCR:PAYMENT SEC:CCD IND NAME:ENCAISSE US",
+        "88,ADDENDA:RMR*IV*partial payment INV NO VK26-03238\\",
+        "16,165,1000,0,0000000009,,ORIG CO NAME:STRIPE PAYMENTS DESC DATE:260302 CO ENTRY DESCR:TRANSFER",
+        "16,475,2000,0,0000000010,,ACH DEBIT ORIG CO NAME:IRS USATAXPYMT SEC:CCD TRACE#:0910000",
+    )
+    assert [t.counterparty_name for t in txs] == ["O'BRIEN SYSTEMS", "STRIPE PAYMENTS", "IRS USATAXPYMT"]
+    assert txs[0].remittance_lines[-1] == "ADDENDA:RMR*IV*partial payment INV NO VK26-03238\\"
+
+
+def test_by_order_of_and_lockbox_remitter_name_the_payer() -> None:
+    txs = _details(
+        "16,115,98168,0,0000000074,,LOCKBOX 7741 CHECK 94292 REMITTER HOLLOWAY ENGINEERING CORP.",
+        "88,STUB Invoice # VK26-02343",
+        "16,195,5000,0,W2,,INCOMING WIRE B/O GLOBEX GMBH OBI=RE 2026-17",
+        "16,195,6000,0,W3,,INTL WIRE BY ORDER OF INITECH SA REF: 55/2026",
+    )
+    assert [t.counterparty_name for t in txs] == [
+        "HOLLOWAY ENGINEERING CORP.",
+        "GLOBEX GMBH",
+        "INITECH SA",
+    ]
+
+
+def test_no_payer_is_made_up_from_unlabelled_text_or_from_our_own_side() -> None:
+    txs = _details(
+        "16,354,24819,0,0000000002,,CREDITRENTE PERIODE 01-01-2026 T/M 31-03-2026",
+        "16,475,330083,0,0000000075,,CHECK PAID",
+        # on an incoming wire the beneficiary is us, on an outgoing one the originator is
+        "16,195,1000,0,W4,,WIRE TRANSFER IN BNF=ENCAISSE US LLC",
+        "16,495,1000,0,W5,,WIRE TRANSFER OUT ORG=ENCAISSE US LLC BNF=/998877 ACME SUPPLY INC OBI=PO 7",
+        "16,165,1000,0,A1,,ACH CREDIT ORIG CO NAME: ORIG ID:123",
+    )
+    assert [(t.counterparty_name, t.counterparty_account) for t in txs] == [
+        (None, None),
+        (None, None),
+        (None, None),
+        ("ACME SUPPLY INC", "998877"),
+        (None, None),
+    ]
+
+
+def test_tagged_continuation_names_still_take_precedence() -> None:
+    tx = _details("16,195,1000,0,W6,,WIRE TRANSFER IN ORG=SHORT NAME", "88,DBNM: FULL DEBTOR NAME LLC")[0]
+    assert tx.counterparty_name == "FULL DEBTOR NAME LLC"

@@ -1450,3 +1450,37 @@ def test_mutated_files_raise_only_statement_error(data: st.DataObject) -> None:
             pass
     except StatementError as error:
         assert error.source == "fuzz.xml"
+
+
+def _referred(number: str, amount: str, code: str = "CINV") -> str:
+    return (
+        f"<Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Nb>{number}</Nb>"
+        f"<RltdDt>2026-02-01</RltdDt></RfrdDocInf>"
+        f'<RfrdDocAmt><RmtdAmt Ccy="EUR">{amount}</RmtdAmt></RfrdDocAmt></Strd>'
+    )
+
+
+@pytest.mark.parametrize("kind", ["053", "054"])
+def test_referred_document_numbers_reach_the_remittance(kind: str) -> None:
+    details = (
+        "<TxDtls><RmtInf><Ustrd>Payment advice</Ustrd>"
+        + _referred("VK26-03620", "848.02")
+        + _referred("VK26-03621", "1160.00")
+        + "<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>RF18539007547034</Ref>"
+        "</CdtrRefInf></Strd></RmtInf></TxDtls>"
+    )
+    (tx,) = transactions(document(entry("2008.02", details=details), kind=kind, version="08"))
+    assert tx.remittance_lines == ("Payment advice", "VK26-03620", "VK26-03621")
+    assert tx.creditor_references == (CreditorReference("RF18539007547034", ReferenceKind.RF),)
+    assert "848.02" not in " ".join(tx.remittance_lines)  # RfrdDocAmt is not text
+
+
+def test_referred_document_numbers_without_unstructured_text() -> None:
+    details = (
+        "<TxDtls><RmtInf>"
+        + _referred("VK2507116", "568.58")
+        + "<Strd><RfrdDocInf><Nb> </Nb></RfrdDocInf></Strd>"
+    )
+    details += "</RmtInf></TxDtls>"
+    (tx,) = transactions(document(entry("568.58", details=details)))
+    assert tx.remittance_lines == ("VK2507116",)

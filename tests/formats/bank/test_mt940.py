@@ -1214,3 +1214,127 @@ def test_damaged_files_raise_only_statement_errors(data: st.DataObject) -> None:
             assert isinstance(record, Transaction | Statement)
     except StatementError as error:
         assert error.location
+
+
+# --- free text, German code sub-fields, empty /REMI/, German returns -------------------------
+
+
+def _one(details: str, mark: str = "C") -> Transaction:
+    """The transaction of a one-line statement whose :86: is ``details`` (lines split on ``\\n``)."""
+    text = (
+        ":20:STMT1\n:25:LU746907366258517812\n:28C:00040/001\n:60F:C260302EUR1000,00\n"
+        f":61:2603020302{mark}100,00NTRFNONREF//B1\n:86:{details}\n:62F:C260302EUR1000,00\n-\n"
+    )
+    return transactions_of(parse_text(text))[0]
+
+
+def test_free_text_payer_after_de_and_iban_labels_wrapped_at_65() -> None:
+    tx = _one(
+        "VIREMENT SEPA RECU DE: GIRARD LOGISTIQUE SARL LYON IBAN: FR76\n"
+        "77958520834917404809612 COMMUNICATION: Paiement VK25-03185"
+    )
+    assert tx.counterparty_name == "GIRARD LOGISTIQUE SARL LYON"
+    assert tx.counterparty_account == "FR7677958520834917404809612"
+    # the text stays the remittance
+    assert tx.remittance_lines == (
+        "VIREMENT SEPA RECU DE: GIRARD LOGISTIQUE SARL LYON IBAN: FR76",
+        "77958520834917404809612 COMMUNICATION: Paiement VK25-03185",
+    )
+
+
+@pytest.mark.parametrize(
+    ("details", "name", "account", "bic"),
+    [
+        (
+            "SEPA CREDIT TRANSFER FROM: Acme Ltd IBAN: GB82 WEST 1234 5698 7654 32 REF: INV-7",
+            "Acme Ltd",
+            "GB82WEST12345698765432",
+            None,
+        ),
+        (
+            "GUTSCHRIFT VON: Muller Bau GmbH IBAN: DE89370400440532013000 BIC: COBADEFFXXX Rechnung 42",
+            "Muller Bau GmbH",
+            "DE89370400440532013000",
+            "COBADEFFXXX",
+        ),
+        (
+            "Overboeking VAN: J. Jansen IBAN: NL91ABNA0417164300 Factuur 2026-0042",
+            "J. Jansen",
+            "NL91ABNA0417164300",
+            None,
+        ),
+        (
+            "VIREMENT SEPA RECU DE: Vermeulen + De Jong BVBA IBAN: BE96971269328458",
+            "Vermeulen + De Jong BVBA",
+            None,
+            None,
+        ),  # wrong check digits: no account
+        (
+            "NAME: Delvaux + Delvaux BV/SRL COMMUNICATION: Fac 8307 en 3423",
+            "Delvaux + Delvaux BV/SRL",
+            None,
+            None,
+        ),
+    ],
+)
+def test_free_text_labelled_payer(details: str, name: str, account: str | None, bic: str | None) -> None:
+    tx = _one(details)
+    assert (tx.counterparty_name, tx.counterparty_account, tx.counterparty_bic) == (name, account, bic)
+    assert tx.remittance_lines
+
+
+def test_free_text_without_a_label_names_nobody() -> None:
+    tx = _one("Paiement de: la facture 42 du fournisseur\nvirement recu")
+    assert tx.counterparty_name is None and tx.counterparty_account is None
+    assert tx.remittance_lines == ("Paiement de: la facture 42 du fournisseur", "virement recu")
+
+
+def test_german_code_subfields_are_not_text() -> None:
+    tx = _one(
+        "166?00SEPA-GUTSCHRIFT?109316?20EREF+NOTPROVIDED?21KREF+KR7655194?22SVWZ+Paiement FACT 03379 -2?23  escompte"
+        "\n?30GEBABEBBXXX?31FR7628836466471228070736895?32Logistique Henin SARL?34\n997"
+    )
+    assert tx.remittance_lines == ("Paiement FACT 03379 -2 escompte",)
+    assert tx.counterparty_name == "Logistique Henin SARL"
+    info = tx.additional_info or ""
+    assert "997" not in info and "9316" not in info
+    assert "SVWZ+Paiement FACT 03379" in info
+    assert not tx.is_reversal
+
+
+def test_dutch_empty_unstructured_remittance_is_no_remittance() -> None:
+    tx = _one(
+        "/EREF/E2E0000260/ORDP//NAME/RENARD + GAUTHIER BV BRUXELLES/IBAN/BE75554023430051/BIC/INGBNL2A/REMI/USTD///"
+    )
+    assert tx.remittance_lines == ()
+    assert tx.counterparty_name == "RENARD + GAUTHIER BV BRUXELLES"
+    assert _one("/EREF/E1/REMI/STRD//").remittance_lines == ()
+
+
+@pytest.mark.parametrize(
+    ("details", "reason"),
+    [
+        (
+            "159?00RETOURE?109316?20EREF+E2E0000033?21SVWZ+Retour virement?22 compte cloture VK26-04531"
+            "?30GEBABEBBXXX?31BE76304663419895?32ACME Supply Co?34997",
+            "997",
+        ),
+        (
+            "109?00SEPA-LASTSCHRIFT RUECKBELASTUNG?20EREF+E2E1?21MREF+M-7?22SVWZ+Beitrag 03/2026?32Kunde AG",
+            "SEPA-LASTSCHRIFT RUECKBELASTUNG",
+        ),
+        ("009?00RUECKBELASTUNG?20Lastschrift 4711", "RUECKBELASTUNG"),
+        ("177?00SEPA-UEBERWEISUNG RETOURE?20Rechnung 12", "SEPA-UEBERWEISUNG RETOURE"),
+    ],
+)
+def test_german_returns_are_flagged_like_dutch_rtrn(details: str, reason: str) -> None:
+    tx = _one(details)
+    assert tx.is_reversal
+    assert tx.return_reason == reason
+    dutch = _one("/RTRN/MD06/EREF/E1/REMI/USTD//refund/")
+    assert dutch.is_reversal and dutch.return_reason == "MD06"
+
+
+def test_german_ordinary_credit_is_no_return() -> None:
+    tx = _one("166?00SEPA-GUTSCHRIFT?20SVWZ+Rechnung 42?32ACME GmbH?34997")
+    assert not tx.is_reversal and tx.return_reason is None

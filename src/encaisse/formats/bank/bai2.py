@@ -63,7 +63,7 @@ from encaisse.formats.bank.records import (
 )
 from encaisse.formats.bank.text import decode_text
 
-__all__ = ["direction", "iter_parse"]
+__all__ = ["direction", "iter_parse", "payer"]
 
 FORMAT = "bai2"
 ISSUER = "BAI"
@@ -371,6 +371,11 @@ class _Parser:
         tags = _tags(remittance)
         # The counterparty of a credit is its debtor (DB.., D...), of a debit its creditor.
         party = "D" if sign > 0 else "C"
+        name = tags.get(f"{party}{'B' if party == 'D' else 'R'}NM") or None
+        other_account = tags.get(f"{party}ACT") or None
+        if name is None:
+            name, labelled_account = payer(remittance, credit=sign > 0)
+            other_account = other_account or labelled_account
         return Transaction(
             amount=amount,
             currency=account.currency,
@@ -378,8 +383,8 @@ class _Parser:
             bank_reference=bank_reference,
             booking_date=group.as_of,
             value_date=value_date,
-            counterparty_name=tags.get(f"{party}{'B' if party == 'D' else 'R'}NM") or None,
-            counterparty_account=tags.get(f"{party}ACT") or None,
+            counterparty_name=name,
+            counterparty_account=other_account,
             counterparty_bic=tags.get(f"{party}BIC") or None,
             remittance_lines=remittance,
             end_to_end_id=customer_reference or tags.get("EREF") or None,
@@ -527,6 +532,69 @@ def _tags(lines: tuple[str, ...]) -> dict[str, str]:
         if match and match.group(1) not in found:
             found[match.group(1)] = match.group(2).strip()
     return found
+
+
+# Labels that end a value in the text of US bank transfers: Fedwire tags
+# (``OBI=``, ``BBI=``, ``BNF=``, ``REF=``, ``IMAD=``…) and the NACHA fields banks
+# print for ACH entries (``ORIG ID:``, ``CO ENTRY DESCR:``, ``SEC:``, ``TRACE#:``…).
+_ACH_LABELS = (
+    r"ORIG CO NAME|ORIG CO ID|ORIG ID|ORIG BANK|DESC DATE|CO ENTRY DESCR|ENTRY DESCR|CO DISCR(?:ETIONARY)?"
+    r"|DISCR DATA|SEC|IND ID|IND NAME|TRACE ?#|TRACE NO|TRACE|EED|EFF DATE|SETTLE DATE|ADDENDA|PMT INFO"
+    r"|RECEIVER|CO ID|COMPANY ID|REF(?:ERENCE)? ?(?:NO|#)?"
+)
+_END = re.compile(rf"\s(?:[A-Z]{{2,5}}=|(?:{_ACH_LABELS}):|/\s|//)|\s+(?:STUB|CHECK|CHK)\b")
+_PAYER_LABELS = {
+    # label: (applies to credits, applies to debits)
+    "ORG=": (True, False),  # Fedwire originator: the payer of an incoming wire, us on an outgoing one
+    "BNF=": (False, True),  # Fedwire beneficiary: the payee of an outgoing wire, us on an incoming one
+    "ORIG CO NAME:": (True, True),  # ACH originator: who paid us, or who debited us
+    "B/O ": (True, False),
+    "BY ORDER OF ": (True, False),
+    "REMITTER ": (True, False),  # lockbox
+}
+_PAYER = re.compile(r"(?:^|(?<=[\s,;:/]))(ORG=|BNF=|ORIG CO NAME:|B/O |BY ORDER OF:? |REMITTER:? )\s*")
+_FEDWIRE_ACCOUNT = re.compile(r"/([A-Z0-9-]{4,34})(?:\s+(.*))?$")
+
+
+def payer(lines: tuple[str, ...], *, credit: bool) -> tuple[str | None, str | None]:
+    """The counterparty (name, account) that the bank wrote into the text, if it labelled one.
+
+    Fedwire ``ORG=`` (``ORG=/<account> <name>``), ACH ``ORIG CO NAME:``, ``B/O``,
+    ``BY ORDER OF`` and a lockbox's ``REMITTER`` name the payer of a credit;
+    the value ends at the next label. For a debit, ``BNF=`` and the ACH
+    originator name the other side. Text without such a label gives nothing.
+
+    >>> payer(("WIRE TRANSFER IN ORG=/0123456789 ACME CORP OBI=INV 42 BNF=US",), credit=True)
+    ('ACME CORP', '0123456789')
+    >>> payer(("ACH CREDIT ORIG CO NAME:WHITFIELD & FAIR ORIG ID:5100355948",), credit=True)
+    ('WHITFIELD & FAIR', None)
+    >>> payer(("CHECK PAID 1234",), credit=False)
+    (None, None)
+    """
+    for line in lines:
+        for match in _PAYER.finditer(line):
+            label = match.group(1).upper().replace(":", "").strip()
+            key = next(k for k in _PAYER_LABELS if k.replace(":", "").strip() == label)
+            for_credit, for_debit = _PAYER_LABELS[key]
+            if not (for_credit if credit else for_debit):
+                continue
+            value = line[match.end() :]
+            end = _END.search(" " + value)
+            if end is not None:
+                value = value[: max(end.start() - 1, 0)]
+            value = value.strip().rstrip(",;/").strip()
+            account = None
+            if label in ("ORG=", "BNF=") and value.startswith("/"):
+                found = _FEDWIRE_ACCOUNT.match(value)
+                if found is None:
+                    continue
+                account, value = found.group(1), (found.group(2) or "").strip()
+            if not value or not any(c.isalpha() for c in value):
+                if account:
+                    return None, account
+                continue
+            return re.sub(r"\s+", " ", value), account
+    return None, None
 
 
 def iter_parse(

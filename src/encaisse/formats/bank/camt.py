@@ -39,7 +39,9 @@ Mapping rules worth knowing:
   the original payment); the other side is used when the expected one is
   absent, unless it is the statement's own account.
 - ``bank_reference`` is the transaction's ``Refs/AcctSvcrRef``, else the
-  entry's; ``remittance_lines`` are the ``RmtInf/Ustrd`` lines in order;
+  entry's; ``remittance_lines`` are the ``RmtInf/Ustrd`` lines in order,
+  followed by the referred document numbers (``Strd/RfrdDocInf/Nb``, e.g. the
+  invoices paid; ``RfrdDocAmt`` is not kept);
   ``additional_info`` joins ``AddtlNtryInf``, ``AddtlTxInf`` and
   ``RtrInf/AddtlInf``. A ``TxDtls/BkTxCd`` overrides the entry's.
 - Creditor references (``Strd/CdtrRefInf``) are classified: SCOR with valid
@@ -412,7 +414,7 @@ class _TxPlan:
     amount_details: bool
     instructed: _Valued  # AmtDtls/InstdAmt/Amt
     exchanges: tuple[tuple[str, int, int], ...]  # part, XchgRate element, SrcCcy of each CcyXchg
-    lines: tuple[int, ...]  # RmtInf/Ustrd
+    lines: tuple[int, ...]  # RmtInf/Ustrd, then RmtInf/Strd/RfrdDocInf/Nb
     references: tuple[_ReferencePlan, ...]
     code: _CodePlan | None
 
@@ -584,7 +586,12 @@ class _Shape:
             amount_details=details >= 0,
             instructed=self.valued(details, "InstdAmt", "Amt"),
             exchanges=tuple(exchanges),
-            lines=self.texts(remittance, "Ustrd"),
+            lines=self.texts(remittance, "Ustrd")
+            + tuple(
+                self.text(document, "Nb")
+                for block in self.every(remittance, "Strd")
+                for document in self.every(block, "RfrdDocInf")
+            ),
             references=tuple(references),
             code=self.code(self.at(tx, "BkTxCd")),
         )
@@ -715,7 +722,7 @@ class _Parser:
             tag = element.tag
             local = local_names.get(tag)
             if local is None:
-                local = etree.QName(element).localname
+                local = _local(element)
                 if len(local_names) < 64:
                     local_names[tag] = local
             message = self.message
@@ -764,7 +771,8 @@ class _Parser:
     def start_message(self, element: etree._Element, local: str) -> None:
         if self.message is not None:
             raise self.error("a camt message inside another", local)
-        namespace = etree.QName(element).namespace or ""
+        tag = element.tag
+        namespace = tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
         fmt, statement_tag = _MESSAGES[local]
         version: str | None = None
         if namespace:
@@ -1370,7 +1378,9 @@ class _Parser:
 
 
 def _local(element: etree._Element) -> str:
-    return str(etree.QName(element).localname)
+    # the text after "}": lxml's QName refuses a namespace that is no valid URI
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else str(etree.QName(element).localname)
 
 
 def _clean(raw: str | None) -> str | None:

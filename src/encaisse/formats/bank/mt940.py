@@ -39,7 +39,9 @@ Mapping decisions:
   The ``//`` part is ``bank_reference``; the type code (``NTRF``, ``N051``…)
   is ``bank_transaction_code.proprietary``.
 - ``additional_info`` keeps the ``:61:`` supplementary details and the
-  ``:86:`` lines as written, so nothing the bank said is lost.
+  ``:86:`` lines as written, so nothing the bank said is lost — except a
+  German ``:86:``'s code sub-fields ``?10`` (prima nota) and ``?34``
+  (Textschlüsselergänzung), whose numbers would read as references.
 - Read and checked but not kept (the records have no place for them):
   ``:21:``, the funds code of ``:61:``, ``:64:``/``:65:`` available balances,
   ``:34F:`` floor limits (their currency is used), ``:90D:``/``:90C:`` totals,
@@ -82,6 +84,7 @@ from encaisse.formats.bank.mt940_dialects import (
     EMPTY,
     NO_REFERENCE,
     Details,
+    information_lines,
     is_bic,
     is_iban,
     parse_details,
@@ -741,7 +744,7 @@ class _Parser:
         if original_amount is None and "/OCMT/" in supplementary:
             original_amount, original_currency = _ocmt(supplementary)
         info = [supplementary] if supplementary else []
-        info.extend(s for s in (line.strip() for line in details_lines) if s)
+        info.extend(information_lines(details_lines))
         self.count += 1
         self.out.append(
             Transaction(

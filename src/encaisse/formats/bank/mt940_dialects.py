@@ -47,7 +47,7 @@ from stdnum import iban as _iban
 from encaisse.core.references import find_ogms, find_rfs, is_valid_ogm, is_valid_rf
 from encaisse.formats.bank.records import CreditorReference, ReferenceKind
 
-__all__ = ["Details", "is_bic", "is_iban", "parse_details"]
+__all__ = ["Details", "information_lines", "is_bic", "is_iban", "parse_details"]
 
 
 class Details(NamedTuple):
@@ -176,6 +176,8 @@ def parse_details(lines: list[str]) -> Details:
     if text[0] == "/" and _SLASH_CODE.match(text):
         return _slash(lines)
     stripped = text.lstrip()
+    if "NAAM:" not in text and _party_label(text) is not None:
+        return _free_text(lines)  # "… DE: <name> IBAN: <iban> BIC: …" of a non-Dutch bank
     if _KEYWORD_START.search(text) and (
         stripped.startswith(("SEPA ", "REK:", "IBAN:")) or len(_KEYWORD.findall(text)) >= 2
     ):
@@ -206,15 +208,50 @@ _PURPOSE_CODES = frozenset(
 )
 
 
+# GVCs of returned payments (DK Anlage 3): 009 return of a direct debit
+# ("Rückbelastung"), 059 returned transfer, and their SEPA counterparts 108/109
+# (SEPA direct debit returned) and 159 (SEPA transfer returned, "Retoure").
+RETURN_GVCS = frozenset({"009", "059", "108", "109", "159"})
+_RETURN_TEXT = re.compile(
+    r"RETOURE|R(?:Ü|UE|U)CKBELASTUNG|R(?:Ü|UE|U)CKLASTSCHRIFT|R(?:Ü|UE|U)CK(?:Ü|UE|U)BERWEISUNG"
+)
+
+
+_CODE_SUBFIELDS = {"?": re.compile(r"\?(?:10|34)[^?]*"), ">": re.compile(r">(?:10|34)[^>]*")}
+
+
+def information_lines(lines: list[str]) -> list[str]:
+    """The ``:86:`` lines as kept in ``additional_info``: as written, non-blank.
+
+    A German GVC field loses its code sub-fields ``?10`` (prima nota) and
+    ``?34`` (Textschlüsselergänzung) there, since their numbers would read as
+    references; its lines are joined as the sub-fields run across them.
+
+    >>> information_lines(["166?00GUTSCHRIFT?109316?20Invoice 42?32ACME?3", "4997"])
+    ['166?00GUTSCHRIFT?20Invoice 42?32ACME']
+    """
+    text = "".join(lines).strip()
+    if len(text) >= 6 and text[3] in "?>" and text[:3].isdigit() and text[4:6].isdigit():
+        return [_CODE_SUBFIELDS[text[3]].sub("", text)]
+    return [line for line in (line.strip() for line in lines) if line]
+
+
 def _gvc(text: str) -> Details:
     parts = _GVC_SPLIT[text[3]].split(text[3:])
     # parts: ['', code, value, code, value, ...]
+    # Sub-fields that are codes, not text, never reach the remittance: ?10
+    # (prima nota) and ?34 (Textschlüsselergänzung, for a return its reason code).
     purpose: list[str] = []
     name_parts: list[str] = []
     bank_code = account = iban_field = None
+    posting_text = text_key = None
     for i in range(1, len(parts) - 1, 2):
         code, value = parts[i], parts[i + 1]
-        if code in _PURPOSE_CODES:
+        if code == "00":
+            posting_text = _clean(value)
+        elif code == "34":
+            text_key = _clean(value)
+        elif code in _PURPOSE_CODES:
             purpose.append(value)
         elif code == "32" or code == "33":
             name_parts.append(value)
@@ -225,6 +262,9 @@ def _gvc(text: str) -> Details:
         elif code == "38":
             iban_field = value.strip().replace(" ", "")
     name = _clean("".join(name_parts))
+    return_reason = None
+    if text[:3] in RETURN_GVCS or (posting_text and _RETURN_TEXT.search(posting_text.upper())):
+        return_reason = text_key or posting_text or f"GVC {text[:3]}"
     bic = bank_code if bank_code and is_bic(bank_code) else None
     if iban_field and (not account or is_iban(iban_field)):
         account = iban_field
@@ -241,6 +281,7 @@ def _gvc(text: str) -> Details:
             counterparty_account=account or None,
             counterparty_bic=bic,
             creditor_references=_found_references(remittance),
+            return_reason=return_reason,
         )
     values: dict[str, str] = {}
     overflow: list[str] = []
@@ -282,6 +323,7 @@ def _gvc(text: str) -> Details:
         customer_reference=_reference(values.get("KREF")),
         mandate_id=_reference(values.get("MREF")),
         creditor_references=_found_references(remittance),
+        return_reason=return_reason,
     )
 
 
@@ -339,8 +381,8 @@ def _slash(lines: list[str]) -> Details:
     if remi is None and not {"EREF", "CNTP", "IBAN", "NAME"} & values.keys():
         # codes of some other scheme (/OCMT/ then free text, /BENM/ then lines): keep the lines
         remittance = tuple(line for line in (_clean(v) for v in lines) if line)
-    elif remi is None:
-        remittance = ()
+    elif remi is None or remi.rstrip("/").strip() in ("", "USTD", "STRD"):
+        remittance = ()  # no /REMI/, or an empty one (/REMI/USTD///)
     elif remi.startswith("USTD/"):
         remittance = tuple(line for line in (_clean(remi[5:].lstrip("/")),) if line)
     elif remi.startswith("STRD/"):
@@ -418,14 +460,66 @@ _LEADING_ACCOUNT = re.compile(r"\s*([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})(?:\s+(.*))?
 _BETALINGSKENMERK = re.compile(r"BETALINGSKENM(?:ERK|\.)?:?\s*([0-9][0-9 ]{6,30}[0-9])")
 
 
+# Free text that labels the payer: "VIREMENT SEPA RECU DE: <name> IBAN: <iban>",
+# "Overboeking VAN: <name>", "Gutschrift VON: <name>", "FROM: <name>", "NAME: <name>".
+_PARTY_LABEL = re.compile(r"(?:^|(?<=[\s/;,.]))(DE|VAN|VON|FROM|NAAM|NAME)\s?:\s*", re.IGNORECASE)
+# A value ends at the next label: a word followed by a colon ("IBAN:", "COMMUNICATION:", "Mitteilung:").
+_NEXT_LABEL = re.compile(r"\s[A-Za-z][A-Za-z.#-]*\s?:")
+_IBAN_LABEL = re.compile(r"(?:^|(?<=[\s/;,.]))IBAN\s?:\s*([A-Z]{2}[0-9]{2}[A-Z0-9 ]{11,45})", re.IGNORECASE)
+_BIC_LABEL = re.compile(r"(?:^|(?<=[\s/;,.]))(?:BIC|SWIFT)\s?:\s*([A-Z0-9]{8,11})\b")
+
+
+def _party_label(text: str) -> re.Match[str] | None:
+    """The first name label written in capitals or title case ("DE:", "Von:"), not lower case prose."""
+    for match in _PARTY_LABEL.finditer(text):
+        if match.group(1)[0].isupper():
+            return match
+    return None
+
+
+def _labelled_iban(text: str) -> str | None:
+    """The IBAN after an ``IBAN:`` label, written whole or in groups, if its check digits are right."""
+    match = _IBAN_LABEL.search(text)
+    if match is None:
+        return None
+    tokens = match.group(1).upper().split()
+    found = None
+    compact = ""
+    for token in tokens:
+        compact += token
+        if len(compact) > 34:
+            break
+        if is_iban(compact):
+            found = compact
+    return found
+
+
+def _labelled_party(text: str) -> tuple[str | None, str | None, str | None]:
+    """Name, IBAN and BIC that free text labels (``DE: … IBAN: … BIC: …``)."""
+    name = None
+    label = _party_label(text)
+    if label is not None:
+        rest = text[label.end() :]
+        end = _NEXT_LABEL.search(rest)
+        name = _clean(rest[: end.start()] if end else rest)
+        if name is not None and not any(c.isalpha() for c in name):
+            name = None
+    bic_match = _BIC_LABEL.search(text)
+    bic = bic_match.group(1) if bic_match and is_bic(bic_match.group(1)) else None
+    return name, _labelled_iban(text), bic
+
+
 def _free_text(lines: list[str]) -> Details:
     remittance = [line for line in (_clean(v) for v in lines) if line]
-    name = account = None
+    name = account = bic = None
     if remittance:
         match = _LEADING_ACCOUNT.match(remittance[0])
         if match and is_iban(match.group(1)):
             account, name = match.group(1), _clean(match.group(2))
             remittance = remittance[1:]
+    if remittance and name is None:
+        name, labelled_account, bic = _labelled_party(_join_wrapped([line.strip() for line in lines]))
+        account = account or labelled_account
     structured: list[CreditorReference] = []
     for line in remittance:
         found = _BETALINGSKENMERK.search(line)
@@ -438,5 +532,6 @@ def _free_text(lines: list[str]) -> Details:
         remittance_lines=lines_tuple,
         counterparty_name=name,
         counterparty_account=account,
+        counterparty_bic=bic,
         creditor_references=_merge_references(structured, lines_tuple),
     )
