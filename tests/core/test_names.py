@@ -70,6 +70,18 @@ def test_truncated_to_35_characters(index: NameIndex) -> None:
     assert best(index, cut) == 4
 
 
+def test_cut_to_the_16_characters_of_a_us_ach_company_name() -> None:
+    idx = NameIndex()
+    for key, name in enumerate(
+        ["Whitfield & Fairbanks LLC", "Whitfield Foods Inc.", "Fairbanks & Whitfield"]
+    ):
+        idx.add(key, name)
+    cut = "WHITFIELD & FAIRBANKS"[:16]  # "WHITFIELD & FAIR"
+    found = idx.search(cut)
+    assert found and found[0][0] == 0 and found[0][1] >= 0.9
+    assert idx.similarity(0, cut) >= 0.9
+
+
 def test_word_order(index: NameIndex) -> None:
     assert best(index, "DUPONT JEAN") == 5
 

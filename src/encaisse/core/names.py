@@ -3,7 +3,7 @@
 A bank gives the payer's name as the payer's bank has it: upper case or not,
 accents lost, the legal form written otherwise or left out ("S.A.", "SA",
 "Société Anonyme"), the city appended, cut to 35 characters (SEPA's old
-limit, still common), first and last names swapped. :func:`name_tokens`
+limit, still common) or to the 16 or 22 of US ACH names, first and last names swapped. :func:`name_tokens`
 reduces a name to the words that identify the party; :class:`NameIndex` finds
 the parties whose names share those words, through an inverted index
 (token → parties) and a deletion neighbourhood of the vocabulary for one-letter
@@ -207,6 +207,16 @@ def _words(name: str) -> list[str]:
     return merged
 
 
+# Widths banks cut names to: the old SEPA 35 (and 30 and more, where the cut fell on a space), and the US ACH
+# fields, the originating company's name (16 characters) and the individual's (22)
+_CUT_WIDTHS = frozenset({16, 22})
+
+
+def _may_be_truncated(name: str) -> bool:
+    n = len(name.strip())
+    return n >= 30 or n in _CUT_WIDTHS
+
+
 def _token_similarity(query: str, entry: str, *, may_be_truncated: bool) -> float:
     return _token_likeness(query, entry, may_be_truncated)
 
@@ -299,7 +309,7 @@ class NameIndex:
         tokens = name_tokens(name)
         if not tokens or key not in self._by_key:
             return 0.0
-        may_be_truncated = len(name.strip()) >= 30
+        may_be_truncated = _may_be_truncated(name)
         query_weights = [self._weight(t) for t in tokens]
         query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
@@ -368,7 +378,7 @@ class NameIndex:
         tokens, forms = _parse(name)
         if not tokens:
             return []
-        may_be_truncated = len(name.strip()) >= 30
+        may_be_truncated = _may_be_truncated(name)
         # names written otherwise (case, accents, punctuation, legal form spelt out) are one search
         cache_key = (tokens, may_be_truncated, forms, limit, min_score, max_candidates)
         found = self._found.get(cache_key)

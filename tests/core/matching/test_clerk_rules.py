@@ -218,6 +218,27 @@ def test_an_amount_cut_by_a_full_remittance_line_is_read_whole(acme: list[Party]
     assert rows(d) == [("invoice", "INV-2026-000777", "3860.92"), ("deduction", "INV-2026-000777", "-232.58")]
 
 
+def test_the_one_invoice_its_serial_names_overpaid_by_its_certain_customer(acme: list[Party]) -> None:
+    items = [
+        inv("VK26-01686", "c1", "1420.00"),
+        inv("VK26-01687", "c1", "300.00"),
+        inv("VK25-01686", "c2", "99.00"),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1430.00", "FACT 01686", **BY_NAME, iban=IBAN_ACME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "VK26-01686", "1420.00"), ("on_account", "", "10.00")]
+
+
+def test_an_excess_equal_to_the_other_items_named_together_is_those_items(acme: list[Party]) -> None:
+    items = [inv("FA2026-002427", "c1", "1383.89"), inv("FA2026-000882", "c1", "368.42"),
+             inv("FA2026-000241", "c1", "96.87")]  # fmt: skip
+    engine = make_engine(items, acme)
+    d = engine.match(tx("1849.18", "Re-Nr 2427, 882 und 241", **BY_NAME, iban=IBAN_ACME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(n for _, n, _ in rows(d)) == ["FA2026-000241", "FA2026-000882", "FA2026-002427"]
+
+
 def test_third_party_paying_a_named_invoice_to_the_cent(acme: list[Party]) -> None:
     items = [inv("INV-2026-000777", "c2", "2450.80")]  # Acme Trading: no factor on file
     engine = make_engine(items, acme)

@@ -1468,12 +1468,15 @@ class _Context:
                 if any(not keys.isdisjoint(keys_of_item.get(j, ())) for j in included):
                     continue  # the same written key also fits an included item
                 other_strong += 1
-            if h.fit in ("over", "duplicate"):
-                # the excess is exactly what an item the text names (however weakly) has open: it is that item
-                excess = self.amount - sum([book.open[i] for i in settled])
-                if any(book.open[i] == excess for i, _, _ in strong if i not in included):
-                    other_strong += 1
             f[_F_REF_OTHER_STRONG] = float(other_strong)
+        if h.fit in ("over", "duplicate") and refs:
+            # the excess is exactly what an item the text names (however weakly), or the items of the customer it
+            # names together, have open: it is those items
+            excess = self.amount - sum([book.open[i] for i in settled])
+            left = {i for i in refs if i not in settled and book.open[i] > 0}
+            same = [book.open[i] for i in left if book.customer[i] == h.customer]
+            if any(book.open[i] == excess for i in left) or (len(same) > 1 and sum(same) == excess):
+                f[_F_REF_OTHER_STRONG] += 1.0
         f[_F_PAYER_IBAN] = log2(1 + iban_self)
         f[_F_PAYER_IBAN_THIRD] = log2(1 + iban_third)
         f[_F_PAYER_IBAN_OTHER] = 1.0 if iban_other else 0.0

@@ -233,8 +233,9 @@ def rule_logit(f: Sequence[float]) -> float:
     elif f[_FIT_OVER]:
         share = f[_FIT_OVER]
         if certain and f[_REF_COVERAGE] == 1.0 and f[_N_ITEMS] == 0 and not f[_REF_OTHER_STRONG]:
-            # the one invoice named is paid in full by its customer; only the excess is left on account
-            score -= 0.5 if share <= 0.5 else 1.5
+            # the one invoice named is paid in full by its customer; only the excess is left on account (however
+            # the number is written: the customer is certain and the number names one of its items only)
+            score += (1.0 if not f[_REF_FUZZY] else -0.5) if share <= 0.5 else -1.5
         else:
             score -= 0.5 if share <= 0.02 else 1.5 if share <= 0.1 else 2.5
         if f[_TEXT_CUT]:
