@@ -230,6 +230,21 @@ def test_the_one_invoice_its_serial_names_overpaid_by_its_certain_customer(acme:
     assert rows(d) == [("invoice", "VK26-01686", "1420.00"), ("on_account", "", "10.00")]
 
 
+def test_a_raw_record_ending_in_its_delimiter_does_not_make_the_text_look_cut(acme: list[Party]) -> None:
+    engine = make_engine([inv("VK25-06400", "c1", "5238.65")], acme)
+    payment = replace(
+        tx("5248.65", "Paiement VK2506400", **BY_NAME, iban=IBAN_ACME),
+        additional_info=(
+            "/TRTP/SEPA OVERBOEKING/EREF/NOTPROVIDED/ORDP//NAME/ACME LOGISTICS SA/IBAN/BE71096123456769"
+            "/BIC/GKCCBEBB/REMI/USTD//Paiement VK2506400/"
+        ),  # the raw :86: record, longer than a cut remittance
+    )
+    d = engine.match(payment)
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "VK25-06400", "5238.65"), ("on_account", "", "10.00")]
+    assert d.confidence > 0.99  # a text taken for cut would cost the overpayment its confidence
+
+
 def test_an_excess_equal_to_the_other_items_named_together_is_those_items(acme: list[Party]) -> None:
     items = [inv("FA2026-002427", "c1", "1383.89"), inv("FA2026-000882", "c1", "368.42"),
              inv("FA2026-000241", "c1", "96.87")]  # fmt: skip

@@ -635,7 +635,9 @@ class _Context:
             if len(self.book.pays_for[party]) <= 50:
                 related.update(self.book.pays_for[party])
         self.payer_related = related
-        text = self.evidence.text.rstrip()
+        # the remittance is what a bank cuts (140 characters); the additional information may be a whole raw
+        # record ending in its own delimiters (MT940 ":86:/REMI/USTD//INV 42/")
+        text = (" ".join(self.tx.remittance_lines) or self.evidence.text).rstrip()
         self.text_cut = len(text) >= 135 or text.endswith((",", "-", "/", "+", "&"))
 
     # --- the pipeline -----------------------------------------------------------------
