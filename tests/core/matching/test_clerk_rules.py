@@ -245,6 +245,16 @@ def test_a_raw_record_ending_in_its_delimiter_does_not_make_the_text_look_cut(ac
     assert d.confidence > 0.99  # a text taken for cut would cost the overpayment its confidence
 
 
+def test_an_excess_equal_to_another_open_item_of_the_customer_is_not_kept_on_account(
+    acme: list[Party],
+) -> None:
+    items = [inv("FA2026-001292", "c1", "4307.80"), inv("FA2026-000070", "c1", "120.64")]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("4428.44", "/MOTIF/FACT NR. 1292 EN 70/DATE/210326", **BY_NAME, iban=IBAN_ACME))
+    assert ("on_account", "", "120.64") not in rows(d), d.explanation
+    assert sorted(n for _, n, _ in rows(d)) == ["FA2026-000070", "FA2026-001292"]
+
+
 def test_an_excess_equal_to_the_other_items_named_together_is_those_items(acme: list[Party]) -> None:
     items = [inv("FA2026-002427", "c1", "1383.89"), inv("FA2026-000882", "c1", "368.42"),
              inv("FA2026-000241", "c1", "96.87")]  # fmt: skip

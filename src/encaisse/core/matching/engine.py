@@ -1471,13 +1471,19 @@ class _Context:
                     continue  # the same written key also fits an included item
                 other_strong += 1
             f[_F_REF_OTHER_STRONG] = float(other_strong)
-        if h.fit in ("over", "duplicate") and refs:
-            # the excess is exactly what an item the text names (however weakly), or the items of the customer it
-            # names together, have open: it is those items
+        if h.fit in ("over", "duplicate"):
+            # the excess is exactly what an item the text names (however weakly), the items of the customer it
+            # names together, or another open item of the customer has open: it is those items, not money to
+            # keep on account
             excess = self.amount - sum([book.open[i] for i in settled])
             left = {i for i in refs if i not in settled and book.open[i] > 0}
             same = [book.open[i] for i in left if book.customer[i] == h.customer]
-            if any(book.open[i] == excess for i in left) or (len(same) > 1 and sum(same) == excess):
+            if (
+                any(book.open[i] == excess for i in left)
+                or (len(same) > 1 and sum(same) == excess)
+                or (h.customer >= 0 and any(
+                    i not in settled for i in book.items_with_amount(h.customer, excess, self.currency)))
+            ):  # fmt: skip
                 f[_F_REF_OTHER_STRONG] += 1.0
         f[_F_PAYER_IBAN] = log2(1 + iban_self)
         f[_F_PAYER_IBAN_THIRD] = log2(1 + iban_third)
