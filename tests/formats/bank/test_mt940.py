@@ -1324,6 +1324,8 @@ def test_dutch_empty_unstructured_remittance_is_no_remittance() -> None:
             "SEPA-LASTSCHRIFT RUECKBELASTUNG",
         ),
         ("009?00RUECKBELASTUNG?20Lastschrift 4711", "RUECKBELASTUNG"),
+        ("160?00SEPA-ECHTZEITUEBERWEISUNG?20Rechnung 12", "SEPA-ECHTZEITUEBERWEISUNG"),
+        ("193?00SEPA-LASTSCHRIFT?20Rechnung 12", "SEPA-LASTSCHRIFT"),
         ("177?00SEPA-UEBERWEISUNG RETOURE?20Rechnung 12", "SEPA-UEBERWEISUNG RETOURE"),
     ],
 )

@@ -208,10 +208,11 @@ _PURPOSE_CODES = frozenset(
 )
 
 
-# GVCs of returned payments (DK Anlage 3): 009 return of a direct debit
-# ("Rückbelastung"), 059 returned transfer, and their SEPA counterparts 108/109
-# (SEPA direct debit returned) and 159 (SEPA transfer returned, "Retoure").
-RETURN_GVCS = frozenset({"009", "059", "108", "109", "159"})
+# GVCs of returned or reversed payments (DK, DFÜ-Abkommen Anlage 3): 009 return of a direct debit
+# ("Rückbelastung"), 059 returned transfer; SEPA: 108/109 direct debit returned (B2B/Core), 110 card
+# clearing returned, 159/160 transfer returned (single/instant, "Retoure"), 193 direct debit reversal,
+# 199 card clearing reversal; 899 cancellation ("Storno").
+RETURN_GVCS = frozenset({"009", "059", "108", "109", "110", "159", "160", "193", "199", "899"})
 _RETURN_TEXT = re.compile(
     r"RETOURE|R(?:Ü|UE|U)CKBELASTUNG|R(?:Ü|UE|U)CKLASTSCHRIFT|R(?:Ü|UE|U)CK(?:Ü|UE|U)BERWEISUNG"
 )
