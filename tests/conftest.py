@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 
@@ -31,3 +34,18 @@ def write(tmp_path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture
+def immediate_jobs() -> Iterator[Any]:
+    """huey runs tasks in the calling process and keeps what is scheduled in its memory storage (immediate
+    mode), as on the embedded default; what a test scheduled is dropped after it."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    try:
+        yield HUEY
+    finally:
+        HUEY.flush()
+        HUEY.immediate = before

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from cases_book import invoice
@@ -156,25 +154,11 @@ def test_nobody_to_e_mail_is_recorded(ledger, people, django_capture_on_commit_c
     assert AuditEvent.objects.get(action="case.customer_notified").data["sent"] == []
 
 
-@pytest.fixture
-def jobs() -> Iterator[Any]:
-    """huey keeps what is scheduled in its memory storage (immediate mode), as on the embedded default."""
-    from huey.contrib.djhuey import HUEY
-
-    before = HUEY.immediate
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.flush()
-        HUEY.immediate = before
-
-
 ADDRESSES = ["anne@dupont.example", "ap@dupont.example", "boekhouding@dupont.example"]
 
 
 def test_a_mail_server_failure_is_recorded_the_reply_stays_and_is_e_mailed_later(
-    case, portal_user, people, settings, jobs, django_capture_on_commit_callbacks
+    case, portal_user, people, settings, immediate_jobs, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
@@ -184,15 +168,15 @@ def test_a_mail_server_failure_is_recorded_the_reply_stays_and_is_e_mailed_later
     notified = AuditEvent.objects.get(action="case.customer_notified")
     assert notified.data["sent"] == [] and sorted(notified.data["failed"]) == ADDRESSES
     assert notified.data["problems"] and notified.data["retry_in_seconds"] == 60
-    (task,) = [t for t in jobs.scheduled() if t.name.endswith("retry_case_reply")]
+    (task,) = [t for t in immediate_jobs.scheduled() if t.name.endswith("retry_case_reply")]
     event_id, addresses, attempt = task.args
     assert event_id == reply.pk and sorted(addresses) == ADDRESSES and attempt == 2
 
     # the server still down on the 2nd attempt: a 3rd is scheduled, 5 minutes later
-    jobs.flush()
+    immediate_jobs.flush()
     again = notifications.notify_reply(event_id, only=addresses, attempt=attempt)
     assert again["sent"] == [] and sorted(again["retry"]) == ADDRESSES
-    (task,) = [t for t in jobs.scheduled() if t.name.endswith("retry_case_reply")]
+    (task,) = [t for t in immediate_jobs.scheduled() if t.name.endswith("retry_case_reply")]
     assert task.args[2] == 3
 
     # the server is back: the task e-mails those addresses, once each
@@ -206,7 +190,7 @@ def test_a_mail_server_failure_is_recorded_the_reply_stays_and_is_e_mailed_later
 
 
 def test_retries_stop_after_the_last_delay_and_a_refused_address_is_not_tried_again(
-    case, portal_user, people, jobs, monkeypatch
+    case, portal_user, people, immediate_jobs, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     import smtplib
 

@@ -59,19 +59,6 @@ def access_point(settings) -> Iterator[AccessPointStandIn]:  # type: ignore[no-u
 
 
 @pytest.fixture
-def immediate_jobs() -> Iterator[object]:
-    """huey runs tasks in the calling process (its memory storage), as on the embedded default."""
-    from huey.contrib.djhuey import HUEY
-
-    before = HUEY.immediate
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = before
-
-
-@pytest.fixture
 def seller(db):  # type: ignore[no-untyped-def]
     from delivery_factories import make_seller
 

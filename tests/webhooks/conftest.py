@@ -34,19 +34,6 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def immediate_jobs() -> Iterator[object]:
-    """huey runs tasks in the calling process, as on the embedded default."""
-    from huey.contrib.djhuey import HUEY
-
-    before = HUEY.immediate
-    HUEY.immediate = True
-    try:
-        yield HUEY
-    finally:
-        HUEY.immediate = before
-
-
-@pytest.fixture
 def seller(db):  # type: ignore[no-untyped-def]
     from webhook_factories import make_seller
 
