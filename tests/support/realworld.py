@@ -46,9 +46,14 @@ def require(folder: str, *patterns: str) -> list[Path]:
 
 
 def params(folder: str, *patterns: str) -> list[object]:
-    """pytest params of the matching files, ids by file name, or one skip marker when absent."""
+    """pytest params of the matching files, ids by file name, or one skip marker when absent.
+
+    Under ``ENCAISSE_REQUIRE_REALWORLD=1`` no file matching is an error, as in :func:`require`.
+    """
     files = realworld_files(folder, *patterns)
     if not files:
+        if REQUIRED:  # the folder is there but not the files named: a renamed or lost sample
+            raise RuntimeError(f"real-world samples required but missing: {REALWORLD / folder} {patterns}")
         return [
             pytest.param(
                 None, marks=pytest.mark.skip(reason=f"no real-world samples at {REALWORLD / folder}")

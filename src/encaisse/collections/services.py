@@ -349,6 +349,13 @@ def _record_sent(letter: DunningLetter, actor: str) -> None:
     )  # fmt: skip
 
 
+def _record_failed(letter: DunningLetter, status: str, note: str, actor: str) -> None:
+    letter.status, letter.status_note = LetterStatus.FAILED, note
+    letter.save(update_fields=["status", "status_note"])
+    audit.record("dunning.letter_failed", actor=actor, entity=letter.entity, object_type="dunning_letter",
+                 object_id=letter.pk, data={"delivery": letter.delivery_ref, "status": status})  # fmt: skip
+
+
 def settle_waiting_letters(entity: Entity, *, actor: str = "system") -> tuple[list[int], list[int]]:
     """Letters handed to the delivery app that was still trying (a retry queued) get its final outcome.
 
@@ -382,11 +389,7 @@ def settle_waiting_letters(entity: Entity, *, actor: str = "system") -> tuple[li
                 _record_sent(letter, actor)
                 sent.append(letter_id)
             else:
-                letter.status, letter.status_note = LetterStatus.FAILED, f"delivery {status}"
-                letter.save(update_fields=["status", "status_note"])
-                audit.record("dunning.letter_failed", actor=actor, entity=letter.entity,
-                             object_type="dunning_letter", object_id=letter.pk,
-                             data={"delivery": letter.delivery_ref, "status": status})  # fmt: skip
+                _record_failed(letter, status, f"delivery {status}", actor)
                 failed.append(letter_id)
     return sent, failed
 
@@ -427,14 +430,7 @@ def send_letters(
                     letter.save(update_fields=["status_note"])
                     report.waiting.append(letter_id)
                 else:
-                    letter.status, letter.status_note = (
-                        LetterStatus.FAILED,
-                        f"delivery {status}: {outcome.detail}"[:300],
-                    )
-                    letter.save(update_fields=["status", "status_note"])
-                    audit.record("dunning.letter_failed", actor=actor, entity=letter.entity,
-                                 object_type="dunning_letter", object_id=letter.pk,
-                                 data={"delivery": letter.delivery_ref, "status": status})  # fmt: skip
+                    _record_failed(letter, status, f"delivery {status}: {outcome.detail}"[:300], actor)
                     report.failed.append((letter_id, letter.status_note))
     finally:
         channels.close()

@@ -263,9 +263,8 @@ class Engine:
         self._name_cache: dict[str, dict[int, float]] = {}
         self._similarity_cache: dict[tuple[int, str], float] = {}
         self._forms: dict[int, list[str]] = {}  # item -> the digit strings of its number's variants
-        self._serials: dict[
-            int, dict[str, list[int]]
-        ] = {}  # customer -> its items by serial as written ("00078")
+        # customer -> its items by serial as written ("00078" of 26/00078)
+        self._serials: dict[int, dict[str, list[int]]] = {}
         self._tolerances: dict[str, int] = {}
         self._no_reference: set[int] = set()
         self._reserved: set[int] = set()
@@ -971,8 +970,10 @@ class _Context:
         if not labelled.isdisjoint(written):
             return True  # "Facture 7781": an invoice the payer means, unknown here
         book = self.book
+        if h.customer < 0:
+            return False
         amounts = {book.open[i] for i in h.items()}
-        pool = [i for i in book.items_of[h.customer][:2000] if book.open[i] in amounts]
+        pool = [i for a in amounts for i in book.items_with_amount(h.customer, a, self.currency)]
         return any(_resembles(w, form) for i in pool for form in self._digit_forms(i) for w in written)
 
     def _digit_forms(self, item: int) -> list[str]:
