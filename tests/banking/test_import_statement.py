@@ -130,6 +130,14 @@ def test_account_of_nobody_needs_an_entity_when_several_exist(home, write) -> No
     assert BankAccount.objects.get().entity.code == "fr"
 
 
+def test_an_account_an_entity_declares_goes_to_that_entity(home, write) -> None:  # type: ignore[no-untyped-def]
+    # `init --iban` declares the entity's own accounts: their statements need no --entity
+    Entity.objects.create(code="fr", legal_name="FR SAS", country="FR", ibans=[IBAN[:4] + " " + IBAN[4:]])
+    Entity.objects.create(code="nl", legal_name="NL BV", country="NL", ibans=["NL91ABNA0417164300"])
+    import_statement_file(write("s.xml", camt([{"amount": "1.00", "ref": "A"}])))
+    assert BankAccount.objects.get().entity.code == "fr"
+
+
 def test_transaction_currency_must_match_the_account(home, write) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(StatementImportError, match="USD"):
         import_statement_file(write("c.xml", camt([{"amount": "1.00", "ref": "A", "ccy": "USD"}])))

@@ -203,6 +203,16 @@ def import_statement_file(
     return result
 
 
+def _entity_declaring(key: str) -> Entity | None:
+    """The one entity whose own accounts (``Entity.ibans``, as ``init --iban`` gives them) include ``key``."""
+    owners = [
+        entity
+        for entity in Entity.objects.exclude(ibans=[])
+        if key in {str(iban).replace(" ", "").upper() for iban in entity.ibans or ()}
+    ]
+    return owners[0] if len(owners) == 1 else None
+
+
 def _resolve_account(parsed: ParsedStatement, entity_hint: Entity | None, source: str) -> BankAccount:
     key, iban, number = _account_key(parsed)
     st = parsed.statement
@@ -215,7 +225,7 @@ def _resolve_account(parsed: ParsedStatement, entity_hint: Entity | None, source
                 f"{source}: account {key} belongs to entity {account.entity.code}, not {entity_hint.code}"
             )
         return account
-    entity = entity_hint
+    entity = entity_hint or _entity_declaring(key)
     if entity is None:
         entities = list(Entity.objects.all()[:2])
         if len(entities) != 1:
