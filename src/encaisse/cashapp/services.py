@@ -52,7 +52,7 @@ from encaisse.cashapp.models import (
 )
 from encaisse.core.matching import learning
 from encaisse.core.matching.engine import Engine
-from encaisse.core.matching.index import Book
+from encaisse.core.matching.index import Book, to_minor
 from encaisse.core.matching.records import (
     AllocationKind,
     CandidateFeatures,
@@ -65,6 +65,7 @@ from encaisse.core.matching.records import (
     Status,
     StructuredReference,
     TransactionCode,
+    default_charge_tolerance,
 )
 from encaisse.core.money import Money, minor_unit
 from encaisse.ledger import audit
@@ -96,8 +97,10 @@ _IN_CHUNK = 5000  # ids per ``IN (…)`` list
 
 
 def match_settings(entity: Entity) -> MatchSettings:
-    row = MatchSettingsRow.objects.filter(entity=entity).first() or MatchSettingsRow(entity=entity)
+    row = MatchSettingsRow.objects.filter(entity=entity).first()
     cur = entity.functional_currency
+    if row is None:  # the defaults, the tolerance in the entity's currency (25 EUR, 250 SEK)
+        row = MatchSettingsRow(entity=entity, charge_tolerance_minor=to_minor(default_charge_tolerance(cur), cur))
     return MatchSettings(
         currency=cur,
         charge_tolerance=Money.from_minor(row.charge_tolerance_minor, cur).amount,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from matching_builders import IBAN_ACME, inv, make_engine, rows, tx
 
 from encaisse.core.matching import MatchSettings, Party, Status
+from encaisse.core.matching.records import default_charge_tolerance
 
 PAYER = {"name": "ACME LOGISTICS SA", "iban": IBAN_ACME}
 
@@ -27,6 +28,24 @@ def test_bank_charges_within_tolerance_are_a_deduction(acme: list[Party]) -> Non
     assert d.allocations[1].reason == "bank_charges"
     assert d.total() == Decimal("98.00")
     assert engine.open_amount("id-INV-2026-000100") == 0
+
+
+def test_the_tolerance_follows_the_currency(acme: list[Party]) -> None:
+    # 120 kr of charges on a cross-border payment: within a Swedish entity's default (250 SEK), and within a
+    # euro entity's 25 EUR when the invoice is in SEK; 120 EUR would not be
+    for settings, currency in (
+        (MatchSettings(currency="SEK", charge_tolerance=default_charge_tolerance("SEK")), "SEK"),
+        (MatchSettings(currency="EUR", charge_tolerance=Decimal("25.00")), "SEK"),
+        (MatchSettings(currency="EUR", charge_tolerance=Decimal("25.00")), "EUR"),
+    ):
+        engine = make_engine([inv("50394", "c1", "5351.25", currency=currency)], acme, settings)
+        d = engine.match(tx("5231.25", "Fakturanr 50394", currency=currency, **PAYER))
+        assert d.status == Status.APPLIED
+        if currency == "SEK":
+            assert rows(d) == [("invoice", "50394", "5351.25"), ("deduction", "50394", "-120.00")]
+            assert d.allocations[1].reason == "bank_charges"
+        else:
+            assert rows(d) == [("invoice", "50394", "5231.25")]  # a partial payment
 
 
 def test_unexplained_residue_above_tolerance_is_a_partial_payment(acme: list[Party]) -> None:

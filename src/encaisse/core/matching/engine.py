@@ -73,6 +73,7 @@ from encaisse.core.matching.records import (
     MatchSettings,
     Proposal,
     Status,
+    charge_tolerance,
 )
 from encaisse.core.matching.scoring import FEATURES, Hypothesis, Row, RuleScorer, Scorer, confidence
 from encaisse.core.matching.subset import MAX_ITEMS, subset_sums
@@ -360,7 +361,7 @@ class Engine:
         """The charge tolerance in minor units of ``currency``."""
         found = self._tolerances.get(currency)
         if found is None:
-            found = self._tolerances[currency] = to_minor(self.settings.charge_tolerance, currency)
+            found = self._tolerances[currency] = to_minor(charge_tolerance(self.settings, currency), currency)
         return found
 
     def _similarity(self, party: int, name: str) -> float:

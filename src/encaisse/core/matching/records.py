@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Final
 
 __all__ = [
     "Allocation",
@@ -180,11 +181,43 @@ class Party:
     is_customer: bool = True
 
 
+# How many units of a currency bank charges come to where a euro-zone bank charges one euro: an order of
+# magnitude for default tolerances (25 EUR, 250 SEK, 4,000 JPY), not an exchange rate. Currencies not listed
+# count as the euro.
+CHARGE_SCALE: Final[dict[str, int]] = {
+    "SEK": 10, "NOK": 10, "DKK": 10, "ISK": 150, "PLN": 5, "CZK": 25, "HUF": 400, "RON": 5, "BGN": 2,
+    "TRY": 40, "RSD": 100, "MKD": 60, "UAH": 40, "JPY": 150, "CNY": 8, "HKD": 8, "TWD": 30, "INR": 90,
+    "THB": 35, "PHP": 60, "IDR": 15000, "KRW": 1500, "ZAR": 20, "MXN": 20, "BRL": 5, "ARS": 1000,
+    "CLP": 1000, "COP": 4000, "MAD": 10, "EGP": 50, "AED": 4, "SAR": 4, "ILS": 4, "NGN": 1500, "KES": 150,
+}  # fmt: skip
+
+
+def charge_tolerance(settings: MatchSettings, currency: str) -> Decimal:
+    """The bank-charge tolerance of ``settings`` for a payment in ``currency``.
+
+    ``settings.charge_tolerance`` is in the entity's currency; another currency's is scaled by
+    :data:`CHARGE_SCALE`, so that an entity's 25 EUR stands for 250 SEK.
+
+    >>> charge_tolerance(MatchSettings(currency="EUR"), "SEK"), charge_tolerance(MatchSettings(currency="NOK",
+    ...     charge_tolerance=Decimal("250")), "EUR")
+    (Decimal('250.00'), Decimal('25'))
+    """
+    if currency == settings.currency:
+        return settings.charge_tolerance
+    return settings.charge_tolerance * CHARGE_SCALE.get(currency, 1) / CHARGE_SCALE.get(settings.currency, 1)
+
+
+def default_charge_tolerance(currency: str) -> Decimal:
+    """The default bank-charge tolerance of an entity keeping its books in ``currency`` (25 EUR's worth)."""
+    return Decimal(25 * CHARGE_SCALE.get(currency, 1))
+
+
 @dataclass(frozen=True, slots=True)
 class MatchSettings:
     """An entity's cash application settings.
 
-    ``charge_tolerance``: the largest unpaid residue taken as bank charges.
+    ``charge_tolerance``: the largest unpaid residue taken as bank charges, in
+    ``currency`` (:func:`charge_tolerance` scales it for other currencies).
     ``auto_apply``: the least confidence to apply without a person;
     ``suggest``: the least to propose. ``margin``: how much more likely (in
     log-odds) the best proposal must be than the next one to be applied.
