@@ -82,6 +82,18 @@ def test_cut_to_the_16_characters_of_a_us_ach_company_name() -> None:
     assert idx.similarity(0, cut) >= 0.9
 
 
+def test_cut_to_the_18_characters_of_uk_faster_payments() -> None:
+    idx = NameIndex()
+    for key, name in enumerate(
+        ["Kingsway Facilities Management Limited", "Kingsway Foods Ltd", "Facilities Kingsway Group"]
+    ):
+        idx.add(key, name)
+    cut = "KINGSWAY FACILITIES MANAGEMENT"[:18]  # "KINGSWAY FACILITIE"
+    found = idx.search(cut)
+    assert found and found[0][0] == 0 and found[0][1] >= 0.9
+    assert idx.similarity(0, cut) >= 0.9
+
+
 def test_word_order(index: NameIndex) -> None:
     assert best(index, "DUPONT JEAN") == 5
 

@@ -3,7 +3,8 @@
 A bank gives the payer's name as the payer's bank has it: upper case or not,
 accents lost, the legal form written otherwise or left out ("S.A.", "SA",
 "Société Anonyme"), the city appended, cut to 35 characters (SEPA's old
-limit, still common) or to the 16 or 22 of US ACH names, first and last names swapped. :func:`name_tokens`
+limit, still common), to the 18 of UK Faster Payments and BACS or to the 16
+or 22 of US ACH names, first and last names swapped. :func:`name_tokens`
 reduces a name to the words that identify the party; :class:`NameIndex` finds
 the parties whose names share those words, through an inverted index
 (token → parties) and a deletion neighbourhood of the vocabulary for one-letter
@@ -207,9 +208,10 @@ def _words(name: str) -> list[str]:
     return merged
 
 
-# Widths banks cut names to: the old SEPA 35 (and 30 and more, where the cut fell on a space), and the US ACH
-# fields, the originating company's name (16 characters) and the individual's (22)
-_CUT_WIDTHS = frozenset({16, 22})
+# Widths banks cut names to: the old SEPA 35 (and 30 and more, where the cut fell on a space), the US ACH
+# fields, the originating company's name (16 characters) and the individual's (22), and the 18 characters of
+# UK Faster Payments and BACS
+_CUT_WIDTHS = frozenset({16, 18, 22})
 
 
 def _may_be_truncated(name: str) -> bool:

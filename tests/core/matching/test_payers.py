@@ -89,3 +89,17 @@ def test_account_confirmed_in_the_run_is_remembered(acme: list[Party]) -> None:
     )
     assert first.status == Status.APPLIED
     assert engine.book.customers_of_iban("BE43068999999501") == {engine.book.party_of_id["c2"]: 1}
+
+
+@pytest.mark.parametrize("account", ["60161331926819", "60-16-13 31926819", "GB29 NWBK 6016 1331 9268 19"])
+def test_uk_sort_code_and_account_number_are_the_iban_on_file(account: str) -> None:
+    # Faster Payments and BACS give the payer's sort code and account number, not the IBAN on file
+    parties = [
+        Party("u1", "Carrington Engineering Ltd", ibans=("GB29NWBK60161331926819",)),
+        Party("u2", "Carrington Electrical Ltd", ibans=("GB94BARC10201530093459",)),
+    ]
+    items = [inv("104001", "u1", "804.00"), inv("104002", "u2", "804.00")]
+    engine = make_engine(items, parties)
+    d = engine.match(tx("804.00", "", iban=account, name="CARRINGTON"))
+    assert d.status == Status.APPLIED
+    assert rows(d) == [("invoice", "104001", "804.00")]

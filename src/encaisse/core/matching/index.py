@@ -67,6 +67,23 @@ def compact_iban(value: str) -> str:
     return "".join(value.split()).upper()
 
 
+def account_key(value: str) -> str:
+    """The key an account is known by: its compact IBAN; for a UK or Irish IBAN, the sort code (NSC) and
+    account number it carries, as domestic payments (Faster Payments, BACS) give the payer's account.
+
+    >>> account_key("GB29 NWBK 6016 1331 9268 19"), account_key("60-16-13 31926819"), account_key("be71 0961")
+    ('60161331926819', '60161331926819', 'BE710961')
+    """
+    compact = compact_iban(value)
+    if len(compact) == 22 and compact[:2] in ("GB", "IE") and compact[8:].isdigit():
+        return compact[8:]
+    if "-" in compact:
+        digits = compact.replace("-", "")
+        if len(digits) == 14 and digits.isdigit():
+            return digits
+    return compact
+
+
 def to_minor(amount: Decimal, currency: str) -> int:
     """Integer minor units of an amount, rounded half up."""
     return int((amount.scaleb(minor_unit(currency))).to_integral_value(rounding=ROUND_HALF_UP))
@@ -317,7 +334,7 @@ class Book:
 
     def add_iban(self, iban: str, party: int, count: int = 1) -> None:
         """Record that ``party`` paid from ``iban`` (``count`` more times)."""
-        key = compact_iban(iban)
+        key = account_key(iban)
         if not key:
             return
         seen = self.iban_parties.setdefault(key, {})
@@ -443,7 +460,7 @@ class Book:
 
     def customers_of_iban(self, iban: str) -> dict[int, int]:
         """Parties seen paying from an account, with how often."""
-        return self.iban_parties.get(compact_iban(iban), {})
+        return self.iban_parties.get(account_key(iban), {})
 
     def items_with_amount(self, customer: int, amount: int, currency: str) -> list[int]:
         """The customer's items whose open amount is exactly ``amount``, first in first out."""

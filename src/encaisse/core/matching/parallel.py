@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Final
 
-from encaisse.core.matching.index import AMOUNT_MAP_MIN, Book, compact_iban
+from encaisse.core.matching.index import AMOUNT_MAP_MIN, Book, account_key
 from encaisse.core.matching.records import CreditTransaction, Decision
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class _RecordingBook(Book):
 
     def customers_of_iban(self, iban: str) -> dict[int, int]:
         found = super().customers_of_iban(iban)
-        self._reads.ibans[compact_iban(iban)] = tuple(found.items())
+        self._reads.ibans[account_key(iban)] = tuple(found.items())
         return found
 
     def items_with_amount(self, customer: int, amount: int, currency: str) -> list[int]:
