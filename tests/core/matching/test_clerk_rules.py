@@ -264,6 +264,21 @@ def test_an_excess_equal_to_the_other_items_named_together_is_those_items(acme: 
     assert sorted(n for _, n, _ in rows(d)) == ["FA2026-000241", "FA2026-000882", "FA2026-002427"]
 
 
+def test_an_excess_that_other_items_make_is_not_kept_on_account_when_the_text_writes_more(
+    acme: list[Party],
+) -> None:
+    # a UK reference cut to 18 characters: "REMIT 104619 10479" for 104619, 104791 and 104818
+    items = [inv("104619", "c1", "1081.51"), inv("104791", "c1", "1500.00"), inv("104818", "c1", "1248.27"),
+             inv("104900", "c1", "730.00")]  # fmt: skip
+    engine = make_engine(items, acme)
+    d = engine.match(tx("3829.78", "REMIT 104619 10479", **BY_NAME, iban=IBAN_ACME))
+    assert ("on_account", "", "2748.27") not in rows(d) or d.status != Status.APPLIED, d.explanation
+    # the same excess with nothing else written is an overpayment
+    engine = make_engine(items, acme)
+    d = engine.match(tx("3829.78", "REMIT 104619", **BY_NAME, iban=IBAN_ACME))
+    assert rows(d) == [("invoice", "104619", "1081.51"), ("on_account", "", "2748.27")], d.explanation
+
+
 def test_third_party_paying_a_named_invoice_to_the_cent(acme: list[Party]) -> None:
     items = [inv("INV-2026-000777", "c2", "2450.80")]  # Acme Trading: no factor on file
     engine = make_engine(items, acme)

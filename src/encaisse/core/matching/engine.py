@@ -81,6 +81,9 @@ from encaisse.core.money import minor_unit
 
 __all__ = ["Analysis", "Engine", "RefHit"]
 
+_OTHER_ITEMS_MAX: Final = 300  # of a customer's items, first in first out, tried as what an excess is
+_TRIPLES_MAX: Final = 60  # three items at a time only among so few
+
 _F: Final = {name: i for i, name in enumerate(FEATURES)}
 _F_REF_BEST: Final = _F["ref_best"]
 _F_REF_MEAN: Final = _F["ref_mean"]
@@ -930,6 +933,39 @@ class _Context:
                         )
                         break
 
+    def _unnamed_written(self, settled: Sequence[int]) -> bool:
+        """Whether the text writes a number (four digits or more) that names none of ``settled``: a number
+        cut short ("REMIT 104619 10479"), another invoice's."""
+        keys_of_item = self.keys_of_item
+        return any(all(w not in keys_of_item.get(i, ()) for i in settled) for w in self._written())
+
+    def _other_items_make(self, customer: int, amount: int, settled: Sequence[int]) -> bool:
+        """Whether two or three other open items of the customer (this currency, issued by the payment) add
+        up to ``amount`` exactly: an excess that is those items, not money to keep on account."""
+        book = self.book
+        open_, currency, issue = book.open, book.currency, book.issue
+        cur, day = self.currency, self.day
+        amounts = [
+            open_[i]
+            for i in book.items_of[customer][:_OTHER_ITEMS_MAX]
+            if i not in settled and open_[i] > 0 and currency[i] == cur and issue[i] <= day
+        ]
+        seen: set[int] = set()
+        for a in amounts:
+            if amount - a in seen:
+                return True
+            seen.add(a)
+        if len(amounts) > _TRIPLES_MAX:
+            return False
+        for k, a in enumerate(amounts):
+            rest = amount - a
+            seen.clear()
+            for b in amounts[k + 1 :]:
+                if rest - b in seen:
+                    return True
+                seen.add(b)
+        return False
+
     def _named_exactly(self, refs: dict[int, RefHit]) -> set[str]:
         """Digit strings of the text that name an open item of the payer's exactly: no typo to look for."""
         book = self.book
@@ -1485,6 +1521,8 @@ class _Context:
                 or (len(same) > 1 and sum(same) == excess)
                 or (h.customer >= 0 and any(
                     i not in settled for i in book.items_with_amount(h.customer, excess, self.currency)))
+                or (h.customer >= 0 and self._unnamed_written(settled) and self._other_items_make(
+                    h.customer, excess, settled))
             ):  # fmt: skip
                 f[_F_REF_OTHER_STRONG] += 1.0
         f[_F_PAYER_IBAN] = log2(1 + iban_self)
