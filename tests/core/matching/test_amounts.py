@@ -76,6 +76,18 @@ def test_discount_taken_too_late_is_not_a_discount(acme: list[Party]) -> None:
     assert rows(d)[0] == ("invoice", "INV-2026-000100", "980.00")  # a partial payment
 
 
+def test_a_deduction_the_text_names_is_one_deduction_within_the_discount_period(acme: list[Party]) -> None:
+    # 2 % discount (10.46) open, 26.00 kept back for damaged goods: one deduction of 26.00, not a discount
+    # and 15.54 of charges that happen to add up to it
+    item = inv("2026-0456", "c1", "523.00", issued="2026-02-01", discount=("2", 14))
+    engine = make_engine([item], acme)
+    d = engine.match(tx("497.00", "factuur 2026-0456 minus 26,00 ivm beschadigde levering", on="2026-02-09",
+                        **PAYER))  # fmt: skip
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "2026-0456", "523.00"), ("deduction", "2026-0456", "-26.00")]
+    assert d.allocations[1].reason == "explained"
+
+
 def test_deduction_explained_by_the_text(acme: list[Party]) -> None:
     for words in (
         "minus 45,00 damaged goods",

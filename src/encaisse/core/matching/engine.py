@@ -1352,6 +1352,12 @@ class _Context:
                 for n, (i, d) in enumerate(discounts):
                     extra = adjust if n == len(discounts) - 1 else 0
                     rows.append((AllocationKind.DEDUCTION, i, -(d + extra), "discount"))
+            elif short in self._written_amounts():
+                # the text names what it keeps back ("minus 26,00 beschadigde levering"): one deduction, the
+                # reason the text gives, not a discount and charges that happen to add up to it
+                fit = "explained"
+                target = max(invoices, key=lambda i: (book.open[i], -invoices.index(i)))
+                rows.append((AllocationKind.DEDUCTION, target, -short, "explained"))
             elif discounts and 0 < short - discount_total <= self.tolerance:
                 fit = "discount"
                 for i, d in discounts:
@@ -1398,13 +1404,16 @@ class _Context:
             h.notes.append(note)
         return h
 
+    def _written_amounts(self) -> list[int]:
+        """The amounts the text writes, other than the payment's own (minor units)."""
+        return [a for a in self.evidence.amounts if a != self.amount]
+
     def _explained(self, short: int, total: int) -> bool:
         """The text explains the short payment: it names the amount, or says why without naming another."""
-        evidence = self.evidence
-        written = [a for a in evidence.amounts if a != self.amount]
+        written = self._written_amounts()
         if short in written:
             return True
-        return bool(evidence.deduction_words) and short * 2 <= total and not written
+        return bool(self.evidence.deduction_words) and short * 2 <= total and not written
 
     def _add(self, customer: int, rows: list[Row], fit: str, source: str) -> Hypothesis:
         h = Hypothesis(customer, rows, fit, source)
