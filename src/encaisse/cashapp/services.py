@@ -100,7 +100,9 @@ def match_settings(entity: Entity) -> MatchSettings:
     row = MatchSettingsRow.objects.filter(entity=entity).first()
     cur = entity.functional_currency
     if row is None:  # the defaults, the tolerance in the entity's currency (25 EUR, 250 SEK)
-        row = MatchSettingsRow(entity=entity, charge_tolerance_minor=to_minor(default_charge_tolerance(cur), cur))
+        row = MatchSettingsRow(
+            entity=entity, charge_tolerance_minor=to_minor(default_charge_tolerance(cur), cur)
+        )
     return MatchSettings(
         currency=cur,
         charge_tolerance=Money.from_minor(row.charge_tolerance_minor, cur).amount,
