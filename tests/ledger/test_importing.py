@@ -227,3 +227,48 @@ def test_files_without_order_references_keep_their_hashes(customers, write) -> N
     )
     assert import_invoices(write("j.csv", empty_column)).known == 3
     assert dict(Invoice.objects.values_list("number", "content_hash")) == before
+
+
+def _fi_entity(write):  # type: ignore[no-untyped-def]
+    from encaisse.ledger.models import Entity
+
+    Entity.objects.create(code="fi", legal_name="Oy Demo Ab", country="FI", reference_scheme="fi")
+    import_customers(write("c-fi.csv", "id,name,entity\nF1,Asiakas Oy,fi\n"))
+
+
+def test_a_finnish_entity_accepts_a_viitenumero_compact(entity, write) -> None:  # type: ignore[no-untyped-def]
+    _fi_entity(write)
+    text = (
+        "number,customer_id,issue_date,due_date,currency,total,entity,structured_reference\n"
+        "L-1,F1,2026-01-01,2026-02-01,EUR,10,fi,12 34561\n"  # Finanssiala's example
+        "L-2,F1,2026-01-01,2026-02-01,EUR,10,fi,00000000000001234561\n"  # its machine form
+        "L-3,F1,2026-01-01,2026-02-01,EUR,10,fi,RF18539007547034\n"  # RF still accepted
+        "L-4,F1,2026-01-01,2026-02-01,EUR,10,fi,+++090/9337/55493+++\n"  # and the OGM
+    )
+    import_invoices(write("fi.csv", text))
+    stored = dict(Invoice.objects.values_list("number", "structured_reference"))
+    assert stored == {"L-1": "1234561", "L-2": "1234561", "L-3": "RF18539007547034", "L-4": "090933755493"}
+
+
+def test_a_wrong_viitenumero_check_digit_is_refused_by_line_and_field(entity, write) -> None:  # type: ignore[no-untyped-def]
+    _fi_entity(write)
+    text = (
+        "number,customer_id,issue_date,due_date,currency,total,entity,structured_reference\n"
+        "L-1,F1,2026-01-01,2026-02-01,EUR,10,fi,1234561\n"
+        "L-2,F1,2026-01-01,2026-02-01,EUR,10,fi,1234562\n"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_invoices(write("fi.csv", text))
+    [error] = failure.value.errors
+    assert (error.line, error.column) == (3, "structured_reference")
+    assert error.reason == "neither a valid RF, a Belgian OGM nor a Finnish reference (viitenumero)"
+    assert Invoice.objects.count() == 0
+
+
+def test_a_belgian_entity_still_refuses_a_viitenumero(customers, write) -> None:  # type: ignore[no-untyped-def]
+    text = "number,customer_id,issue_date,due_date,currency,total,structured_reference\nB-1,C1,2026-01-01,2026-02-01,EUR,10,1234561\n"
+    with pytest.raises(ImportFailed) as failure:
+        import_invoices(write("be.csv", text))
+    [error] = failure.value.errors
+    assert (error.line, error.column) == (2, "structured_reference")
+    assert error.reason == "neither a valid RF nor a valid Belgian OGM reference"

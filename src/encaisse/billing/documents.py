@@ -19,6 +19,8 @@ Identifier(value='0123456749', scheme='0208')
 Identifier(value='FR11999999998', scheme='9957')
 >>> payment_reference("rf", "INV-2026-000042"), payment_reference("ogm", "INV-2026-000042")
 ('RF022026000042', '202600004236')
+>>> payment_reference("fi", "INV-2026-000042"), printed_reference("20260000422", "FI")
+('20260000422', '2 02600 00422')
 """
 
 from __future__ import annotations
@@ -91,20 +93,44 @@ def endpoint_from_vat(vat: str) -> Identifier | None:
     return Identifier(vat, scheme) if scheme else None
 
 
+_NATIONAL_SCHEME_COUNTRY = {scheme: country for country, scheme in references.NATIONAL_SCHEMES.items()}
+
+
 def payment_reference(scheme: str, number: str) -> str:
-    """The structured reference of an invoice number: RF from its digits, or a Belgian OGM."""
+    """The structured reference of an invoice number: RF from its digits, a Belgian OGM, or a national one.
+
+    A national scheme (``fi``, ``se_ocr``, ``no_kid``, ``dk_fik``, ``ch_qrr``,
+    ``nl``) takes the last digits of the number it has room for and adds its
+    check digit(s).
+    """
     digits = re.sub(r"\D", "", number)
     if scheme == "ogm":
         if not digits:
             raise ValueError(f"an OGM needs digits in the invoice number: {number!r}")
         return references.create_ogm(digits[-10:])
+    if scheme in _NATIONAL_SCHEME_COUNTRY:
+        if not digits:
+            raise ValueError(
+                f"a {references.SCHEME_LABELS[scheme]} needs digits in the invoice number: {number!r}"
+            )
+        body = digits[-references.NATIONAL_BODY_DIGITS[scheme] :]
+        return references.create_national(body, _NATIONAL_SCHEME_COUNTRY[scheme])
     body = digits or re.sub(r"[^0-9A-Za-z]", "", number)
     return references.create_rf(body[-21:])
 
 
-def printed_reference(reference: str) -> str:
-    """As the payer types it: ``+++123/4567/89012+++`` for an OGM, the compact RF otherwise."""
-    return references.format_ogm(reference) if references.is_valid_ogm(reference) else reference
+def printed_reference(reference: str, country: str | None = None) -> str:
+    """As the payer types it: ``+++123/4567/89012+++`` for an OGM, the compact RF otherwise.
+
+    Given the entity's ``country``, a reference of that country's national scheme
+    is printed the national way (groups of five for a viitenumero, the QR
+    reference's ``21 00000 …``, a betalingskenmerk in groups of four).
+    """
+    if references.is_valid_ogm(reference):
+        return references.format_ogm(reference)
+    if country and not references.is_valid_rf(reference) and references.is_valid_national(reference, country):
+        return references.format_national(reference, country)
+    return reference
 
 
 def to_line(position: int, line: LineLike) -> Line:
@@ -225,7 +251,7 @@ def build(
     if not credit:
         iban = entity.ibans[0] if entity.ibans else None
         means = (
-            PaymentMeans(code=profile.payment_means_code or "30", remittance=printed_reference(reference),
+            PaymentMeans(code=profile.payment_means_code or "30", remittance=printed_reference(reference, entity.country),
                          account_id=iban, account_name=entity.legal_name if iban else None,
                          bic=entity.bic or None),
         )  # fmt: skip

@@ -214,7 +214,7 @@ def ledger_document(invoice: Invoice) -> Document:
     if not credit and entity.ibans:
         means = (
             PaymentMeans(code=profile.payment_means_code or "30",
-                         remittance=printed_reference(invoice.structured_reference) if invoice.structured_reference
+                         remittance=printed_reference(invoice.structured_reference, entity.country) if invoice.structured_reference
                          else invoice.number,
                          account_id=str(entity.ibans[0]), account_name=entity.legal_name, bic=entity.bic or None),
         )  # fmt: skip

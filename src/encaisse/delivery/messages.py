@@ -163,6 +163,8 @@ def build_message(
     locale = _locale(language, entity.country)
     sender_name, sender_lines = _sender(entity, options)
     credit = invoice.kind == DocumentKind.CREDIT_NOTE
+    reference = invoice.structured_reference
+    reference = printed_reference(reference, entity.country) if reference else ""
     context = {
         "invoice": invoice,
         "number": invoice.number,
@@ -172,7 +174,7 @@ def build_message(
         "open": format_currency(invoice.open_amount.amount, invoice.currency, locale=locale),
         "issue_date": format_date(invoice.issue_date, "long", locale=locale),
         "due_date": format_date(invoice.due_date, "long", locale=locale),
-        "reference": printed_reference(invoice.structured_reference) if invoice.structured_reference else "",
+        "reference": reference,
         "is_credit_note": credit,
         "has_pdf": files.pdf is not None,
         "reply_to": options.reply_to,

@@ -225,6 +225,23 @@ CUSTOMER_FIELDS = (
 )  # fmt: skip
 
 
+def _national_reference(ref: str, ent: Entity | None, r: _Row) -> str:
+    """``ref`` compact when valid under the national scheme of the entity's country, else a row error.
+
+    Tried only after RF and OGM, so what either accepts keeps its meaning.
+    """
+    scheme = references.NATIONAL_SCHEMES.get(ent.country.upper()) if ent else None
+    if ent is None or scheme is None:
+        r.fail("structured_reference", "neither a valid RF nor a valid Belgian OGM reference", ref)
+        return ref
+    try:
+        return references.validate_national(ref, ent.country)
+    except references.InvalidReference:
+        label = references.SCHEME_LABELS[scheme]
+        r.fail("structured_reference", f"neither a valid RF, a Belgian OGM nor a {label}", ref)
+        return ref
+
+
 def _entity_for(code: str | None, entities: dict[str, Entity], r: _Row | None = None) -> Entity | None:
     if code:
         ent = entities.get(code)
@@ -530,16 +547,12 @@ def import_invoices(
             elif len(ref) == 12 and ref.isascii() and ref.isdigit():
                 # twelve bare digits, as files mostly give them: validate_ogm's check, inline
                 if ref[10:] != f"{int(ref[:10]) % 97 or 97:02d}":
-                    r.fail(
-                        "structured_reference", "neither a valid RF nor a valid Belgian OGM reference", ref
-                    )
+                    ref = _national_reference(ref, ent, r)
             else:
                 try:
                     ref = references.validate_ogm(ref)
                 except references.InvalidReference:
-                    r.fail(
-                        "structured_reference", "neither a valid RF nor a valid Belgian OGM reference", ref
-                    )
+                    ref = _national_reference(ref, ent, r)
         rate_raw = _text(row, "rate") or _text(row, "exchange_rate")
         rate = Decimal(1)
         if ent and currency and currency != ent.functional_currency:

@@ -48,6 +48,19 @@ class InsertOnlyModel(models.Model):
         raise ImmutableRowError(f"{type(self).__name__} rows are never deleted; post a reversal")
 
 
+REFERENCE_SCHEMES = [
+    ("rf", "ISO 11649 RF"),
+    ("ogm", "Belgian OGM/VCS"),
+    ("fi", "Finnish reference (viitenumero)"),
+    ("se_ocr", "Swedish OCR reference (Bankgirot)"),
+    ("no_kid", "Norwegian KID"),
+    ("dk_fik", "Danish FIK payment ID (+71/+75)"),
+    ("ch_qrr", "Swiss QR reference (QR-IBAN accounts only)"),
+    ("nl", "Dutch betalingskenmerk"),
+]
+"""How an entity's invoices get their structured reference (``billing.documents.payment_reference``)."""
+
+
 class Entity(models.Model):
     """A legal entity that issues invoices (the seller)."""
 
@@ -62,9 +75,7 @@ class Entity(models.Model):
     peppol_endpoint_id = models.CharField(max_length=64, blank=True)
     peppol_scheme_id = models.CharField(max_length=4, blank=True)
     address = models.TextField(blank=True)
-    reference_scheme = models.CharField(
-        max_length=8, choices=[("rf", "ISO 11649 RF"), ("ogm", "Belgian OGM/VCS")], default="rf"
-    )
+    reference_scheme = models.CharField(max_length=8, choices=REFERENCE_SCHEMES, default="rf")
     bank_charge_tolerance_minor = models.BigIntegerField(default=1500)
     created_at = models.DateTimeField(auto_now_add=True)
 
