@@ -6,7 +6,14 @@ import pytest
 from matching_builders import IBAN_ACME, inv, make_engine, rows, tx
 
 from encaisse.core.matching import Party, Status
-from encaisse.core.references import create_ogm, create_rf, format_ogm, format_rf
+from encaisse.core.references import (
+    create_national,
+    create_ogm,
+    create_rf,
+    format_national,
+    format_ogm,
+    format_rf,
+)
 
 ITEMS = [
     inv("INV-2026-001234", "c1", "1210.00", ref=create_rf("INV2026001234")),
@@ -148,3 +155,42 @@ def test_explanation_names_the_evidence(acme: list[Party]) -> None:
     assert "exact" in decision.explanation
     assert "payer account" in decision.explanation
     assert "amount equal" in decision.explanation
+
+
+# --- national references (Nordic, Swiss, Dutch), as the invoice carries them ----------------------------
+
+
+def national_items() -> list:  # type: ignore[type-arg]
+    return [
+        inv("RE2500143", "c1", "2203.00", ref=create_national("2500143", "CH")),
+        inv("RE2500144", "c1", "2203.00", ref=create_national("2500144", "CH")),
+        inv("50184", "c1", "18785.29", ref=create_national("50184", "FI")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("2203.00", [("invoice", "RE2500143", "2203.00")]),
+        ("1500.00", [("invoice", "RE2500143", "1500.00")]),  # a part payment
+        ("2213.00", [("invoice", "RE2500143", "2203.00"), ("on_account", "", "10.00")]),  # paid over
+    ],
+)
+def test_swiss_qr_reference_from_the_bank_names_the_invoice_whatever_the_amount(
+    amount: str, expected: list[tuple[str, str, str]], acme: list[Party]
+) -> None:
+    engine = make_engine(national_items(), acme)
+    d = engine.match(tx(amount, "", refs=[(create_national("2500143", "CH"), "QRR")], iban=IBAN_ACME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == expected
+
+
+def test_national_references_typed_in_free_text(acme: list[Party]) -> None:
+    qrr = format_national(create_national("2500144", "CH"), "CH")  # "00 00000 00000 00000 00250 01440"…
+    engine = make_engine(national_items(), acme)
+    d = engine.match(tx("2203.00", f"Rechnung Ref {qrr}", iban=IBAN_ACME))
+    assert rows(d) == [("invoice", "RE2500144", "2203.00")], d.explanation
+    viite = format_national(create_national("50184", "FI"), "FI")  # groups of five from the right
+    engine = make_engine(national_items(), acme)
+    d = engine.match(tx("18785.29", f"Viite {viite}", name="Acme Logistics"))
+    assert d.status == Status.APPLIED and rows(d) == [("invoice", "50184", "18785.29")], d.explanation

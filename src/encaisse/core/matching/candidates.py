@@ -44,7 +44,7 @@ from encaisse.core.invoice_numbers import Candidate, candidates, fold, normalise
 from encaisse.core.matching.index import compact_iban
 from encaisse.core.matching.records import CreditTransaction, MatchSettings, TransactionCode
 from encaisse.core.money import minor_unit
-from encaisse.core.references import find_ogms, find_rfs, is_valid_ogm, is_valid_rf
+from encaisse.core.references import find_ogms, find_qrrs, find_rfs, is_valid_ogm, is_valid_rf
 
 __all__ = ["TextEvidence", "is_date_near", "read_transaction", "transaction_text"]
 
@@ -320,11 +320,17 @@ def read_transaction(
             if value not in seen:
                 seen.add(value)
                 evidence.references.append((value, "RF", False))
-    if sum(map(folded.count, "0123456789")) >= 12:  # folded text is ASCII
+    digits = sum(map(folded.count, "0123456789"))  # folded text is ASCII
+    if digits >= 12:
         for value in find_ogms(folded):
             if value not in seen:
                 seen.add(value)
                 evidence.references.append((value, "BE_OGM", False))
+    if digits >= 27:  # a Swiss QR reference typed in its six groups
+        for value in find_qrrs(folded):
+            if value not in seen:
+                seen.add(value)
+                evidence.references.append((value, "QRR", False))
 
     numbers = list(candidates(folded, prefixes=prefixes))
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
