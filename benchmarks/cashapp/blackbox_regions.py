@@ -23,11 +23,11 @@ in ``--out`` (default: a temporary directory, removed unless ``--keep``). NumPy 
 library only.
 
 Notes on the data:
-- ``import-invoices`` accepts only RF or Belgian OGM in ``structured_reference``: national
-  references (viitenumero, OCR, KID, QRR, betalingskenmerk) are printed on the invoice but cannot
-  be stored; the invoice carries an RF (built from the national reference) where a biller there
-  would print one (Finland: half the invoices; Switzerland: the SCOR invoices), else nothing.
-  Billers build their national references from the customer and invoice numbers, as they do.
+- Each invoice's ``structured_reference`` is the reference its biller prints: an RF where a biller
+  there would print one (Finland: half the invoices, built from the viitenumero; Switzerland: the
+  SCOR invoices), else the national one (viitenumero, OCR, KID, QRR, betalingskenmerk), which
+  ``import-invoices`` accepts for an entity of that country. Billers build their national references
+  from the customer and invoice numbers, as they do.
 - Truth: what an AR clerk would book (export contract). Mistyped structured references (check
   digit wrong) come from the customer's known account with the exact amount: the truth is the
   invoice meant, never the one the mistyped digits may point to.
@@ -1795,7 +1795,7 @@ class Generator:
                         i.due.isoformat(),
                         REGIONS[i.region]["cur"],
                         money(i.total),
-                        i.sref,
+                        i.sref or i.natref,  # the reference the biller prints: RF, else the national one
                         i.region,
                         i.disc_pct or "",
                         i.disc_days or "",
