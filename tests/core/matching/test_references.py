@@ -194,3 +194,13 @@ def test_national_references_typed_in_free_text(acme: list[Party]) -> None:
     engine = make_engine(national_items(), acme)
     d = engine.match(tx("18785.29", f"Viite {viite}", name="Acme Logistics"))
     assert d.status == Status.APPLIED and rows(d) == [("invoice", "50184", "18785.29")], d.explanation
+
+
+def test_a_national_reference_padded_with_zeros_by_the_bank(acme: list[Party]) -> None:
+    # Finnish banks send the viitenumero padded to 20 digits; the invoice keeps it without its zeros
+    viite = create_national("50184", "FI")
+    for amount, expected in (("18785.29", "18785.29"), ("10000.00", "10000.00")):  # paid, paid in part
+        engine = make_engine(national_items(), acme)
+        d = engine.match(tx(amount, "", refs=[(viite.zfill(20), "SCOR")], iban=IBAN_ACME))
+        assert d.status == Status.APPLIED, d.explanation
+        assert rows(d) == [("invoice", "50184", expected)]

@@ -315,6 +315,10 @@ def read_transaction(
                 elif is_valid_ogm(value):
                     kind = "BE_OGM"
             evidence.references.append((value, kind, True))
+            short = value.lstrip("0")
+            if short != value and len(short) >= 4 and value.isdigit() and short not in seen:
+                seen.add(short)  # padded with zeros by the payer's bank (a Finnish reference to 20 digits)
+                evidence.references.append((short, kind, True))
     if "RF" in folded:
         for value in find_rfs(folded):
             if value not in seen:

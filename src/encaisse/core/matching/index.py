@@ -418,9 +418,15 @@ class Book:
                     body = reference[4:]
                     if body not in keys:
                         keys[body] = full  # the body typed without "RFnn"
-                elif reference.isdigit() and len(reference) == 12:
-                    sources.append(reference)
-                    owners.append(index)
+                elif reference.isdigit():
+                    if len(reference) == 12:
+                        sources.append(reference)
+                        owners.append(index)
+                    # a national reference with or without its leading zeros (a Finnish reference padded to
+                    # 20 digits by the payer's bank, a Swiss one typed without its zeros)
+                    short = reference.lstrip("0")
+                    if short != reference and len(short) >= 4 and len(reference) != 12 and short not in keys:
+                        keys[short] = reference_kind
             if item.order_reference:
                 order = normalise(item.order_reference)
                 if len(order) >= 4 and order not in keys:
