@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 from matching_builders import IBAN_ACME, IBAN_FACTOR, IBAN_PARENT, inv, make_engine, rows, tx
 
-from encaisse.core.matching import MatchSettings, Party, Status
+from encaisse.core.matching import MatchSettings, OpenItem, Party, Status
 from encaisse.core.matching.candidates import read_transaction
 from encaisse.core.matching.scoring import FEATURES
 
@@ -400,3 +400,49 @@ def test_deduction_written_with_english_thousands(acme: list[Party]) -> None:
         ("invoice", "INV-2026-018858", "9411.38"),
         ("deduction", "INV-2026-018858", "-1882.28"),
     ]
+
+
+# --- short serials in a list ----------------------------------------------------------------------------
+
+
+def serial_book() -> tuple[list[Party], list[OpenItem]]:
+    parties = [
+        Party("e1", "Romero Transportes S.L.U.", ibans=(IBAN_ACME,)),
+        Party("e2", "Romero Logistica SL"),
+    ]
+    items = [
+        inv("FV/2026/000082", "e1", "1514.92", issued="2026-01-20"),
+        inv("FV/2025/000124", "e1", "457.31", issued="2025-11-02"),
+        inv("FV/2026/000124", "e1", "999.00", issued="2026-01-25"),  # numbering starts again each year
+        inv("FV/2026/000142", "e1", "2585.10", issued="2026-02-01"),
+        inv("FV/2026/000150", "e1", "300.00", issued="2026-02-01"),
+        inv("FV/2026/000083", "e2", "1514.92", issued="2026-01-20"),
+    ]
+    return parties, items
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("4557.33", ["FV/2025/000124", "FV/2026/000082", "FV/2026/000142"]),
+        ("5099.02", ["FV/2026/000082", "FV/2026/000124", "FV/2026/000142"]),  # the sum says which 124
+    ],
+)
+def test_a_list_of_short_serials_that_adds_up_names_the_payers_items(
+    amount: str, expected: list[str]
+) -> None:
+    parties, items = serial_book()
+    engine = make_engine(items, parties)
+    d = engine.match(tx(amount, "Pago fras. 82, 124 y 142", name="ROMERO TRANSPORTES SLU", iban=IBAN_ACME,
+                        on="2026-03-02"))  # fmt: skip
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(n for _, n, _ in rows(d)) == expected
+    assert "in a list" in d.explanation
+
+
+def test_short_serials_that_do_not_add_up_name_nothing() -> None:
+    parties, items = serial_book()
+    engine = make_engine(items, parties)
+    d = engine.match(tx("4000.00", "Pago fras. 82, 124 y 142", name="ROMERO TRANSPORTES SLU", iban=IBAN_ACME,
+                        on="2026-03-02"))  # fmt: skip
+    assert d.status != Status.APPLIED

@@ -46,6 +46,7 @@ Decimal('0.00')
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -58,7 +59,7 @@ from typing import Final
 
 from rapidfuzz.distance import OSA
 
-from encaisse.core.invoice_numbers import VariantKind, fold, segments, variant_keys
+from encaisse.core.invoice_numbers import VariantKind, fold, mask_dates_and_amounts, segments, variant_keys
 from encaisse.core.matching import parallel
 from encaisse.core.matching.candidates import TextEvidence, is_date_near, read_transaction
 from encaisse.core.matching.explain import describe_amount, describe_payer, describe_reference
@@ -130,6 +131,8 @@ _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
 _NO_ITEM: Final = -1
 _SERIAL: Final = re.compile(r"[0-9]{4,}$")  # the last digits of an invoice number, as written
+_SERIAL_ANY: Final = re.compile(r"[0-9]+$")
+_SHORT_NUMBER: Final = re.compile(r"(?<![0-9A-Z])[0-9]{1,4}(?![0-9])")  # a number of its own, in folded text
 # a number the text introduces as an invoice's (folded text)
 _LABELLED: Final = re.compile(
     r"\b(?:FACTURES?|FACT|FAC|FACTNR|FACTUUR|FACTUURNR|FAKTURA|FAKT|RECHNUNG|RECHNUNGSNR|RECH|RENR|RG|RE|"
@@ -665,6 +668,12 @@ class _Context:
             new = {i: refs[i] for i in refs if i not in before}
             if new:
                 self._reference_hypotheses(new)
+        if strong and not self._has_fit(reference_only=False):
+            before = set(refs)
+            self._short_serial_list(refs, sorted(strong))
+            new = {i: refs[i] for i in refs if i not in before}
+            if new:
+                self._reference_hypotheses(new)
         if not self._has_fit(reference_only=False):
             for customer in list(dict.fromkeys([*payer_customers, *sorted(ref_customers)]))[:6]:
                 self._amount_hypotheses(customer, strong=customer in strong)
@@ -965,6 +974,38 @@ class _Context:
                     return True
                 seen.add(b)
         return False
+
+    def _short_serial_list(self, refs: dict[int, RefHit], customers: list[int]) -> None:
+        """A list of short serials ("fras. 82, 124 y 142", "fatture n. 59, 150 e 180"): where numbering starts
+        again each year, payers write the serials alone. Too short to say anything one by one, they name the
+        payer's items when every number of the list is the serial of one of its open items and those items,
+        one per number, add up to the payment exactly (one way only)."""
+        text = mask_dates_and_amounts(fold(self.evidence.text))
+        numbers = list(dict.fromkeys(int(n) for n in _SHORT_NUMBER.findall(text)))
+        if not 2 <= len(numbers) <= 6 or 0 in numbers:
+            return
+        book = self.book
+        open_, currency, issue = book.open, book.currency, book.issue
+        cur, day = self.currency, self.day
+        for customer in customers:
+            by_serial: dict[int, list[int]] = defaultdict(list)
+            for item in book.items_of[customer]:
+                found = _SERIAL_ANY.search(book.number[item])
+                if found is not None and open_[item] > 0 and currency[item] == cur and issue[item] <= day:
+                    by_serial[int(found.group(0))].append(item)
+            choices = [by_serial.get(n, []) for n in numbers]
+            if not all(choices) or math.prod(len(c) for c in choices) > 64:
+                continue
+            fits = [combo for combo in itertools.product(*choices) if sum(open_[i] for i in combo) == self.amount]
+            if len(fits) != 1:
+                continue
+            for item, number in zip(fits[0], numbers, strict=True):
+                if item in refs:
+                    continue
+                key = str(number)
+                self.keys_of_item[item].add(key)
+                refs[item] = RefHit(item, 4.0, "the payer's invoice serial, in a list", key, 1, False, False, 1)
+            return
 
     def _named_exactly(self, refs: dict[int, RefHit]) -> set[str]:
         """Digit strings of the text that name an open item of the payer's exactly: no typo to look for."""
