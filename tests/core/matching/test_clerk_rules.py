@@ -446,3 +446,49 @@ def test_short_serials_that_do_not_add_up_name_nothing() -> None:
     d = engine.match(tx("4000.00", "Pago fras. 82, 124 y 142", name="ROMERO TRANSPORTES SLU", iban=IBAN_ACME,
                         on="2026-03-02"))  # fmt: skip
     assert d.status != Status.APPLIED
+
+
+def test_a_list_of_short_serials_among_many_items_of_two_years() -> None:
+    # a customer's book as a Spanish biller has it: numbering starts again each year, so 82 and 124 are each
+    # two invoices; the serials alone and the sum say which
+    book = [
+        ("FV/2025/000014", "3049.44", "2025-09-18"),
+        ("FV/2025/000028", "349.09", "2025-09-29"),
+        ("FV/2025/000056", "871.40", "2025-10-07"),
+        ("FV/2025/000076", "1386.27", "2025-10-17"),
+        ("FV/2025/000082", "1600.34", "2025-10-21"),
+        ("FV/2025/000107", "3968.29", "2025-10-29"),
+        ("FV/2025/000122", "1085.67", "2025-11-01"),
+        ("FV/2025/000124", "457.31", "2025-11-01"),
+        ("FV/2025/000140", "1038.61", "2025-11-08"),
+        ("FV/2025/000179", "4227.44", "2025-11-20"),
+        ("FV/2025/000241", "779.85", "2025-12-08"),
+        ("FV/2025/000264", "349.64", "2025-12-18"),
+        ("FV/2025/000265", "1040.87", "2025-12-18"),
+        ("FV/2025/000267", "273.86", "2025-12-19"),
+        ("FV/2025/000269", "717.78", "2025-12-19"),
+        ("FV/2025/000274", "1372.70", "2025-12-21"),
+        ("FV/2025/000300", "489.22", "2025-12-28"),
+        ("FV/2026/000068", "785.42", "2026-01-19"),
+        ("FV/2026/000082", "1514.92", "2026-01-23"),
+        ("FV/2026/000123", "2032.06", "2026-02-02"),
+        ("FV/2026/000135", "627.43", "2026-02-04"),
+        ("FV/2026/000137", "2020.25", "2026-02-05"),
+        ("FV/2026/000138", "1347.17", "2026-02-05"),
+        ("FV/2026/000142", "2585.10", "2026-02-07"),
+        ("FV/2026/000184", "835.17", "2026-02-17"),
+        ("FV/2026/000201", "898.22", "2026-02-20"),
+        ("FV/2026/000208", "273.08", "2026-02-22"),
+        ("FV/2026/000219", "290.80", "2026-02-23"),
+        ("FV/2026/000247", "227.76", "2026-02-28"),
+    ]  # fmt: skip
+    items = [inv(number, "e1", total, issued=issued) for number, total, issued in book]
+    parties = [
+        Party("e1", "Romero Transportes S.L.U.", ibans=(IBAN_ACME,)),
+        Party("e2", "Romero Transportes S.L."),
+    ]
+    engine = make_engine(items, parties)
+    d = engine.match(tx("4557.33", "Pago fras. 82, 124 y 142", name="Romero Transportes S.L.U.", iban=IBAN_ACME,
+                        on="2026-03-02"))  # fmt: skip
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(n for _, n, _ in rows(d)) == ["FV/2025/000124", "FV/2026/000082", "FV/2026/000142"]

@@ -668,12 +668,10 @@ class _Context:
             new = {i: refs[i] for i in refs if i not in before}
             if new:
                 self._reference_hypotheses(new)
-        if strong and not self._has_fit(reference_only=False):
-            before = set(refs)
-            self._short_serial_list(refs, sorted(strong))
-            new = {i: refs[i] for i in refs if i not in before}
-            if new:
-                self._reference_hypotheses(new)
+        if strong:
+            listed = self._short_serial_list(refs, sorted(strong))
+            if listed:
+                self._reference_hypotheses({i: refs[i] for i in listed})
         if not self._has_fit(reference_only=False):
             for customer in list(dict.fromkeys([*payer_customers, *sorted(ref_customers)]))[:6]:
                 self._amount_hypotheses(customer, strong=customer in strong)
@@ -975,15 +973,15 @@ class _Context:
                 seen.add(b)
         return False
 
-    def _short_serial_list(self, refs: dict[int, RefHit], customers: list[int]) -> None:
+    def _short_serial_list(self, refs: dict[int, RefHit], customers: list[int]) -> list[int]:
         """A list of short serials ("fras. 82, 124 y 142", "fatture n. 59, 150 e 180"): where numbering starts
         again each year, payers write the serials alone. Too short to say anything one by one, they name the
         payer's items when every number of the list is the serial of one of its open items and those items,
-        one per number, add up to the payment exactly (one way only)."""
+        one per number, add up to the payment exactly (one way only). Those items, named so."""
         text = mask_dates_and_amounts(fold(self.evidence.text))
         numbers = list(dict.fromkeys(int(n) for n in _SHORT_NUMBER.findall(text)))
         if not 2 <= len(numbers) <= 6 or 0 in numbers:
-            return
+            return []
         book = self.book
         open_, currency, issue = book.open, book.currency, book.issue
         cur, day = self.currency, self.day
@@ -1000,12 +998,14 @@ class _Context:
             if len(fits) != 1:
                 continue
             for item, number in zip(fits[0], numbers, strict=True):
-                if item in refs:
+                kept = refs.get(item)
+                if kept is not None and _effective(kept) >= 4.0:
                     continue
                 key = str(number)
                 self.keys_of_item[item].add(key)
                 refs[item] = RefHit(item, 4.0, "the payer's invoice serial, in a list", key, 1, False, False, 1)
-            return
+            return list(fits[0])
+        return []
 
     def _named_exactly(self, refs: dict[int, RefHit]) -> set[str]:
         """Digit strings of the text that name an open item of the payer's exactly: no typo to look for."""
