@@ -994,7 +994,9 @@ class _Context:
             choices = [by_serial.get(n, []) for n in numbers]
             if not all(choices) or math.prod(len(c) for c in choices) > 64:
                 continue
-            fits = [combo for combo in itertools.product(*choices) if sum(open_[i] for i in combo) == self.amount]
+            fits = [
+                combo for combo in itertools.product(*choices) if sum(open_[i] for i in combo) == self.amount
+            ]
             if len(fits) != 1:
                 continue
             for item, number in zip(fits[0], numbers, strict=True):
@@ -1003,7 +1005,9 @@ class _Context:
                     continue
                 key = str(number)
                 self.keys_of_item[item].add(key)
-                refs[item] = RefHit(item, 4.0, "the payer's invoice serial, in a list", key, 1, False, False, 1)
+                refs[item] = RefHit(
+                    item, 4.0, "the payer's invoice serial, in a list", key, 1, False, False, 1
+                )
             return list(fits[0])
         return []
 
