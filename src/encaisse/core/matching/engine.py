@@ -272,6 +272,8 @@ class Engine:
         self._forms: dict[int, list[str]] = {}  # item -> the digit strings of its number's variants
         # customer -> its items by serial as written ("00078" of 26/00078)
         self._serials: dict[int, dict[str, list[int]]] = {}
+        # customer -> its items by serial as a number (82 of FV/2026/000082 and of FV/2025/000082)
+        self._short_serials: dict[int, dict[int, list[int]]] = {}
         self._tolerances: dict[str, int] = {}
         self._no_reference: set[int] = set()
         self._reserved: set[int] = set()
@@ -986,12 +988,18 @@ class _Context:
         open_, currency, issue = book.open, book.currency, book.issue
         cur, day = self.currency, self.day
         for customer in customers:
-            by_serial: dict[int, list[int]] = defaultdict(list)
-            for item in book.items_of[customer]:
-                found = _SERIAL_ANY.search(book.number[item])
-                if found is not None and open_[item] > 0 and currency[item] == cur and issue[item] <= day:
-                    by_serial[int(found.group(0))].append(item)
-            choices = [by_serial.get(n, []) for n in numbers]
+            by_serial = self.engine._short_serials.get(customer)
+            if by_serial is None:
+                by_serial = defaultdict(list)
+                for item in book.items_of[customer]:
+                    found = _SERIAL_ANY.search(book.number[item])
+                    if found is not None:
+                        by_serial[int(found.group(0))].append(item)
+                self.engine._short_serials[customer] = by_serial
+            choices = [
+                [i for i in by_serial.get(n, ()) if open_[i] > 0 and currency[i] == cur and issue[i] <= day]
+                for n in numbers
+            ]
             if not all(choices) or math.prod(len(c) for c in choices) > 64:
                 continue
             fits = [
