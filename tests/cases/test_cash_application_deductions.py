@@ -60,3 +60,25 @@ def test_unapplied_payment_then_rematched_opens_a_new_case_for_the_new_deduction
 def test_reason_proposals_are_documented_examples() -> None:
     result = doctest.testmod(services, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.django_db
+def test_bank_charges_note_compares_with_the_matching_tolerance_in_the_deductions_currency() -> None:
+    from types import SimpleNamespace
+
+    from encaisse.cashapp.models import MatchSettingsRow
+    from encaisse.ledger.models import Entity
+
+    se = Entity.objects.create(code="se", legal_name="Demo AB", country="SE", functional_currency="SEK")
+    tolerance = services._charge_tolerances(se)
+    assert (tolerance("SEK"), tolerance("EUR")) == (25000, 2500)  # 250 kr, 25 EUR's worth
+
+    def note(entity_tolerance, minor: int, currency: str = "SEK") -> str:  # type: ignore[no-untyped-def]
+        inv = SimpleNamespace(discount_days=None, issue_date=date(2026, 3, 1))
+        a = SimpleNamespace(amount_minor=minor, currency=currency, effective_date=date(2026, 3, 20))
+        return services._terms_note(entity_tolerance, inv, a, "bank_charges")  # type: ignore[arg-type]
+
+    assert note(tolerance, 12000) == ""  # 120 kr of charges: within the tolerance in kronor
+    assert note(tolerance, 30000) == "; bank charges over the tolerance"
+    MatchSettingsRow.objects.create(entity=se, charge_tolerance_minor=10000)  # the entity's own 100 kr
+    assert note(services._charge_tolerances(se), 12000) == "; bank charges over the tolerance"

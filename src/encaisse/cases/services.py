@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -407,6 +407,7 @@ def open_deduction_cases(
     ).values_list("customer_id", "reason__code"):
         history[cust][code] += 1
     day = on or today()
+    tolerance = _charge_tolerances(entity)
     opened = []
     with transaction.atomic():
         ensure_reason_codes(entity)
@@ -416,7 +417,7 @@ def open_deduction_cases(
             inv = a.invoice
             engine_reason, text = engine.get((a.receipt_id, a.invoice_id), ("", a.note))
             code, recurring, why = propose_reason(engine_reason, text, history[inv.customer_id])
-            why += _terms_note(entity, inv, a, engine_reason)
+            why += _terms_note(tolerance, inv, a, engine_reason)
             case = _open(
                 entity, type=CaseType.DEDUCTION, items=[ItemRequest(inv, a.amount_minor)], reason=code, actor=actor,
                 owner=None, summary=f"Deduction of {Money.from_minor(a.amount_minor, a.currency)} on {inv.number} "
@@ -427,13 +428,28 @@ def open_deduction_cases(
     return opened
 
 
-def _terms_note(entity: Entity, inv: Invoice, a: Allocation, engine_reason: str) -> str:
+def _charge_tolerances(entity: Entity) -> Callable[[str], int]:
+    """The bank-charge tolerance of ``entity``'s cash application settings, in minor units of a currency.
+
+    The same figure the matching engine applies (25 EUR's worth by default, scaled for another currency).
+    """
+    from encaisse.cashapp.services import match_settings  # cashapp calls in here
+    from encaisse.core.matching.index import to_minor
+    from encaisse.core.matching.records import charge_tolerance
+
+    settings = match_settings(entity)
+    return lambda currency: to_minor(charge_tolerance(settings, currency), currency)
+
+
+def _terms_note(
+    tolerance: Callable[[str], int], inv: Invoice, a: Allocation, engine_reason: str
+) -> str:  # fmt: skip
     late = inv.discount_days is not None and a.effective_date > inv.issue_date + timedelta(
         days=inv.discount_days
     )
     if engine_reason == "discount" and late:
         return "; discount taken outside its terms"
-    if engine_reason == "bank_charges" and a.amount_minor > entity.bank_charge_tolerance_minor:
+    if engine_reason == "bank_charges" and a.amount_minor > tolerance(a.currency):
         return "; bank charges over the tolerance"
     return ""
 
@@ -512,6 +528,7 @@ def open_deduction_cases_bulk(
         ).values_list("customer_id", "reason__code"):
             history[cust][code] += 1
     day = on or today()
+    tolerance = _charge_tolerances(entity)
     with transaction.atomic():
         codes = {r.code: r for r in ensure_reason_codes(entity)}
         days = case_settings(entity).deduction_sla_days
@@ -521,7 +538,7 @@ def open_deduction_cases_bulk(
         for row in found:
             engine_reason, text = evidence.get((row.receipt_id or 0, row.invoice_id), ("", row.note))
             code, recurring, why = propose_reason(engine_reason, text, history[row.customer_id])
-            why += _terms_note(entity, row, row, engine_reason)  # type: ignore[arg-type]  # the row has what it reads
+            why += _terms_note(tolerance, row, row, engine_reason)  # type: ignore[arg-type]  # the row has what it reads
             if row.invoice_entity_id != entity.pk:
                 problems.append(f"invoice {row.number} is not of entity {entity.code}")
             elif row.kind != DocumentKind.INVOICE:

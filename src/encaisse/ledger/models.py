@@ -76,7 +76,6 @@ class Entity(models.Model):
     peppol_scheme_id = models.CharField(max_length=4, blank=True)
     address = models.TextField(blank=True)
     reference_scheme = models.CharField(max_length=8, choices=REFERENCE_SCHEMES, default="rf")
-    bank_charge_tolerance_minor = models.BigIntegerField(default=1500)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
