@@ -83,3 +83,11 @@ def test_refund_from_a_supplier(acme: list[Party]) -> None:
 
 def test_insurance_claim_payout(acme: list[Party]) -> None:
     decide(acme, "89.90", "Indemnité sinistre 2026001235", name="AG Insurance")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("IRS TREAS 310", "TAX REF 2026001234"), ("FRANCHISE TAX BD", "CASTTAXRFD")]
+)
+def test_us_tax_refunds_by_payer(name: str, text: str, acme: list[Party]) -> None:
+    d = decide(acme, "1210.00", text, name=name)
+    assert "tax or social security authority" in d.explanation  # type: ignore[attr-defined]

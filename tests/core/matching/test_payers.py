@@ -103,3 +103,29 @@ def test_uk_sort_code_and_account_number_are_the_iban_on_file(account: str) -> N
     d = engine.match(tx("804.00", "", iban=account, name="CARRINGTON"))
     assert d.status == Status.APPLIED
     assert rows(d) == [("invoice", "104001", "804.00")]
+
+
+@pytest.mark.parametrize(
+    ("network", "text", "customer", "amount"),
+    [
+        ("PAYMODE-X", "PMX*48218391873*ACME TRADING", "c2", "1250.00"),
+        ("BILL.COM", "DUPOND TRANSPORTS BILL.COM 01671352073112", "c4", "640.00"),
+        ("NVOICEPAY", "NVP 65328352533 FROM BOULANGERIE DUPONT ET FILS", "c3", "640.00"),
+    ],
+)
+def test_a_payables_network_pays_for_the_customer_the_text_names(
+    network: str, text: str, customer: str, amount: str, acme: list[Party]
+) -> None:
+    # the network's account has paid for other customers before: it says nothing of this one
+    engine = make_engine(ITEMS, acme)
+    engine.book.add_iban("GB29NWBK60161331926819", engine.book.party_of_id["c1"], count=5)
+    d = engine.match(tx(amount, text, name=network, iban="GB29NWBK60161331926819"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert d.customer_id == customer
+    assert f"paid through {network}" in d.explanation and "matches the customer" in d.explanation
+
+
+def test_a_payables_network_whose_text_names_no_customer_is_not_applied_by_amount(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("1250.00", "PMX*48218391873*SOMEONE ELSE ENTIRELY", name="PAYMODE-X"))
+    assert d.status != Status.APPLIED, d.explanation

@@ -204,3 +204,28 @@ def test_a_national_reference_padded_with_zeros_by_the_bank(acme: list[Party]) -
         d = engine.match(tx(amount, "", refs=[(viite.zfill(20), "SCOR")], iban=IBAN_ACME))
         assert d.status == Status.APPLIED, d.explanation
         assert rows(d) == [("invoice", "50184", expected)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["RMR*IV*000320760*PI*6505.51\\", "INV 0320760", "STUB:INV 0000320760"],
+)
+def test_an_invoice_number_padded_with_zeros_by_the_payer(text: str, acme: list[Party]) -> None:
+    # accounts-payable systems write the supplier's invoice number to a fixed width
+    items = [
+        inv(
+            "320750", "c1", "6505.51", issued="2026-01-05"
+        ),  # older, same amount: first in first out without the number
+        inv("320760", "c1", "6505.51", issued="2026-01-20"),
+        inv("10320760", "c2", "99.00"),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("6505.51", text, name="Acme Logistics"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "320760", "6505.51")]
+
+
+def test_zeros_are_not_stripped_down_to_a_short_number(acme: list[Party]) -> None:
+    engine = make_engine([inv("123", "c1", "50.00", issued="2026-01-05"), inv("124", "c1", "50.00")], acme)
+    d = engine.match(tx("50.00", "REF 000124", name="Acme Logistics"))
+    assert "124" not in {a.invoice_number for a in d.allocations if d.status == Status.APPLIED}, d.explanation

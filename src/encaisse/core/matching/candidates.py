@@ -104,7 +104,7 @@ _PSP: Final = (
 _TAX: Final = (
     "SPF FINANCES", "FOD FINANCIEN", "FINANZAMT", "DGFIP", "DIRECTION GENERALE DES FINANCES", "HMRC",
     "BELASTINGDIENST", "TRESOR PUBLIC", "IMPOTS", "BUNDESZENTRALAMT", "AGENCIA TRIBUTARIA", "SKATTEVERKET",
-    "ONSS", "RSZ", "URSSAF",
+    "ONSS", "RSZ", "URSSAF", "IRS TREAS", "US TREASURY", "FRANCHISE TAX BD", "NYS DTF", "CANADA REVENUE AGENCY",
 )  # fmt: skip
 _PSP_RE: Final = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _PSP) + r")\b")
 _TAX_RE: Final = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _TAX) + r")\b")
@@ -189,6 +189,52 @@ def _words_cut_at_line_ends(lines: tuple[str, ...]) -> str:
         if len(a) in _LINE_WIDTHS and a[-1:].isalnum() and b[:1].isalnum()
     ]
     return " ".join(glued)
+
+
+# Payables networks pay suppliers on behalf of many companies: the account and name of the credit are the
+# network's, the company paying is named in the text ("PMX*48218391873*GATEWAY BEVERAGE HOLDINGS INC",
+# "SEQUOIA OFFICE SOLUTIONS BILL.COM 0167… INV 318476", "NVP 653… FROM CASCADE RESTAURANT GROUP INC")
+_NETWORK_RE: Final = re.compile(
+    r"\b(?:BILL ?\.? ?COM|PAYMODE(?: ?-? ?X)?|AVID ?XCHANGE|AVIDPAY|NVOICEPAY|CORPAY|TIPALTI|MINERAL ?TREE"
+    r"|BOTTOMLINE|PAYABLES NETWORK)\b"
+)
+# cut the text into the runs of words that may name a company: at numbers, separators and labels
+_NAME_CUT: Final = re.compile(r"[*|/;:=,()\[\]]|[^\s*|/;:=,()\[\]]*\d[^\s*|/;:=,()\[\]]*")
+_NOT_NAME_WORDS: Final = frozenset({
+    "INV", "INVS", "INVOICE", "INVOICES", "NO", "NR", "NUM", "FROM", "FOR", "BY", "PMT", "PMNT", "PAYMNT",
+    "PAYMENT", "PAYMENTS", "PAYABLES", "REF", "ID", "ACH", "CCD", "CTX", "PPD", "PMX", "NVP", "VENDOR",
+    "SUPPLIER", "REMIT", "REMITTANCE", "ADVICE", "CREDIT", "DEBIT", "RECEIVED", "ORIG", "CO", "NAME", "DESCR",
+    "ENTRY", "DESC", "DATE", "SEC", "TRACE", "IND", "EED", "ADDENDA", "AND", "PO",
+})  # fmt: skip
+
+
+def network_payer_names(tx: CreditTransaction) -> tuple[str, ...] | None:
+    """The names a payables network's credit gives of the company it pays for; None when not a network's.
+
+    >>> network_payer_names(CreditTransaction("t", Decimal("1"), "USD", date(2026, 3, 2), counterparty_name="PAYMODE-X",
+    ...     remittance_lines=("PMX*48218391873*GATEWAY BEVERAGE HOLDINGS INC",)))
+    ('GATEWAY BEVERAGE HOLDINGS INC',)
+    >>> network_payer_names(CreditTransaction("t", Decimal("1"), "USD", date(2026, 3, 2), counterparty_name="ACME",
+    ...     remittance_lines=("INV 42",))) is None
+    True
+    """
+    payer = fold(tx.counterparty_name or "")
+    text = fold(transaction_text(tx))
+    if not (_NETWORK_RE.search(payer) if payer else _NETWORK_RE.search(text)):
+        return None
+    names: list[str] = []
+    for chunk in _NAME_CUT.split(_NETWORK_RE.sub(" ", text)):
+        words = chunk.split()
+        run: list[str] = []
+        for word in [*words, ""]:
+            if word and word not in _NOT_NAME_WORDS:
+                run.append(word)
+                continue
+            name = " ".join(run)
+            if sum(c.isalpha() for c in name) >= 4 and name not in names:
+                names.append(name)
+            run = []
+    return tuple(names[:6])
 
 
 def _end_to_end(tx: CreditTransaction) -> str:
@@ -340,6 +386,19 @@ def read_transaction(
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
     if customer_numbers:
         numbers = [c for c in numbers if customer_numbers.isdisjoint(_DIGIT_RUNS.findall(c.key))]
+    padded = [
+        c for c in numbers if len(c.key) >= 7 and c.key[0] == "0" and c.origin == "plain" and c.key.isdigit()
+    ]
+    if padded:
+        # accounts-payable systems pad numbers to a fixed width ("RMR*IV*000320760" for invoice 320760): a run of
+        # seven digits or more written as one, not a date or numbers joined ("03/2026"), keeps five without zeros
+        known = {c.key for c in numbers}
+        runs = set(_DIGIT_RUNS.findall(folded))
+        for c in padded:
+            short = c.key.lstrip("0")
+            if len(short) >= 5 and short not in known and c.key in runs:
+                known.add(short)
+                numbers.append(Candidate(short, c.origin, c.group))
     e2e = _end_to_end(tx)
     if e2e:
         # the payer's own end-to-end id sometimes carries the invoice number; exact keys only

@@ -61,7 +61,12 @@ from rapidfuzz.distance import OSA
 
 from encaisse.core.invoice_numbers import VariantKind, fold, mask_dates_and_amounts, segments, variant_keys
 from encaisse.core.matching import parallel
-from encaisse.core.matching.candidates import TextEvidence, is_date_near, read_transaction
+from encaisse.core.matching.candidates import (
+    TextEvidence,
+    is_date_near,
+    network_payer_names,
+    read_transaction,
+)
 from encaisse.core.matching.explain import describe_amount, describe_payer, describe_reference
 from encaisse.core.matching.index import Book, compact_iban, to_minor
 from encaisse.core.matching.learning import AliasStore
@@ -163,6 +168,7 @@ class PayerView:
     name_hits: dict[int, float]
     has_info: bool
     names: tuple[str, ...] = ()  # the payer's and the ultimate debtor's names
+    network: str = ""  # the payables network that paid for the customer (its name), which the text names
 
     def evidence(
         self, book: Book, customer: int, similarity: Callable[[int, str], float] | None = None
@@ -387,6 +393,9 @@ class Engine:
         paying for them) only; otherwise the name index is searched.
         """
         book = self.book
+        in_text = network_payer_names(tx)
+        if in_text is not None:
+            return self._network_payer(tx, in_text)
         iban = compact_iban(tx.counterparty_account or "")
         iban_hits = dict(book.customers_of_iban(iban)) if iban else {}
         names: dict[int, float] = {}
@@ -407,6 +416,22 @@ class Engine:
                     names[party] = score
         given = tuple(n for n in (tx.counterparty_name, tx.ultimate_debtor) if n)
         return PayerView(iban, iban_hits, names, bool(iban or given), given)
+
+    def _network_payer(self, tx: CreditTransaction, in_text: tuple[str, ...]) -> PayerView:
+        """A payables network paid: its account and name say nothing of the customer; the text's names do."""
+        names: dict[int, float] = {}
+        given: list[str] = []
+        for name in (*in_text, tx.ultimate_debtor):
+            if not name:
+                continue
+            found = {p: score for p, score in self._names(name).items() if score >= 0.75}
+            if found:
+                given.append(name)
+            for party, score in found.items():
+                if score > names.get(party, 0.0):
+                    names[party] = score
+        network = tx.counterparty_name or "a payables network"
+        return PayerView("", {}, names, True, tuple(given), network=network)
 
     # --- deciding -----------------------------------------------------------------------
 

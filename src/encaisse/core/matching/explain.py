@@ -112,16 +112,20 @@ def describe_payer(
     if iban_other:
         others = [book.party_name[p] or book.party_id[p] for p in list(payer.iban_hits)[:2]]
         parts.append(f"payer account known for another party ({', '.join(others)})")
+    if payer.network:
+        parts.append(f"paid through {payer.network}, a payables network")
     if name_self >= 0.7:
-        parts.append(
-            f"payer name '{tx.counterparty_name or tx.ultimate_debtor}' matches the customer ({name_self:.2f})"
+        named = (
+            payer.names[0] if payer.network and payer.names else tx.counterparty_name or tx.ultimate_debtor
         )
+        where = "name in the text" if payer.network else "payer name"
+        parts.append(f"{where} '{named}' matches the customer ({name_self:.2f})")
     if name_third >= 0.7:
         names = [book.party_name[p] for p in book.payers_of[customer] if payer.name_hits.get(p, 0.0) >= 0.7]
         parts.append(f"payer name matches {', '.join(names)}, which pays for this customer")
     if name_other >= 0.9 and name_self < 0.7 and name_third < 0.7 and not iban_self:
         parts.append(f"payer name looks like another party ({name_other:.2f})")
-    if not parts:
+    if not parts or parts == [f"paid through {payer.network}, a payables network"]:
         parts.append("payer unknown" if payer.has_info else "no payer details")
     return "; ".join(parts)
 
