@@ -611,3 +611,129 @@ def test_no_payer_is_made_up_from_unlabelled_text_or_from_our_own_side() -> None
 def test_tagged_continuation_names_still_take_precedence() -> None:
     tx = _details("16,195,1000,0,W6,,WIRE TRANSFER IN ORG=SHORT NAME", "88,DBNM: FULL DEBTOR NAME LLC")[0]
     assert tx.counterparty_name == "FULL DEBTOR NAME LLC"
+
+
+# --- the payer's text wrapped over 88 records, and more US layouts ---------------------
+
+
+def test_a_name_wrapped_at_a_word_boundary_continues_on_the_next_88() -> None:
+    txs = _details(
+        "16,165,156379,0,06533875814786,,ACH CREDIT RECEIVED ORIG CO NAME:WESTFIELD",
+        "88,EQUIPM ORIG ID:1943322822 DESC DATE:260302 CO ENTRY DESCR:EDI PYMNTS SEC:CTX",
+        "16,195,2047896,0,06590145091334,94721110,WIRE TRANSFER IN ORG=/875559883",
+        "88,PIEDMONT LOGISTICS CORPORATION OGB=WELLS FARGO BANK NA OBI=",
+        "88,REF=2539932836 IMAD=0310MMQFMP5C852066",
+        "16,195,368944,0,07495755124716,,FEDWIRE CREDIT VIA: US BANK NA/091000022 B/O:",
+        "88,THE PREMIER LABORATORIES COMPANY REF: NONE OBI: INVOICE 319729",
+        "88,IMAD: 0302MMQFMP1C740650",
+    )
+    assert [(t.counterparty_name, t.counterparty_account) for t in txs] == [
+        ("WESTFIELD EQUIPM", None),
+        ("PIEDMONT LOGISTICS CORPORATION", "875559883"),
+        ("THE PREMIER LABORATORIES COMPANY", None),
+    ]
+    # the remittance lines stay as the bank wrote them
+    assert txs[0].remittance_lines == (
+        "ACH CREDIT RECEIVED ORIG CO NAME:WESTFIELD",
+        "EQUIPM ORIG ID:1943322822 DESC DATE:260302 CO ENTRY DESCR:EDI PYMNTS SEC:CTX",
+    )
+
+
+def test_a_label_cut_across_records_does_not_end_up_in_the_name() -> None:
+    txs = _details(
+        "16,165,446886,0,02624715192285,,ACH CREDIT RECEIVED ORIG CO NAME:BILLCOM ORIG",
+        "88,ID:1460756312 DESC DATE:260302 CO ENTRY DESCR:LONE STAR  SEC:CCD",
+        "16,165,1000,0,X2,,ACH CREDIT RECEIVED ORIG CO NAME:CINTAS CORP OR",
+        "88,IG ID:1460756312 DESC DATE:260302",
+        "16,165,1000,0,X3,,ACH CREDIT RECEIVED ORIG CO NA",
+        "88,ME:CINTAS CORP ORIG ID:1460756312",
+    )
+    assert [t.counterparty_name for t in txs] == ["BILLCOM", "CINTAS CORP", "CINTAS CORP"]
+
+
+def test_a_name_cut_mid_word_at_the_record_length_keeps_a_space() -> None:
+    # the real NatWest sample cuts ``...INTERNATIONAL-5373 CLIE`` / ``88,NT SECCY AC TFR``
+    tx = _details(
+        "16,399,89,,,/",
+        "88,TFR XBANKGO24007680SJ CAT JPY 2 GBP B/O INTERNATIONAL-5373 CLIE",
+        "88,NT SECCY OBI=AC TFR",
+    )[0]
+    assert tx.counterparty_name == "INTERNATIONAL-5373 CLIE NT SECCY"
+
+
+def test_one_field_per_88_ends_the_name_at_the_next_tagged_record() -> None:
+    # the real Citi sample writes one field per 88 (``88,FR:FP SIP INCOMING``, ``88,ENDT:...``)
+    tx = _details(
+        "16,191,001,V,150715,,1234567890,RP12312312312312/",
+        "88,B/O:ACME TRADING LTD",
+        "88,FR:FP SIP INCOMING",
+        "88,ENDT:20150715",
+    )[0]
+    assert tx.counterparty_name == "ACME TRADING LTD"
+
+
+def test_the_comma_separated_ach_form_ends_at_the_next_label() -> None:
+    txs = _details(
+        "16,165,1000,0,C1,,ORIG CO NAME=MIDWEST FREIGHT,ORIG ID=1234567890,DESC DATE=260302,"
+        "ENTRY DESCR=PAYMENTS,ENTRY CLASS=CCD",
+        "16,165,2228139,0,01021427310200,,ORIG CO NAME=THE ALLEGHENY MA,ORIG",
+        "88,ID=1286023653,DESC DATE=260302,ENTRY DESCR=EDI PYMNTS,ENTRY CLASS=CTX,TRACE",
+        "88,NO=714593260905862,IND ID NO=23550,IND NAME=ENCAISSE",
+        "16,165,1000,0,C3,,ORIG CO NAME=ACME, INC.,ORIG ID=1234567890,DESC DATE=260302",
+        "16,165,1000,0,C4,,ORIG CO NAME=ACME, INC.,SOME FIELD=1",
+    )
+    assert [t.counterparty_name for t in txs] == [
+        "MIDWEST FREIGHT",
+        "THE ALLEGHENY MA",
+        "ACME, INC.",
+        "ACME, INC.",
+    ]
+
+
+def test_remitter_and_b_o_with_a_colon_and_no_space() -> None:
+    txs = _details(
+        "16,115,1631417,S,815708,815709,0,02339338522229,262670,LOCKBOX 7741 DEPOSIT",
+        "88,CHECK 262670 REMITTER:PINNACLE SYSTEMS",
+        "16,115,103785,0,03046559358686,678132,LOCKBOX 7741 DEPOSIT CHECK 678132",
+        "88,REMITTER:CRESCENT STORES CUST ACCT 329894 STUB:INV 321121",
+        "16,195,1000,0,W1,,FEDWIRE CREDIT VIA: CITIBANK NA/021000089 B/O: GLOBEX GMBH REF: 1",
+        "16,195,1000,0,W2,,FEDWIRE CREDIT VIA: CITIBANK NA/021000089 B/O:INITECH SA OBI: INV 2",
+    )
+    assert [t.counterparty_name for t in txs] == [
+        "PINNACLE SYSTEMS",
+        "CRESCENT STORES",
+        "GLOBEX GMBH",
+        "INITECH SA",
+    ]
+
+
+def test_other_common_us_payer_labels_and_never_the_originating_bank() -> None:
+    txs = _details(
+        "16,195,1000,0,F1,,FEDWIRE CREDIT SND BK=JPMORGAN CHASE OGB=JPMORGAN CHASE BANK NA",
+        "88,ORIG BANK:CITIBANK NA ORIGINATOR: ACME LLC REF: 1",
+        "16,195,1000,0,F2,,WIRE IN ORIGINATOR NAME:HOOLI INC ORIG BANK:US BANK NA",
+        "16,165,1000,0,A1,,ACH CREDIT CO NAME:UMBRELLA CORP CO ID:1234567890",
+        "16,165,1000,0,A2,,ACH CREDIT COMPANY NAME: STARK INDUSTRIES COMPANY ID: 99",
+        "16,165,1000,0,A3,,ACH CREDIT ORIG NAME:WAYNE ENTERPRISES ORIG ID:55",
+        "16,195,1000,0,F3,,WIRE IN OGB=BANK OF AMERICA NA SND BK=BANK OF AMERICA",
+        "16,165,1000,0,A4,,ACH CREDIT RCV CO NAME:ENCAISSE INC",
+        "16,495,1000,0,F4,,WIRE OUT BENEFICIARY: SUPPLIER SA REF: 9",
+    )
+    assert [t.counterparty_name for t in txs] == [
+        "ACME LLC",
+        "HOOLI INC",
+        "UMBRELLA CORP",
+        "STARK INDUSTRIES",
+        "WAYNE ENTERPRISES",
+        None,
+        None,
+        "SUPPLIER SA",
+    ]
+
+
+def test_an_ach_return_does_not_name_us_as_the_payer() -> None:
+    tx = _details(
+        "16,258,84803,0,02167228489068,,ACH RETURN ITEM R03 NO ACCOUNT ORIG CO",
+        "88,NAME:ENCAISSE INC PAYEE:GRAINGER TRACE 878970694566103 INV 320499",
+    )[0]
+    assert tx.counterparty_name is None

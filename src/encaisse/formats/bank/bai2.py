@@ -534,66 +534,127 @@ def _tags(lines: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
+# The text of a ``16`` record and its ``88`` continuations is read as one text,
+# the records joined by this mark. Banks wrap the text at a word boundary (the
+# space dropped) or mid-word at a fixed record length, so a label may be cut by
+# the mark anywhere; a value reads it as a space.
+_JOIN = "\n"
+
+
+def _label(words: str) -> str:
+    """A pattern for a literal label that a record boundary may cut anywhere."""
+    parts = []
+    for char in words:
+        parts.append(r"(?: \n?|\n)" if char == " " else re.escape(char) + r"\n?")
+    return "".join(parts)
+
+
+def _labels(words: tuple[str, ...]) -> str:
+    return "|".join(_label(w) for w in sorted(words, key=len, reverse=True))
+
+
 # Labels that end a value in the text of US bank transfers: Fedwire tags
-# (``OBI=``, ``BBI=``, ``BNF=``, ``REF=``, ``IMAD=``…) and the NACHA fields banks
-# print for ACH entries (``ORIG ID:``, ``CO ENTRY DESCR:``, ``SEC:``, ``TRACE#:``…).
+# (``OBI=``, ``BBI=``, ``BNF=``, ``REF=``, ``IMAD=``…, also written ``OBI:``) and
+# the NACHA fields banks print for ACH entries (``ORIG ID:``, ``CO ENTRY DESCR:``,
+# ``SEC:``, ``TRACE#:``…, also written ``ORIG ID=`` between commas).
 _ACH_LABELS = (
-    r"ORIG CO NAME|ORIG CO ID|ORIG ID|ORIG BANK|DESC DATE|CO ENTRY DESCR|ENTRY DESCR|CO DISCR(?:ETIONARY)?"
-    r"|DISCR DATA|SEC|IND ID|IND NAME|TRACE ?#|TRACE NO|TRACE|EED|EFF DATE|SETTLE DATE|ADDENDA|PMT INFO"
-    r"|RECEIVER|CO ID|COMPANY ID|REF(?:ERENCE)? ?(?:NO|#)?"
+    "ORIG CO NAME", "ORIG CO ID", "ORIG ID", "ORIG BANK", "DESC DATE", "CO ENTRY DESCR", "ENTRY DESCR",
+    "ENTRY CLASS", "CO DISCR", "CO DISCRETIONARY", "DISCR DATA", "SEC", "IND ID", "IND ID NO", "IND NAME",
+    "TRACE #", "TRACE#", "TRACE NO", "TRACE", "EED", "EFF DATE", "SETTLE DATE", "ADDENDA", "PMT INFO",
+    "RECEIVER", "CO ID", "COMPANY ID", "REF", "REF NO", "REF #", "REF#", "REFERENCE", "REFERENCE NO",
+    "REFERENCE #", "PAYEE", "CUST ACCT", "CUST ID", "STUB",
+    "OBI", "BBI", "IMAD", "OMAD", "OGB", "IBK", "BBK", "BNF", "ORG", "SND BK", "SNDR BK", "RCV BK",
+    "SND REF", "B/O", "VIA",
+)  # fmt: skip
+_END = re.compile(
+    rf"\s(?:(?:[A-Z]\n?){{1,4}}[A-Z]=|(?:{_labels(_ACH_LABELS)})[:=]|/\s|//)"
+    r"|\s+(?:STUB|CHECK|CHK|CUST(?:OMER)? ACCT)\b"
+    # between commas (``...=MIDWEST FREIGHT,ORIG ID=...``): a known label, or upper-case words
+    # and ``=``; ``ACME, INC.`` goes on
+    rf"|,\s*(?:{_labels(_ACH_LABELS)})[:=]|,[A-Z](?:[A-Z]|[ \n][A-Z]){{0,30}}="
+    # a record that starts with a tag (``88,FR:FP SIP INCOMING``, ``88,REF=...``)
+    r"|\n[A-Z][A-Z0-9]{0,9}[:=]"
 )
-_END = re.compile(rf"\s(?:[A-Z]{{2,5}}=|(?:{_ACH_LABELS}):|/\s|//)|\s+(?:STUB|CHECK|CHK)\b")
-_PAYER_LABELS = {
-    # label: (applies to credits, applies to debits)
-    "ORG=": (True, False),  # Fedwire originator: the payer of an incoming wire, us on an outgoing one
-    "BNF=": (False, True),  # Fedwire beneficiary: the payee of an outgoing wire, us on an incoming one
-    "ORIG CO NAME:": (True, True),  # ACH originator: who paid us, or who debited us
-    "B/O ": (True, False),
-    "BY ORDER OF ": (True, False),
-    "REMITTER ": (True, False),  # lockbox
-}
-_PAYER = re.compile(r"(?:^|(?<=[\s,;:/]))(ORG=|BNF=|ORIG CO NAME:|B/O |BY ORDER OF:? |REMITTER:? )\s*")
+# label, its separator, (applies to credits, applies to debits)
+_PAYER_LABELS: tuple[tuple[str, str, bool, bool], ...] = (
+    # Fedwire originator: the payer of an incoming wire, us on an outgoing one
+    ("ORG", "=", True, False),
+    ("ORIGINATOR NAME", "[:=]", True, False),
+    ("ORIGINATOR", "[:=]", True, False),
+    # Fedwire beneficiary: the payee of an outgoing wire, us on an incoming one
+    ("BNF", "=", False, True),
+    ("BENEFICIARY NAME", "[:=]", False, True),
+    ("BENEFICIARY", "[:=]", False, True),
+    # ACH originator (company name): who paid us, or who debited us
+    ("ORIG CO NAME", "[:=]", True, True),
+    ("ORIG NAME", "[:=]", True, True),
+    ("COMPANY NAME", "[:=]", True, True),
+    ("CO NAME", "[:=]", True, True),
+    ("B/O", r"(?:\s*:|\s)", True, False),
+    ("BY ORDER OF", r":?\s", True, False),
+    ("REMITTER", r"(?::|\s)", True, False),  # lockbox
+    ("PAYOR", ":", True, False),
+    ("PAYER", ":", True, False),
+)
+_ACH_ORIGINATOR = frozenset({"ORIG CO NAME", "ORIG NAME", "COMPANY NAME", "CO NAME"})
+_PAYER = re.compile(
+    r"(?:^|(?<=[\s,;:/]))(?:"
+    + "|".join(f"(?P<L{i}>{_label(words)}{sep})" for i, (words, sep, _c, _d) in enumerate(_PAYER_LABELS))
+    + r")\s*"
+)
+# A company name of the receiving side (``RCV CO NAME``, ``IND NAME``) is not the payer.
+_OTHER_SIDE = re.compile(r"(?:RCV|RECV|RECEIVING|RECEIVER|IND|BNF)(?: \n?|\n)$")
+# An ACH return or reversal names us as its originator.
+_RETURN = re.compile(r"\b(?:RETURN|REVERSAL)")
 _FEDWIRE_ACCOUNT = re.compile(r"/([A-Z0-9-]{4,34})(?:\s+(.*))?$")
 
 
 def payer(lines: tuple[str, ...], *, credit: bool) -> tuple[str | None, str | None]:
     """The counterparty (name, account) that the bank wrote into the text, if it labelled one.
 
-    Fedwire ``ORG=`` (``ORG=/<account> <name>``), ACH ``ORIG CO NAME:``, ``B/O``,
-    ``BY ORDER OF`` and a lockbox's ``REMITTER`` name the payer of a credit;
-    the value ends at the next label. For a debit, ``BNF=`` and the ACH
-    originator name the other side. Text without such a label gives nothing.
+    Fedwire ``ORG=`` (``ORG=/<account> <name>``) or ``ORIGINATOR:``, ACH
+    ``ORIG CO NAME:`` (or ``=``, ``CO NAME:``, ``COMPANY NAME:``, ``ORIG NAME:``),
+    ``B/O``, ``BY ORDER OF``, a lockbox's ``REMITTER`` and ``PAYOR:`` name the
+    payer of a credit; the value ends at the next label. For a debit, ``BNF=``,
+    ``BENEFICIARY:`` and the ACH originator name the other side. The originating
+    bank (``OGB=``, ``ORIG BANK``, ``SND BK``) is never the payer. The lines are
+    read as one text, as a bank wraps it over ``88`` records; a name cut mid-word
+    keeps a space at the cut. Text without such a label gives nothing.
 
     >>> payer(("WIRE TRANSFER IN ORG=/0123456789 ACME CORP OBI=INV 42 BNF=US",), credit=True)
     ('ACME CORP', '0123456789')
     >>> payer(("ACH CREDIT ORIG CO NAME:WHITFIELD & FAIR ORIG ID:5100355948",), credit=True)
     ('WHITFIELD & FAIR', None)
+    >>> payer(("ORIG CO NAME=THE ALLEGHENY MA,ORIG", "ID=1286023653,DESC DATE=260302"), credit=True)
+    ('THE ALLEGHENY MA', None)
     >>> payer(("CHECK PAID 1234",), credit=False)
     (None, None)
     """
-    for line in lines:
-        for match in _PAYER.finditer(line):
-            label = match.group(1).upper().replace(":", "").strip()
-            key = next(k for k in _PAYER_LABELS if k.replace(":", "").strip() == label)
-            for_credit, for_debit = _PAYER_LABELS[key]
-            if not (for_credit if credit else for_debit):
+    text = _JOIN.join(line.strip() for line in lines)
+    for match in _PAYER.finditer(text):
+        index = int((match.lastgroup or "L0")[1:])
+        words, _sep, for_credit, for_debit = _PAYER_LABELS[index]
+        if not (for_credit if credit else for_debit):
+            continue
+        before = text[: match.start()]
+        if _OTHER_SIDE.search(before) or (words in _ACH_ORIGINATOR and _RETURN.search(before)):
+            continue
+        value = text[match.end() :]
+        end = _END.search(" " + value)
+        if end is not None:
+            value = value[: max(end.start() - 1, 0)]
+        value = re.sub(r"\s+", " ", value).strip().rstrip(",;/").strip()
+        account = None
+        if value.startswith("/"):
+            found = _FEDWIRE_ACCOUNT.match(value)
+            if found is None:
                 continue
-            value = line[match.end() :]
-            end = _END.search(" " + value)
-            if end is not None:
-                value = value[: max(end.start() - 1, 0)]
-            value = value.strip().rstrip(",;/").strip()
-            account = None
-            if label in ("ORG=", "BNF=") and value.startswith("/"):
-                found = _FEDWIRE_ACCOUNT.match(value)
-                if found is None:
-                    continue
-                account, value = found.group(1), (found.group(2) or "").strip()
-            if not value or not any(c.isalpha() for c in value):
-                if account:
-                    return None, account
-                continue
-            return re.sub(r"\s+", " ", value), account
+            account, value = found.group(1), (found.group(2) or "").strip()
+        if not value or not any(c.isalpha() for c in value):
+            if account:
+                return None, account
+            continue
+        return value, account
     return None, None
 
 

@@ -40,8 +40,11 @@ Mapping rules worth knowing:
   absent, unless it is the statement's own account.
 - ``bank_reference`` is the transaction's ``Refs/AcctSvcrRef``, else the
   entry's; ``remittance_lines`` are the ``RmtInf/Ustrd`` lines in order,
-  followed by the referred document numbers (``Strd/RfrdDocInf/Nb``, e.g. the
-  invoices paid; ``RfrdDocAmt`` is not kept);
+  followed by the referred documents (``Strd/RfrdDocInf``, e.g. the invoices
+  paid): the bare number (``Nb``), or, when the ``Strd`` gives amounts
+  (``RfrdDocAmt``), one line with the type code, the number and the amounts,
+  e.g. ``CINV 323105 due 375.32 discount 7.50 adjustment 37.00 DM damaged
+  goods paid 338.32`` (see :meth:`_Parser.referred`);
   ``additional_info`` joins ``AddtlNtryInf``, ``AddtlTxInf`` and
   ``RtrInf/AddtlInf``. A ``TxDtls/BkTxCd`` overrides the entry's.
 - Creditor references (``Strd/CdtrRefInf``) are classified: SCOR with valid
@@ -394,6 +397,26 @@ class _ReferencePlan:
 
 
 @dataclass(frozen=True, slots=True)
+class _AmountPlan:
+    """One amount of a ``Strd/RfrdDocAmt``, as written in the remittance line."""
+
+    label: str  # "due", "discount", "credit note", "tax", "adjustment", "paid"
+    found: _Valued  # the amount element (-1: an adjustment without its Amt)
+    where: str  # "/RmtInf/Strd[1]/RfrdDocAmt/DuePyblAmt", for errors
+    indicator: _Valued = (-1, -1)  # an adjustment's CdtDbtInd
+    reason: int = -1  # an adjustment's Rsn
+    info: int = -1  # an adjustment's AddtlInf
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockPlan:
+    """One ``RmtInf/Strd``: its referred documents and their amounts."""
+
+    documents: tuple[tuple[int, int, int], ...]  # Tp/CdOrPrtry/Cd, Tp/CdOrPrtry/Prtry, Nb of each RfrdDocInf
+    amounts: tuple[_AmountPlan, ...]  # RfrdDocAmt's, in the order they are written
+
+
+@dataclass(frozen=True, slots=True)
 class _TxPlan:
     """One ``TxDtls`` of an entry (text slots unless said otherwise)."""
 
@@ -414,9 +437,10 @@ class _TxPlan:
     amount_details: bool
     instructed: _Valued  # AmtDtls/InstdAmt/Amt
     exchanges: tuple[tuple[str, int, int], ...]  # part, XchgRate element, SrcCcy of each CcyXchg
-    lines: tuple[int, ...]  # RmtInf/Ustrd, then RmtInf/Strd/RfrdDocInf/Nb
+    lines: tuple[int, ...]  # RmtInf/Ustrd, then RmtInf/Strd/RfrdDocInf/Nb unless documents are planned
     references: tuple[_ReferencePlan, ...]
     code: _CodePlan | None
+    documents: tuple[_BlockPlan, ...]  # each RmtInf/Strd, when one has RfrdDocAmt amounts; else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,6 +577,39 @@ class _Shape:
             if exchange >= 0:
                 exchanges.append((part, self.at(exchange, "XchgRate"), self.text(exchange, "SrcCcy")))
         remittance = self.at(tx, "RmtInf")
+        # each Strd with its RfrdDocAmt amounts; those of a Strd without documents are not read
+        blocks = [
+            (
+                block,
+                self.referred_amounts(self.at(block, "RfrdDocAmt"), f"/RmtInf/Strd[{number}]/RfrdDocAmt")
+                if self.every(block, "RfrdDocInf")
+                else (),
+            )
+            for number, block in enumerate(self.every(remittance, "Strd"), start=1)
+        ]
+        documents: tuple[_BlockPlan, ...] = ()
+        lines = self.texts(remittance, "Ustrd")
+        if any(amounts for _, amounts in blocks):
+            documents = tuple(
+                _BlockPlan(
+                    tuple(
+                        (
+                            self.text(document, "Tp", "CdOrPrtry", "Cd"),
+                            self.text(document, "Tp", "CdOrPrtry", "Prtry"),
+                            self.text(document, "Nb"),
+                        )
+                        for document in self.every(block, "RfrdDocInf")
+                    ),
+                    amounts,
+                )
+                for block, amounts in blocks
+            )
+        else:
+            lines += tuple(
+                self.text(document, "Nb")
+                for block, _ in blocks
+                for document in self.every(block, "RfrdDocInf")
+            )
         references = [
             _ReferencePlan(
                 self.text(info, "Ref"),
@@ -586,15 +643,54 @@ class _Shape:
             amount_details=details >= 0,
             instructed=self.valued(details, "InstdAmt", "Amt"),
             exchanges=tuple(exchanges),
-            lines=self.texts(remittance, "Ustrd")
-            + tuple(
-                self.text(document, "Nb")
-                for block in self.every(remittance, "Strd")
-                for document in self.every(block, "RfrdDocInf")
-            ),
+            lines=lines,
             references=tuple(references),
             code=self.code(self.at(tx, "BkTxCd")),
+            documents=documents,
         )
+
+    def referred_amounts(self, amounts: int, where: str) -> tuple[_AmountPlan, ...]:
+        """The amounts of a ``RfrdDocAmt``: due, discounts, credit note, taxes, adjustments, paid.
+
+        ``DscntApldAmt`` and ``TaxAmt`` are amounts in .001.02 and hold their
+        ``Amt`` (and may repeat) from .001.04 on.
+        """
+        if amounts < 0:
+            return ()
+        plans: list[_AmountPlan] = []
+
+        def single(label: str, local: str) -> None:
+            found = self.valued(amounts, local)
+            if found[0] >= 0:
+                plans.append(_AmountPlan(label, found, f"{where}/{local}"))
+
+        def repeated(label: str, local: str) -> None:
+            for number, part in enumerate(self.every(amounts, local), start=1):
+                inner = self.at(part, "Amt")
+                if inner >= 0:
+                    plans.append(
+                        _AmountPlan(label, (inner, self.slot(inner)), f"{where}/{local}[{number}]/Amt")
+                    )
+                else:
+                    plans.append(_AmountPlan(label, (part, self.slot(part)), f"{where}/{local}[{number}]"))
+
+        single("due", "DuePyblAmt")
+        repeated("discount", "DscntApldAmt")
+        single("credit note", "CdtNoteAmt")
+        repeated("tax", "TaxAmt")
+        for number, adjustment in enumerate(self.every(amounts, "AdjstmntAmtAndRsn"), start=1):
+            plans.append(
+                _AmountPlan(
+                    "adjustment",
+                    self.valued(adjustment, "Amt"),
+                    f"{where}/AdjstmntAmtAndRsn[{number}]/Amt",
+                    self.valued(adjustment, "CdtDbtInd"),
+                    self.text(adjustment, "Rsn"),
+                    self.text(adjustment, "AddtlInf"),
+                )
+            )
+        single("paid", "RmtdAmt")
+        return tuple(plans)
 
     def entry(self) -> _EntryPlan:
         status = self.at(0, "Sts")
@@ -1170,6 +1266,9 @@ class _Parser:
         end_to_end = texts[tx.end_to_end]
         if end_to_end is not None and end_to_end.replace(" ", "").upper() == "NOTPROVIDED":
             end_to_end = None
+        lines = tuple(filter(None, map(texts.__getitem__, tx.lines)))
+        if tx.documents:
+            lines += self.referred(tx.documents, els, texts, loc)
         return _new_transaction(
             _signed(value, credit),
             currency,
@@ -1185,7 +1284,7 @@ class _Parser:
             account,
             bic,
             texts[by_name] or texts[by_party],  # ultimate_debtor
-            tuple(filter(None, map(texts.__getitem__, tx.lines))),  # remittance_lines
+            lines,  # remittance_lines
             self.creditor_references(tx, texts) if tx.references else (),
             end_to_end,
             texts[tx.mandate],
@@ -1284,6 +1383,60 @@ class _Parser:
             if original_currency is None and source_currency and source_currency != currency:
                 original_currency = source_currency
         return amount, original_currency, rate
+
+    def referred(
+        self, blocks: tuple[_BlockPlan, ...], els: list[etree._Element], texts: list[str | None], loc: str
+    ) -> tuple[str, ...]:
+        """The remittance lines of the referred documents of a transaction whose ``Strd`` give amounts.
+
+        A ``Strd`` without amounts gives its documents' bare numbers, as
+        ever. One with amounts and a single document gives one line: the type
+        code (``Cd``, else ``Prtry``), the number, then each amount present,
+        labelled, in this order: ``due`` (``DuePyblAmt``), ``discount``
+        (``DscntApldAmt``), ``credit note`` (``CdtNoteAmt``), ``tax``
+        (``TaxAmt``), ``adjustment`` (``AdjstmntAmtAndRsn``: its amount,
+        ``Rsn`` and ``AddtlInf``), ``paid`` (``RmtdAmt``). The amounts are
+        written with a dot and at least two decimals (more only when written);
+        a credit adjustment (``CRDT``: the payer pays more) takes a minus
+        sign. The amounts of a ``Strd`` with several documents belong to them
+        together: the bare numbers, then a line of the amounts alone. The
+        amounts of a ``Strd`` without documents (those of its ``CdtrRefInf``)
+        are not read. A bad amount raises :class:`StatementError`, as
+        anywhere else.
+        """
+        lines: list[str] = []
+        for block in blocks:
+            numbers = [texts[number] for _, _, number in block.documents]
+            if not block.amounts:
+                lines.extend(filter(None, numbers))
+                continue
+            amounts = [self.referred_amount(part, els, texts, loc) for part in block.amounts]
+            if len(block.documents) == 1:
+                code, proprietary, number = block.documents[0]
+                lines.append(
+                    " ".join(filter(None, (texts[code] or texts[proprietary], texts[number], *amounts)))
+                )
+            else:
+                lines.extend(filter(None, numbers))
+                lines.append(" ".join(amounts))
+        return tuple(lines)
+
+    def referred_amount(
+        self, part: _AmountPlan, els: list[etree._Element], texts: list[str | None], loc: str
+    ) -> str:
+        """One labelled amount of a ``RfrdDocAmt``, e.g. ``due 375.32`` or ``adjustment 37.00 DM damaged``."""
+        at, slot = part.found
+        if at < 0:  # only an adjustment's Amt can be missing: the others are planned when found
+            raise self.error("adjustment without an amount", loc + part.where.rpartition("/")[0], field="Amt")
+        value, _ = self.amount_at(els[at], texts[slot], loc, part.where)
+        written = _two_decimals(value)
+        if part.label != "adjustment":
+            return f"{part.label} {written}"
+        container = loc + part.where.rpartition("/")[0]
+        # a credit (the payer pays more) takes a minus sign; a zero keeps none
+        if part.indicator[0] >= 0 and self.indicator_at(els, texts, part.indicator, container) and value:
+            written = f"-{written}"
+        return " ".join(filter(None, (part.label, written, texts[part.reason], texts[part.info])))
 
     def creditor_references(self, tx: _TxPlan, texts: list[str | None]) -> tuple[CreditorReference, ...]:
         found: list[CreditorReference] = []
@@ -1422,6 +1575,12 @@ def _drop(element: etree._Element) -> None:
 
 def _first(balances: list[Balance] | None) -> Balance | None:
     return balances[0] if balances else None
+
+
+def _two_decimals(value: Decimal) -> str:
+    """An amount as written, with a dot and at least two decimals: ``4400`` is ``4400.00``."""
+    whole, _, fraction = f"{value:f}".partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
 
 
 def _signed(value: Decimal, credit: bool) -> Decimal:
