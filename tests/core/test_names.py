@@ -146,3 +146,20 @@ def test_namesakes_told_apart_by_their_legal_form() -> None:
     idx.add(2, "Construction Van der Linden Ltd")
     assert idx.search("CONSTRUCTION VAN DER LINDEN NV")[0][0] == 1  # NV is the Dutch for SA
     assert idx.search("Construction Van der Linden Limited")[0][0] == 2
+
+
+def test_us_company_names_cut_to_the_ach_field() -> None:
+    # the ACH originator's company name field holds 16 characters
+    index = NameIndex()
+    for key, name in enumerate(
+        ["Union Distributors Inc.", "Union Distribution LLC", "Cascade Systems Co.", "Gateway Brands Inc.",
+         "Gateway Brands LLC", "Rocky Mountain Laboratories Inc.", "Rocky Mountain Foods Inc."]
+    ):  # fmt: skip
+        index.add(key, name)
+    union = index.search("UNION DISTRIBUTO")  # "DISTRIBUTO" begins DISTRIBUTORS, not DISTRIBUTION
+    assert union[0] == (0, 1.0) and union[1][0] == 1 and union[1][1] < 0.95
+    assert index.search("CASCADE SYSTEMS")[0] == (2, 1.0)  # "Co." is a legal form
+    gateway = dict(index.search("GATEWAY BRANDS I"))  # the legal form cut to its first letter
+    assert gateway[3] == 1.0 and gateway.get(4, 0.0) < 1.0
+    rocky = index.search("ROCKY MOUNTAIN L")  # "L" may begin four legal forms, or the word cut there
+    assert rocky[0][0] == 5 and rocky[0][1] > max(score for key, score in rocky[1:])

@@ -88,11 +88,14 @@ LEGAL_FORMS: Final = frozenset(
         "INC",
         "INCORPORATED",
         "LLC",
+        "PLLC",
         "LLP",
         "LP",
         "PLC",
         "CORP",
         "CORPORATION",
+        "CO",
+        "COMPANY",
         "PTY",
         "PTE",
         "OY",
@@ -161,7 +164,8 @@ def normalise_name(name: str) -> str:
 _FORM_CLASS: Final = {
     "NV": "SA", "AG": "SA", "SPA": "SA", "BV": "SRL", "SPRL": "SRL", "BVBA": "SRL", "SPRLU": "SRL", "SL": "SRL",
     "CVBA": "SCRL", "CV": "SCRL", "SC": "SCRL", "VZW": "ASBL", "MBH": "GMBH", "LIMITED": "LTD",
-    "INCORPORATED": "INC", "CORP": "INC", "CORPORATION": "INC", "SASU": "SAS", "OYJ": "OY",
+    "INCORPORATED": "INC", "CORP": "INC", "CORPORATION": "INC", "SASU": "SAS", "OYJ": "OY", "COMPANY": "CO",
+    "PLLC": "LLC",
 }  # fmt: skip
 
 
@@ -224,11 +228,18 @@ def _token_similarity(query: str, entry: str, *, may_be_truncated: bool) -> floa
 
 
 @lru_cache(maxsize=1 << 17)  # the same words meet again and again
+@lru_cache(maxsize=256)
+def _forms_beginning(word: str) -> frozenset[str]:
+    """The legal forms (one name per form) that begin with ``word``: ``I`` is ``INC``, ``L`` is any of four."""
+    return frozenset(_FORM_CLASS.get(form, form) for form in LEGAL_FORMS if form.startswith(word))
+
+
 def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
     if query == entry:
         return 1.0
     if may_be_truncated and len(query) >= 2 and entry.startswith(query):
-        return 0.95
+        # a name cut at a bank's width: four letters or more of the word are the word ("UNION DISTRIBUTO")
+        return 1.0 if len(query) >= 4 else 0.95
     if len(query) >= 4 and len(entry) >= 4:
         ratio = fuzz.ratio(query, entry) / 100.0
         if ratio >= 0.8:
@@ -381,6 +392,11 @@ class NameIndex:
         if not tokens:
             return []
         may_be_truncated = _may_be_truncated(name)
+        if may_be_truncated and len(tokens) > 1 and len(tokens[-1]) <= 4:
+            # the legal form cut short ("GATEWAY BRANDS I" for Gateway Brands Inc.), when only one form begins so
+            cut_form = _forms_beginning(tokens[-1])
+            if len(cut_form) == 1:
+                tokens, forms = tokens[:-1], forms | cut_form
         # names written otherwise (case, accents, punctuation, legal form spelt out) are one search
         cache_key = (tokens, may_be_truncated, forms, limit, min_score, max_candidates)
         found = self._found.get(cache_key)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 from matching_builders import IBAN_ACME, inv, make_engine, rows, tx
 
 from encaisse.core.matching import MatchSettings, Party, Status
@@ -269,3 +271,62 @@ def test_deduction_text_naming_another_amount_does_not_explain(acme: list[Party]
     )
     d = engine.match(tx("400.00", "INV-2026-000100 minus 45,00 damaged goods", **PAYER))
     assert all(a.kind != "deduction" for a in d.allocations)
+
+
+US_ACH = (
+    "ACH CREDIT RECEIVED ORIG CO NAME:ACME LOGISTICS ORIG ID:1455869712 DESC DATE:260303 CO ENTRY DESCR:PAYMENTS "
+    "SEC:CCD TRACE#:931045196501507 EED:260303 IND ID:SUP52356 IND NAME:ENCAISSE INC"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        US_ACH,
+        "ORIG CO NAME=ACME LOGISTICS,ORIG ID=1455869712,DESC DATE=260303,ENTRY DESCR=VENDOR PMT,ENTRY CLASS=CCD,"
+        "TRACE NO=931045196501507,IND ID NO=SUP52356,IND NAME=ENCAISSE INC",
+        "LOCKBOX 7741 DEPOSIT CHECK 652256 REMITTER:ACME LOGISTICS CUST ACCT 332712",
+        "CHECK NO 115335",
+    ],
+)
+def test_a_us_banks_own_numbers_do_not_stop_first_in_first_out(text: str, acme: list[Party]) -> None:
+    # the originator's id, trace number, lockbox and check numbers are no document's number
+    items = [inv(f"{n}", "c1", "899.00", issued=f"2026-01-0{n - 318400}") for n in (318401, 318402, 318403)]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("899.00", text, name="ACME LOGISTICS"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "318401", "899.00")]
+
+
+@pytest.mark.parametrize(
+    "text", ["RMR*IV*INV-2026-000100*PI*600.00*1000.00\\", "INV-2026-000100 invoice 1000.00 paid 600.00"]
+)
+def test_a_part_payment_whose_text_writes_the_invoices_amount(text: str, acme: list[Party]) -> None:
+    engine = make_engine([inv("INV-2026-000100", "c1", "1000.00")], acme)
+    d = engine.match(tx("600.00", text, name="ACME LOGISTICS BRUXELLES"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000100", "600.00")]
+
+
+def test_a_long_text_whose_last_line_stops_short_is_whole(acme: list[Party]) -> None:
+    # a BAI2 record and its continuations: long, but not cut; the excess over the one invoice named goes on account
+    lines = (
+        *[US_ACH[i : i + 80] for i in range(0, len(US_ACH), 80)],
+        "ADDENDA:RMR*IV*INV-2026-000100*PI*500.00\\",
+    )
+    engine = make_engine(
+        [inv("INV-2026-000100", "c1", "500.00"), inv("INV-2026-000101", "c1", "700.00")], acme
+    )
+    d = engine.match(replace(tx("563.79", name="ACME LOGISTICS"), remittance_lines=lines))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000100", "500.00"), ("on_account", "", "63.79")]
+
+
+def test_a_check_number_like_the_customers_invoice_numbers_is_still_a_check_number(acme: list[Party]) -> None:
+    items = [inv(f"{n}", "c1", "375.00", issued=f"2026-01-0{n - 652240}") for n in (652241, 652242, 652243)]
+    engine = make_engine(items, acme)
+    d = engine.match(
+        tx("375.00", "LOCKBOX 7741 DEPOSIT CHECK 652246 REMITTER:ACME LOGISTICS", name="ACME LOGISTICS")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "652241", "375.00")]

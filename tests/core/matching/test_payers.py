@@ -129,3 +129,21 @@ def test_a_payables_network_whose_text_names_no_customer_is_not_applied_by_amoun
     engine = make_engine(ITEMS, acme)
     d = engine.match(tx("1250.00", "PMX*48218391873*SOMEONE ELSE ENTIRELY", name="PAYMODE-X"))
     assert d.status != Status.APPLIED, d.explanation
+
+
+def test_namesakes_told_apart_by_equal_items_only_one_of_them_has() -> None:
+    parties = [Party("n1", "Nguyen & Sons Inc."), Party("n2", "Nguyen & Sons Corporation")]
+    items = [
+        inv("SI-520124", "n2", "899.00", issued="2026-01-02"),
+        inv("SI-520224", "n2", "899.00", issued="2026-02-02"),
+        inv("SI-520324", "n2", "899.00", issued="2026-03-02"),
+        inv("318411", "n1", "1520.00"),
+    ]
+    engine = make_engine(items, parties)
+    d = engine.match(tx("899.00", "", name="NGUYEN & SONS", on="2026-03-05"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "SI-520124", "899.00")]
+    # both have an item of this amount: the name cannot say whose
+    engine = make_engine([*items, inv("318412", "n1", "899.00")], parties)
+    d = engine.match(tx("899.00", "", name="NGUYEN & SONS", on="2026-03-05"))
+    assert d.status != Status.APPLIED, d.explanation

@@ -164,10 +164,18 @@ _CUSTOMER_FAMILIES: Final = frozenset({"RCDT", "RCHQ", "RDDT", "IDDT", "CNTR", "
 _CUSTOMER_NUMBER: Final = re.compile(
     r"\b(?:KLANT(?:EN)?\s?(?:NR|NUMMER)|KUNDEN?\s?(?:NR|NUMMER)|KD\s?-?\s?NR|DEBITEUR\s?(?:NR|NUMMER)?"
     r"|(?:NO|NR|NUMERO|NUM)\.?\s?CLIENT|CLIENT\s?(?:NO|NR|NUMERO|NUMBER)?|CUSTOMER\s?(?:NO|NR|NUMBER|ID)?"
-    r"|CUST\s?(?:NO|ID)|DEBTOR\s?(?:NO|NR|NUMBER)?)"
+    r"|CUST\s?(?:NO|ID)|CUST(?:OMER)?\s?(?:ACCT|ACCOUNT)(?:\s?(?:NO|NR|#))?|DEBTOR\s?(?:NO|NR|NUMBER)?)"
     r"\.?\s?[:#]?\s?([0-9]{3,12})(?![0-9]|[-/.][0-9])"
 )
 _DIGIT_RUNS: Final = re.compile(r"[0-9]+")
+# Fields a bank prints with a US payment that are no document's number: the ACH originator's company id,
+# trace number, dates and class, Fedwire message ids, the lockbox and the check number
+_BANK_FIELDS: Final = re.compile(
+    r"\b(?:ORIG(?:INATOR)?\s?(?:CO\s?)?ID|CO\s?ID|COMPANY\s?ID|TRACE\s?(?:NO|NUMBER|#)?|IND\s?ID(?:\s?NO)?"
+    r"|DESC\s?DATE|EFF(?:ECTIVE)?\s?DATE|SETTLE(?:MENT)?\s?DATE|EED|SEC|ENTRY\s?CLASS|IMAD|OMAD|LOCKBOX|LBX"
+    r"|BATCH|SEQ|CHECK\s?(?:NO|NUMBER|#)?|CHK\s?(?:NO|#)?|CHEQUE\s?(?:NO|#)?|ABA|RTN|ROUTING(?:\s?NO)?)"
+    r"\s?[:=#]?\s?[A-Z]*[0-9][A-Z0-9]*"
+)
 
 
 def transaction_text(tx: CreditTransaction) -> str:
@@ -382,7 +390,7 @@ def read_transaction(
                 seen.add(value)
                 evidence.references.append((value, "QRR", False))
 
-    numbers = list(candidates(folded, prefixes=prefixes))
+    numbers = list(candidates(_BANK_FIELDS.sub(" ", folded), prefixes=prefixes))
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
     if customer_numbers:
         numbers = [c for c in numbers if customer_numbers.isdisjoint(_DIGIT_RUNS.findall(c.key))]

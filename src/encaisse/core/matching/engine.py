@@ -668,10 +668,15 @@ class _Context:
             if len(self.book.pays_for[party]) <= 50:
                 related.update(self.book.pays_for[party])
         self.payer_related = related
-        # the remittance is what a bank cuts (140 characters); the additional information may be a whole raw
-        # record ending in its own delimiters (MT940 ":86:/REMI/USTD//INV 42/")
-        text = (" ".join(self.tx.remittance_lines) or self.evidence.text).rstrip()
-        self.text_cut = len(text) >= 135 or text.endswith((",", "-", "/", "+", "&"))
+        # the remittance is what a bank cuts (140 characters, or its last line full); the additional information
+        # may be a whole raw record ending in its own delimiters (MT940 ":86:/REMI/USTD//INV 42/"). A long text
+        # whose last line stops short is whole (a BAI2 record and its continuations, "…RMR*IV*319704*PI*1500.00\")
+        lines = self.tx.remittance_lines
+        text = (" ".join(lines) or self.evidence.text).rstrip()
+        last = len(lines[-1].rstrip()) if lines else len(text)
+        self.text_cut = (len(text) >= 135 and (len(text) <= 140 or last >= 60)) or text.endswith(
+            (",", "-", "/", "+", "&")
+        )
 
     # --- the pipeline -----------------------------------------------------------------
 
@@ -1633,6 +1638,15 @@ class _Context:
             f[_F_FIT_EXPLAINED] = residue / total
         elif fit == "partial":
             f[_F_FIT_PARTIAL] = self.amount / max(sum([open_[i] for i in items]), 1)
+            if not f[_F_PARTIAL_WORDS] and self.evidence.amounts:
+                # the text writes the amount of the item left open and pays less ("RMR*IV*320759*PI*1527.14*3054.28"):
+                # the payer says it pays part, as in words
+                written = self.evidence.amounts
+                if any(
+                    r[3] == "partial" and (open_[r[1]] in written or book.total[r[1]] in written)
+                    for r in h.rows
+                ):
+                    f[_F_PARTIAL_WORDS] = 1.0
         elif fit == "over":
             f[_F_FIT_OVER] = (self.amount - total) / self.amount
         elif fit == "duplicate":

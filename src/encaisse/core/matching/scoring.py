@@ -159,8 +159,9 @@ def rule_logit(f: Sequence[float]) -> float:
     referenced = f[_REF_COVERAGE] > 0
     unique = f[_TIES] == 0 and not f[_SUBSET]
     # another party has the same name: the name alone cannot tell them apart, unless the amount does (no
-    # other candidate customer has an open item of exactly this amount)
-    told_apart = f[_FIT_EXACT] and not referenced and unique and not f[_COMPETITORS]
+    # other candidate customer has an open item of exactly this amount; equal items of this one are then
+    # broken first in, first out)
+    told_apart = f[_FIT_EXACT] and not referenced and not f[_SUBSET] and not f[_COMPETITORS]
     if name > 0 and f[_PAYER_NAME_OTHER] >= name - 0.02 and iban == 0 and not told_apart:
         name -= 0.1
     if name >= 0.999:
