@@ -227,13 +227,13 @@ def _token_similarity(query: str, entry: str, *, may_be_truncated: bool) -> floa
     return _token_likeness(query, entry, may_be_truncated)
 
 
-@lru_cache(maxsize=1 << 17)  # the same words meet again and again
 @lru_cache(maxsize=256)
 def _forms_beginning(word: str) -> frozenset[str]:
     """The legal forms (one name per form) that begin with ``word``: ``I`` is ``INC``, ``L`` is any of four."""
     return frozenset(_FORM_CLASS.get(form, form) for form in LEGAL_FORMS if form.startswith(word))
 
 
+@lru_cache(maxsize=1 << 17)  # the same words meet again and again
 def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
     if query == entry:
         return 1.0

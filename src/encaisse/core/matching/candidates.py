@@ -227,8 +227,10 @@ def network_payer_names(tx: CreditTransaction) -> tuple[str, ...] | None:
     True
     """
     payer = fold(tx.counterparty_name or "")
+    if payer and not _NETWORK_RE.search(payer):
+        return None  # most credits: a payer that is no network, the text not read
     text = fold(transaction_text(tx))
-    if not (_NETWORK_RE.search(payer) if payer else _NETWORK_RE.search(text)):
+    if not payer and not _NETWORK_RE.search(text):
         return None
     names: list[str] = []
     for chunk in _NAME_CUT.split(_NETWORK_RE.sub(" ", text)):

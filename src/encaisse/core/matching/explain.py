@@ -112,8 +112,6 @@ def describe_payer(
     if iban_other:
         others = [book.party_name[p] or book.party_id[p] for p in list(payer.iban_hits)[:2]]
         parts.append(f"payer account known for another party ({', '.join(others)})")
-    if payer.network:
-        parts.append(f"paid through {payer.network}, a payables network")
     if name_self >= 0.7:
         named = (
             payer.names[0] if payer.network and payer.names else tx.counterparty_name or tx.ultimate_debtor
@@ -125,8 +123,10 @@ def describe_payer(
         parts.append(f"payer name matches {', '.join(names)}, which pays for this customer")
     if name_other >= 0.9 and name_self < 0.7 and name_third < 0.7 and not iban_self:
         parts.append(f"payer name looks like another party ({name_other:.2f})")
-    if not parts or parts == [f"paid through {payer.network}, a payables network"]:
+    if not parts:
         parts.append("payer unknown" if payer.has_info else "no payer details")
+    if payer.network:  # its account and name are not the customer's (none were read)
+        parts.insert(0, f"paid through {payer.network}, a payables network")
     return "; ".join(parts)
 
 
