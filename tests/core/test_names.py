@@ -163,3 +163,44 @@ def test_us_company_names_cut_to_the_ach_field() -> None:
     assert gateway[3] == 1.0 and gateway.get(4, 0.0) < 1.0
     rocky = index.search("ROCKY MOUNTAIN L")  # "L" may begin four legal forms, or the word cut there
     assert rocky[0][0] == 5 and rocky[0][1] > max(score for key, score in rocky[1:])
+
+
+def test_north_american_address_appended_by_the_bank() -> None:
+    # Fedwire originators and check remitters carry their address after the name
+    index = NameIndex()
+    for key, name in enumerate(
+        ["Rocky Mountain Foods Inc.", "Rocky Mountain Laboratories Inc.", "The Hawkeye Freight Company",
+         "Nashville Paper LLC", "Maple Leaf Tools Ltd."]
+    ):  # fmt: skip
+        index.add(key, name)
+    for written, key in [
+        ("ROCKY MOUNTAIN FOODS DENVER CO 80202", 0),
+        ("ROCKY MOUNTAIN FOODS INC SALT LAKE CITY UT 84101-1234", 0),
+        ("THE HAWKEYE FREIGHT COMPANY MINNEAPOLIS MN", 2),  # no ZIP code: too long to be a cut name
+        ("MAPLE LEAF TOOLS LTD TORONTO ON M5H 2N2", 4),
+    ]:
+        assert index.search(written)[0] == (key, 1.0), written
+        assert index.similarity(key, written) == 1.0, written
+    # a city some party's name has stays a word of the name
+    nashville = index.search("ROCKY MOUNTAIN FOODS NASHVILLE TN 37203")
+    assert nashville[0][0] == 0 and 0.9 < nashville[0][1] < 1.0
+    assert index.similarity(3, "ROCKY MOUNTAIN FOODS NASHVILLE TN 37203") < 0.5
+
+
+def test_a_name_cut_on_a_state_code_is_not_an_address() -> None:
+    # 35 characters: "MO" is "Mons" cut short, not Missouri; "CO" is a legal form
+    index = NameIndex()
+    index.add(1, "Construction Emballages Rousseau Mons")
+    index.add(2, "Construction Emballages Rousseau")
+    index.add(3, "Acme Trading Co")
+    cut = "CONSTRUCTION EMBALLAGES ROUSSEAU MO"
+    assert index.search(cut)[0][0] == 1
+    assert index.similarity(2, cut) < index.similarity(1, cut)
+    assert index.search("ACME TRADING CO")[0] == (3, 1.0)
+
+
+def test_a_legal_form_that_is_also_a_state_code_stays_a_legal_form() -> None:
+    index = NameIndex()
+    index.add(1, "Tuominen Sähkö Ky")
+    index.add(2, "Tuominen Sähkö Oy")
+    assert index.search("TUOMINEN SÄHKÖ KY")[0] == (1, 1.0)  # a Finnish kommandiittiyhtiö, not Kentucky

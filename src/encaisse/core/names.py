@@ -186,7 +186,10 @@ def name_tokens(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)  # payers' names repeat from one payment to the next
 def _parse(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """(:func:`name_tokens`, :func:`legal_forms`) of a name, read once."""
-    words = _words(name)
+    return _from_words(_words(name))
+
+
+def _from_words(words: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     tokens = tuple(w for w in words if not w.isdigit() and w not in LEGAL_FORMS and w not in _STOP)
     return tokens, frozenset(_FORM_CLASS.get(w, w) for w in words if w in LEGAL_FORMS)
 
@@ -216,6 +219,77 @@ def _words(name: str) -> list[str]:
 # fields, the originating company's name (16 characters) and the individual's (22), and the 18 characters of
 # UK Faster Payments and BACS
 _CUT_WIDTHS = frozenset({16, 18, 22})
+
+
+# Fedwire and check remitters append the payer's address to its name: "ROCKY MOUNTAIN FOODS DENVER CO 80202",
+# "ACME LTD TORONTO ON M5H 2N2". A US state or Canadian province followed by its ZIP or postal code ends
+# such an address; without the code, only a state that is no legal form nor article does.
+_US_STATES: Final = frozenset([
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+    "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU"
+])  # fmt: skip
+# states whose code is also a legal form (Finnish Ky, US P.A.), a title (M.D.) or a word, never taken for a state
+# without a ZIP code
+_NOT_BARE: Final = frozenset(["KY", "PA", "MD", "ME", "IN", "OR", "OK", "HI", "ID"])
+_PROVINCES: Final = frozenset(["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"])
+_POSTAL_FIRST: Final = re.compile(r"[A-Z][0-9][A-Z]\Z")  # a Canadian postal code's first half
+_POSTAL_LAST: Final = re.compile(r"[0-9][A-Z][0-9]\Z")
+_CITY_WORDS: Final = 3  # "SALT LAKE CITY"
+
+
+def _address_start(words: list[str], *, bare_state: bool = True) -> int:
+    """Where a North American address (city, state or province, postal code) ends a name's words, else their
+    number. ``bare_state``: a state without its ZIP code ends an address.
+
+    >>> w = "ROCKY MOUNTAIN FOODS DENVER CO 80202".split()
+    >>> w[:_address_start(w)]
+    ['ROCKY', 'MOUNTAIN', 'FOODS', 'DENVER']
+    >>> [_address_start(n.split()) for n in ("ACME LTD TORONTO ON M5H 2N2", "ACME TRADING CO", "ACME X TN 37203 1234")]
+    [3, 3, 2]
+    """
+    n = len(words)
+    end = n
+    if (
+        end >= 2
+        and len(words[-1]) == 4
+        and words[-1].isdigit()
+        and len(words[-2]) == 5
+        and words[-2].isdigit()
+    ):
+        end -= 1  # ZIP+4, its dash read as a separator
+    if len(words[end - 1]) in (5, 9) and words[end - 1].isdigit():
+        return end - 2 if end >= 4 and words[end - 2] in _US_STATES else n
+    if n >= 4 and _POSTAL_LAST.match(words[-1]) and _POSTAL_FIRST.match(words[-2]):
+        return n - 3 if n >= 5 and words[n - 3] in _PROVINCES else n
+    last = words[-1] if n >= 3 and bare_state else ""
+    if last in _US_STATES and last not in _NOT_BARE and last not in LEGAL_FORMS and last not in _STOP:
+        return n - 1
+    return n
+
+
+@lru_cache(maxsize=65536)
+def _parse_payer(name: str) -> tuple[tuple[str, ...], frozenset[str], int]:
+    """A payer's name as the bank gives it: (:func:`name_tokens`, :func:`legal_forms`, how many of the last
+    tokens may be the city of an address the bank appended). The state and postal code are left out; a
+    legal form or article ends what may be the city.
+    """
+    words = _words(name)
+    # a bare state ("... ROUSSEAU MO") may be a word cut at a bank's width ("MONS"): it counts only when the name
+    # cannot have been cut there
+    bare = len(name.strip()) not in _CUT_WIDTHS and not 30 <= len(name.strip()) <= 35
+    start = _address_start(words, bare_state=bare) if words else 0
+    if start == len(words):
+        tokens, forms = _parse(name)
+        return tokens, forms, 0
+    head = words[:start]
+    tokens, forms = _from_words(head)
+    city = 0
+    for word in reversed(head):
+        if word.isdigit() or word in LEGAL_FORMS or word in _STOP or city == _CITY_WORDS:
+            break
+        city += 1
+    return tokens, forms, min(city, len(tokens) - 1)
 
 
 def _may_be_truncated(name: str) -> bool:
@@ -319,15 +393,13 @@ class NameIndex:
 
     def similarity(self, key: int, name: str) -> float:
         """How much ``name`` resembles the names of one key (0 when it has none)."""
-        tokens = name_tokens(name)
+        tokens, forms, may_be_truncated = self._query(name)
         if not tokens or key not in self._by_key:
             return 0.0
-        may_be_truncated = _may_be_truncated(name)
         query_weights = [self._weight(t) for t in tokens]
         query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
         best = 0.0
-        forms = legal_forms(name)
         for position in self._by_key[key]:
             _, entry_tokens, joined = self._entries[position]
             score = self._score(
@@ -388,10 +460,9 @@ class NameIndex:
         A name of 30 characters or more may have been cut: its last word then
         matches any word it begins.
         """
-        tokens, forms = _parse(name)
+        tokens, forms, may_be_truncated = self._query(name)
         if not tokens:
             return []
-        may_be_truncated = _may_be_truncated(name)
         if may_be_truncated and len(tokens) > 1 and len(tokens[-1]) <= 4:
             # the legal form cut short ("GATEWAY BRANDS I" for Gateway Brands Inc.), when only one form begins so
             cut_form = _forms_beginning(tokens[-1])
@@ -406,6 +477,22 @@ class NameIndex:
                 self._found.clear()
             self._found[cache_key] = found
         return list(found)
+
+    def _query(self, name: str) -> tuple[tuple[str, ...], frozenset[str], bool]:
+        """(tokens, legal forms, may be cut) of a payer's name; the city of an address the bank appended, a word
+        no party's name has nor resembles, is left out."""
+        tokens, forms, city = _parse_payer(name)
+        if not city:
+            return tokens, forms, _may_be_truncated(name)
+        end = len(tokens)
+        while (
+            city
+            and tokens[end - 1] not in self._postings
+            and not self._similar_tokens(tokens[end - 1], last=False, may_be_truncated=False)
+        ):
+            end -= 1
+            city -= 1
+        return tokens[:end], forms, False  # the address came whole: the name before it was not cut
 
     def _search(
         self,

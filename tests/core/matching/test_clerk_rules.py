@@ -310,6 +310,25 @@ def test_an_overpayment_with_a_cut_text_is_left_to_a_person(acme: list[Party]) -
     assert d.status != Status.APPLIED
 
 
+def test_an_ach_addenda_full_to_its_80_characters_lost_the_end_of_its_list(acme: list[Party]) -> None:
+    # a payables network lists invoices in the 80 characters of the ACH addenda: the last numbers fell off
+    items = [
+        inv("318476", "c1", "9343.95", issued="2026-01-02"),
+        inv("318478", "c1", "1792.82", issued="2026-01-03"),
+        inv("318529", "c1", "1135.01", issued="2026-01-05"),
+        inv("318530", "c1", "4707.71", issued="2026-01-06"),
+        inv("318531", "c1", "250.00", issued="2026-01-07"),
+    ]
+    engine = make_engine(items, acme)
+    addenda = "ACME LOGISTICS SA BILL.COM 01671352073112 INV 318476 INV 318478 INV 318529 INV 3185"
+    addenda = addenda[:80]
+    assert len(addenda) == 80
+    d = engine.match(tx("16979.49", addenda, **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert [r[1] for r in rows(d)] == ["318476", "318478", "318529", "318530"]
+    assert "cut" in d.explanation
+
+
 def test_overpaying_one_of_two_named_invoices_is_not_preferred(acme: list[Party]) -> None:
     items = [inv("INV-2026-000100", "c1", "500.00"), inv("INV-2025-000200", "c1", "80.00")]
     engine = make_engine(items, acme)

@@ -129,6 +129,7 @@ _F_DEDUCTION_WORDS: Final = _F["deduction_words"]
 _F_ADVANCE_WORDS: Final = _F["advance_words"]
 _F_COMPETITORS: Final = _F["competitors"]
 _F_TEXT_CUT: Final = _F["text_cut"]
+_ACH_ADDENDA: Final = 80  # characters of an ACH addenda record's payment related information
 _F_RESERVED: Final = _F["reserved"]
 _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
 _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
@@ -670,12 +671,15 @@ class _Context:
         self.payer_related = related
         # the remittance is what a bank cuts (140 characters, or its last line full); the additional information
         # may be a whole raw record ending in its own delimiters (MT940 ":86:/REMI/USTD//INV 42/"). A long text
-        # whose last line stops short is whole (a BAI2 record and its continuations, "…RMR*IV*319704*PI*1500.00\")
+        # whose last line stops short is whole (a BAI2 record and its continuations, "…RMR*IV*319704*PI*1500.00\").
+        # A last line of 80 characters is an ACH addenda's payment information, full (NACHA's 7 record)
         lines = self.tx.remittance_lines
         text = (" ".join(lines) or self.evidence.text).rstrip()
         last = len(lines[-1].rstrip()) if lines else len(text)
-        self.text_cut = (len(text) >= 135 and (len(text) <= 140 or last >= 60)) or text.endswith(
-            (",", "-", "/", "+", "&")
+        self.text_cut = (
+            (len(text) >= 135 and (len(text) <= 140 or last >= 60))
+            or last == _ACH_ADDENDA
+            or text.endswith((",", "-", "/", "+", "&"))
         )
 
     # --- the pipeline -----------------------------------------------------------------
