@@ -204,3 +204,12 @@ def test_a_legal_form_that_is_also_a_state_code_stays_a_legal_form() -> None:
     index.add(1, "Tuominen Sähkö Ky")
     index.add(2, "Tuominen Sähkö Oy")
     assert index.search("TUOMINEN SÄHKÖ KY")[0] == (1, 1.0)  # a Finnish kommandiittiyhtiö, not Kentucky
+
+
+def test_a_name_cut_where_a_word_ended_lost_the_space_the_width_kept() -> None:
+    # "PIEDMONT OFFICE SOLUTIONS INC"[:16] is "PIEDMONT OFFICE ", whose space the statement drops
+    index = NameIndex()
+    index.add(1, "Piedmont Office Solutions Inc.")
+    index.add(2, "Piedmont Dental LLC")
+    assert index.similarity(1, "PIEDMONT OFFICE") >= 0.95
+    assert index.search("PIEDMONT OFFICE")[0][0] == 1

@@ -219,6 +219,8 @@ def _words(name: str) -> list[str]:
 # fields, the originating company's name (16 characters) and the individual's (22), and the 18 characters of
 # UK Faster Payments and BACS
 _CUT_WIDTHS = frozenset({16, 18, 22})
+# a name cut where a word ended loses the space the width kept: "PIEDMONT OFFICE" for Piedmont Office Solutions
+_CUT_LENGTHS = _CUT_WIDTHS | {w - 1 for w in _CUT_WIDTHS}
 
 
 # Fedwire and check remitters append the payer's address to its name: "ROCKY MOUNTAIN FOODS DENVER CO 80202",
@@ -277,7 +279,7 @@ def _parse_payer(name: str) -> tuple[tuple[str, ...], frozenset[str], int]:
     words = _words(name)
     # a bare state ("... ROUSSEAU MO") may be a word cut at a bank's width ("MONS"): it counts only when the name
     # cannot have been cut there
-    bare = len(name.strip()) not in _CUT_WIDTHS and not 30 <= len(name.strip()) <= 35
+    bare = len(name.strip()) not in _CUT_LENGTHS and not 30 <= len(name.strip()) <= 35
     start = _address_start(words, bare_state=bare) if words else 0
     if start == len(words):
         tokens, forms = _parse(name)
@@ -294,7 +296,7 @@ def _parse_payer(name: str) -> tuple[tuple[str, ...], frozenset[str], int]:
 
 def _may_be_truncated(name: str) -> bool:
     n = len(name.strip())
-    return n >= 30 or n in _CUT_WIDTHS
+    return n >= 30 or n in _CUT_LENGTHS
 
 
 def _token_similarity(query: str, entry: str, *, may_be_truncated: bool) -> float:

@@ -511,3 +511,18 @@ def test_a_list_of_short_serials_among_many_items_of_two_years() -> None:
                         on="2026-03-02"))  # fmt: skip
     assert d.status == Status.APPLIED, d.explanation
     assert sorted(n for _, n, _ in rows(d)) == ["FV/2025/000124", "FV/2026/000082", "FV/2026/000142"]
+
+
+@pytest.mark.parametrize(
+    ("text", "advance"),
+    [
+        ("LOCKBOX 7741 DEPOSIT CHECK 803809 STUB:INV SI-521100 150.00", False),
+        ("REMOTE DEPOSIT INV 4711", False),
+        ("DEPOSITED ITEM INV 4711", False),
+        ("DEPOSIT FOR ORDER 4711", True),
+        ("Anzahlung Auftrag 4711", True),
+    ],
+)
+def test_a_us_bank_s_deposit_booking_is_no_advance(text: str, advance: bool) -> None:
+    evidence = read_transaction(tx("150.00", text), MatchSettings())
+    assert bool(evidence.advance_words) is advance

@@ -127,6 +127,8 @@ def test_order_reference(acme: list[Party]) -> None:
 def test_end_to_end_id_carries_the_number(acme: list[Party]) -> None:
     got = applied("", "750.00", acme, e2e="INV-2026-001236", name="Acme Logistics SA")
     assert got == [("invoice", "INV-2026-001236", "750.00")]
+    decision = make_engine(ITEMS, acme).match(tx("750.00", e2e="INV-2026-001236", name="Acme Logistics SA"))
+    assert "(from the end-to-end id)" in decision.explanation
 
 
 def test_reference_from_a_payer_tied_to_another_customer_lowers_confidence(acme: list[Party]) -> None:

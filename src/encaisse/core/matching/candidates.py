@@ -94,6 +94,12 @@ _PARTIAL: Final = _words(
 _ADVANCE: Final = _words(
     """ADVANCE AVANCE VORAUSZAHLUNG ANZAHLUNG VOORSCHOT DEPOSIT PREPAYMENT PROFORMA VORKASSE ARRHES"""
 )
+# a US bank's own words for how a payment came in, not an advance: "LOCKBOX 7741 DEPOSIT", "REMOTE DEPOSIT",
+# "DEPOSITED CHECK"
+_BANK_DEPOSIT: Final = re.compile(
+    r"\b(?:LOCKBOX|LBX|REMOTE|MOBILE|BRANCH|ATM|COUNTER|NIGHT|COMMERCIAL)(?:\s+[0-9]+)?\s+DEPOSIT\b"
+    r"|\bDEPOSIT(?:ED)?\s+(?:CHECKS?|CHKS?|CHEQUES?|ITEMS?)\b"
+)
 # who pays: payment service providers and card acquirers, tax authorities
 _PSP: Final = (
     "STRIPE", "ADYEN", "PAYPAL", "MOLLIE", "SUMUP", "WORLDLINE", "BANCONTACT", "PAYCONIQ", "MASTERCARD",
@@ -421,7 +427,8 @@ def read_transaction(
             c.origin == "plain" and _shaped_like(c.key, prefixes, day) for c in numbers if c.group >= 0
         )
     evidence.amounts = _amounts(folded, tx.currency)
-    words = folded.replace("'", " ").replace(".", " ").replace(",", " ").split()
+    worded = _BANK_DEPOSIT.sub(" ", folded) if "DEPOSIT" in folded else folded
+    words = worded.replace("'", " ").replace(".", " ").replace(",", " ").split()
     for word in words:
         if word in _ANY_WORD:
             if word in _DEDUCTION:

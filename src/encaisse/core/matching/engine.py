@@ -129,6 +129,7 @@ _F_DEDUCTION_WORDS: Final = _F["deduction_words"]
 _F_ADVANCE_WORDS: Final = _F["advance_words"]
 _F_COMPETITORS: Final = _F["competitors"]
 _F_TEXT_CUT: Final = _F["text_cut"]
+_ORIGINS: Final = {"e2e": "the end-to-end id", "partial": "a number cut short"}  # where a number was read
 _ACH_ADDENDA: Final = 80  # characters of an ACH addenda record's payment related information
 _F_RESERVED: Final = _F["reserved"]
 _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
@@ -822,7 +823,7 @@ class _Context:
                     if known is None:
                         text = _LABELS[kind]
                         if origin != "plain":
-                            text += f" (from a {origin})"
+                            text += f" (from {_ORIGINS.get(origin, 'a ' + origin)})"
                         known = by_kind[kind] = (_strength(kind, key, origin), text)
                     strength, text = known
                     if kind == VariantKind.ORDER and customer in order_customers:
