@@ -868,6 +868,18 @@ def _structured(remittance: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _remittance_lines(remittance: dict[str, Any]) -> list[str]:
+    """The Ustrd lines, then the AddtlRmtInf of each structured block (the first one is dumped apart)."""
+    lines = [b["getMessage"] for b in _items(remittance, "getUnstructuredBlocks")]
+    for block in _items(remittance, "getStructuredBlocks"):
+        if block == "__RECURSIVITY__":
+            block = remittance.get("getStructuredBlock")
+        note = block.get("getAdditionalRemittanceInformation") if isinstance(block, dict) else None
+        if isinstance(note, str) and note.strip():
+            lines.append(note)
+    return lines
+
+
 def _utc_date(value: dict[str, Any] | None) -> date | None:
     return None if value is None else datetime.fromisoformat(value["0"]).date()
 
@@ -989,11 +1001,7 @@ def _compare_genkgo_entry(node: dict[str, Any], ours: list[Transaction], own_acc
             assert tx.additional_info is not None and node["getAdditionalInfo"] in tx.additional_info
     if len(ours) == 1 and len(details) > 1:  # kept whole: the details' texts are all there
         tx = ours[0]
-        lines = [
-            b["getMessage"]
-            for d in details
-            for b in _items(d["getRemittanceInformation"], "getUnstructuredBlocks")
-        ]
+        lines = [line for d in details for line in _remittance_lines(d["getRemittanceInformation"])]
         assert list(tx.remittance_lines) == lines
         refs = [info["getRef"] for d in details for info in _structured(d["getRemittanceInformation"])]
         assert [r.value for r in tx.creditor_references] == refs
@@ -1045,7 +1053,7 @@ def _compare_genkgo_detail(
     ultimate = side("UltimateDebtor")
     assert tx.ultimate_debtor == (ultimate[0] if ultimate else None)
     remittance = detail.get("getRemittanceInformation") or {}
-    assert list(tx.remittance_lines) == [b["getMessage"] for b in _items(remittance, "getUnstructuredBlocks")]
+    assert list(tx.remittance_lines) == _remittance_lines(remittance)
     structured = _structured(remittance)
     assert [(r.value, r.kind) for r in tx.creditor_references] == [
         (s["getRef"], _expected_kind(s["getRef"], s.get("getCode"), s.get("getProprietary")))
@@ -1488,3 +1496,64 @@ def test_referred_document_numbers_without_unstructured_text() -> None:
     details += "</RmtInf></TxDtls>"
     (tx,) = transactions(document(entry("568.58", details=details)))
     assert tx.remittance_lines == ("CINV VK2507116 paid 568.58",)
+
+
+def test_structured_additional_remittance_is_kept_after_the_reference() -> None:
+    # Swiss QR-bill payment (SPS camt.054): the payer's message travels in Strd/AddtlRmtInf
+    # beside the QRR reference, with no Ustrd at all.
+    details = (
+        '<TxDtls><Amt Ccy="CHF">142.00</Amt><RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Prtry>QRR</Prtry>'
+        "</CdOrPrtry></Tp><Ref>210000000003139471430009017</Ref></CdtrRefInf>"
+        "<AddtlRmtInf>Rechnung 2026-118 Mitgliederbeitrag</AddtlRmtInf></Strd></RmtInf></TxDtls>"
+    )
+    (tx,) = transactions(document(entry("142.00", details=details, ccy="CHF"), kind="054", version="04"))
+    assert tx.remittance_lines == ("Rechnung 2026-118 Mitgliederbeitrag",)
+    assert [r.kind for r in tx.creditor_references] == [ReferenceKind.QRR]
+    # after the Ustrd lines and the referred documents, block by block
+    details = (
+        "<TxDtls><RmtInf><Ustrd>see invoices</Ustrd>"
+        "<Strd><RfrdDocInf><Nb>INV-1</Nb></RfrdDocInf><AddtlRmtInf>first</AddtlRmtInf></Strd>"
+        "<Strd><RfrdDocInf><Nb>INV-2</Nb></RfrdDocInf><AddtlRmtInf>second</AddtlRmtInf>"
+        "<AddtlRmtInf> </AddtlRmtInf></Strd><Strd><AddtlRmtInf>?REJECT?0</AddtlRmtInf>"
+        "<AddtlRmtInf>?ERROR?000</AddtlRmtInf></Strd></RmtInf></TxDtls>"
+    )
+    (tx,) = transactions(document(entry("100.00", details=details)))
+    assert tx.remittance_lines == ("see invoices", "INV-1", "INV-2", "first", "second")
+
+
+def test_entry_amount_details_serve_its_only_transaction() -> None:
+    # Credit Suisse (SPS camt.053.001.04): a EUR payment booked in CHF, the instructed amount and
+    # the rate in the entry's AmtDtls, the TxDtls giving only its own Amt
+    header = ACCOUNT.replace("EUR", "CHF")
+    details = (
+        '<TxDtls><Refs><EndToEndId>SP-98803960-0</EndToEndId></Refs><Amt Ccy="EUR">522.39</Amt>'
+        "<CdtDbtInd>DBIT</CdtDbtInd><RmtInf><Ustrd>Devis DEV-01387</Ustrd></RmtInf></TxDtls>"
+    )
+    amounts = (
+        '<AmtDtls><InstdAmt><Amt Ccy="EUR">522.39</Amt></InstdAmt><TxAmt><Amt Ccy="EUR">522.39</Amt></TxAmt>'
+        '<CntrValAmt><Amt Ccy="CHF">579.21</Amt><CcyXchg><SrcCcy>EUR</SrcCcy><TrgtCcy>CHF</TrgtCcy>'
+        "<XchgRate>1.1087693103</XchgRate></CcyXchg></CntrValAmt></AmtDtls>"
+    )
+    xml = document(
+        entry("579.21", "DBIT", details=details, extra=amounts, ccy="CHF"), header=header, version="04"
+    )
+    (tx,) = transactions(xml)
+    assert (tx.amount, tx.currency) == (Decimal("-579.21"), "CHF")
+    assert (tx.original_amount, tx.original_currency) == (Decimal("-522.39"), "EUR")
+    assert tx.exchange_rate == Decimal("1.1087693103")
+    # a bad amount there is named where it is
+    error = error_of(
+        document(
+            entry("579.21", "DBIT", details=details, extra=amounts.replace("522.39", "5,22"), ccy="CHF"),
+            header=header,
+        )
+    )
+    assert error.location == "Stmt[1]/Ntry[1]/AmtDtls/InstdAmt/Amt"
+    # the transaction's own AmtDtls win
+    own = details.replace(
+        "<CdtDbtInd>", '<AmtDtls><InstdAmt><Amt Ccy="USD">600.00</Amt></InstdAmt></AmtDtls><CdtDbtInd>'
+    )
+    (tx,) = transactions(
+        document(entry("579.21", "DBIT", details=own, extra=amounts, ccy="CHF"), header=header)
+    )
+    assert (tx.original_amount, tx.original_currency) == (Decimal("-600.00"), "USD")

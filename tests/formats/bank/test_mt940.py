@@ -872,9 +872,9 @@ def test_gvc_without_keywords_keeps_lines_and_bank_code() -> None:
     assert d.counterparty_account == "50070010/0175526300"
     assert d.counterparty_bic is None
     assert d.creditor_references == (CreditorReference("RF18539007547034", ReferenceKind.RF),)
-    # Triodos writes ">" for "?"
+    # Triodos writes ">" for "?"; its ">31" is the account holder's own account (the :25: one)
     d = parse_details(["000>100555555555", ">20TENAAMSTELLING>310666666666"])
-    assert (d.remittance_lines, d.counterparty_account) == (("TENAAMSTELLING",), "0666666666")
+    assert (d.remittance_lines, d.counterparty_account) == (("TENAAMSTELLING",), None)
 
 
 def test_gvc_reference_stops_at_35_characters() -> None:
@@ -1340,3 +1340,78 @@ def test_german_returns_are_flagged_like_dutch_rtrn(details: str, reason: str) -
 def test_german_ordinary_credit_is_no_return() -> None:
     tx = _one("166?00SEPA-GUTSCHRIFT?20SVWZ+Rechnung 42?32ACME GmbH?34997")
     assert not tx.is_reversal and tx.return_reason is None
+
+
+# --- other banks' layouts: Moneyou, Triodos, Rabobank, Knab ----------------------------
+
+
+def test_indented_dash_ends_the_message_after_the_closing_balance() -> None:
+    # Moneyou (ABN AMRO) ends each message with " -": it is no part of the closing balance
+    text = (
+        "MOYONL21\n940\nMOYONL21\n:20:940A190401\n:25:0987654321\n:28:00001/01   \n"
+        ":60F:C181231EUR000000043119,71\n:61:1901011231C000000000006,44NMSC0987654321      \n"
+        ":86:ONTVANGEN RENTE\n:62F:C190329EUR000000043126,15\n -\n"
+        "MOYONL21\n940\nMOYONL21\n:20:940A190402\n:25:0987654321\n:28:00002/01\n"
+        ":60F:C190329EUR000000043126,15\n:62F:C190330EUR000000043126,15\n -\n"
+    )
+    first, second = parse_text(text)
+    assert first.statement.closing_balance == Balance(Decimal("43126.15"), "EUR", date(2019, 3, 29))
+    assert [t.amount for t in first.transactions] == [Decimal("6.44")]
+    assert second.statement.statement_id == "940A190402"
+
+
+def test_triodos_angle_subfields_give_bic_and_iban_never_the_own_account() -> None:
+    # Triodos writes ">" for "?": ">20" the counterparty's BIC, ">21" its IBAN, ">22"… the text,
+    # ">31" the statement's own account (the :25: one), which is not the counterparty's.
+    text = (
+        ":20:6565656565656/1\n:25:TRIODOSBANK/0454545454\n:28:1\n:60F:C131007EUR0,00\n"
+        ":61:131007C1000,00NET NONREF\n:86:000>100000000000\n>20RABONL2U\n>21NL91ABNA0417164300\n"
+        ">22BETALING FACTUUR 2013-118 >23KLANT 4711\n>310454545454\n"
+        ":61:131025D10,00NET NONREF\n:86:000>100000000000\n>20NS-DKDKDKFJFJFLS 201 \\KLKLKL>21FOOBAR \\\n"
+        ">2209-14 12:00 PASNR. 009>310454545454\n:62F:C131025EUR990,00\n"
+    )
+    (statement,) = parse_text(text)
+    credit, card = statement.transactions
+    assert (credit.counterparty_account, credit.counterparty_bic) == ("NL91ABNA0417164300", "RABONL2U")
+    assert credit.remittance_lines == ("BETALING FACTUUR 2013-118", "KLANT 4711")
+    assert card.counterparty_account is None and card.counterparty_bic is None
+    assert card.remittance_lines[0] == "NS-DKDKDKFJFJFLS 201 \\KLKLKL"
+    # a German "?31" is still the counterparty's account
+    assert _one(
+        "166?00GUTSCHRIFT?20Rechnung 42?31DE02120300000000202051?32ACME GmbH"
+    ).counterparty_account == ("DE02120300000000202051")
+
+
+def test_slash_code_wrapped_across_lines_is_read() -> None:
+    # Triodos wraps its slash codes anywhere: "…//RE" + "MI/USTD//…"
+    tx = _one(
+        "/CNTP/NL21RABO0999999999/RABONL2U/G-AAAAA N.V./3000AA WESTBEE\n"
+        "N Nederland//EREF/NOTPROVIDED//RE\nMI/USTD//Factuurnummer 201801-001/"
+    )
+    assert tx.remittance_lines == ("Factuurnummer 201801-001",)
+    assert tx.end_to_end_id is None
+    assert tx.counterparty_name == "G-AAAAA N.V."
+
+
+def test_rabobank_structured_remittance_is_a_creditor_reference() -> None:
+    tx = _one(
+        "/EREF/123456789/BENM//NAME/Belastingdienst/REMI//CDTRREFTP//CD/SC\n"
+        "OR/ISSR/CUR/CDTRREF/1234567899874563/ISDT/2013-12-27",
+        mark="D",
+    )
+    assert tx.remittance_lines == ("1234567899874563",)
+    assert [(r.value, r.issuer) for r in tx.creditor_references] == [("1234567899874563", "CUR")]
+    assert tx.counterparty_name == "Belastingdienst"
+
+
+def test_knab_payment_reference_with_more_text_keeps_the_text() -> None:
+    tx = _one(
+        "AAAAA BDBDNDKDKASDF, BETALINGSKENMERK: 00111111111, REFERENTI\n"
+        "BC0101111111, 22-10-2014 15:01\nREK: 90000014/NAAM: KNAB"
+    )
+    assert tx.remittance_lines == (
+        "AAAAA BDBDNDKDKASDF,",
+        "BETALINGSKENMERK: 00111111111, REFERENTIBC0101111111, 22-10-2014 15:01",
+    )
+    assert [(r.value, r.issuer) for r in tx.creditor_references] == [("00111111111", "CUR")]
+    assert (tx.counterparty_name, tx.counterparty_account) == ("KNAB", "90000014")

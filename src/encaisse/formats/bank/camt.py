@@ -44,13 +44,18 @@ Mapping rules worth knowing:
   paid): the bare number (``Nb``), or, when the ``Strd`` gives amounts
   (``RfrdDocAmt``), one line with the type code, the number and the amounts,
   e.g. ``CINV 323105 due 375.32 discount 7.50 adjustment 37.00 DM damaged
-  goods paid 338.32`` (see :meth:`_Parser.referred`);
+  goods paid 338.32`` (see :meth:`_Parser.referred`), then the free text of
+  the structured blocks (``Strd/AddtlRmtInf``: a Swiss QR-bill payer's
+  message travels there, beside its QRR reference; PostFinance's processing
+  codes such as ``?REJECT?0`` are left out);
   ``additional_info`` joins ``AddtlNtryInf``, ``AddtlTxInf`` and
   ``RtrInf/AddtlInf``. A ``TxDtls/BkTxCd`` overrides the entry's.
 - Creditor references (``Strd/CdtrRefInf``) are classified: SCOR with valid
   RF check digits is RF, a valid 12-digit Belgian OGM is BE_OGM, other SCOR
   stay SCOR; a proprietary type naming ISR/ESR or QRR gives ISR or QRR.
-- ``original_amount`` (``AmtDtls/InstdAmt``) is signed like ``amount``.
+- ``original_amount`` (``AmtDtls/InstdAmt``) is signed like ``amount``; an
+  entry's own ``AmtDtls`` (where Swiss banks put the instructed amount and the
+  rate) serve its only transaction when that one has none.
 - Timestamps become UTC; one written without an offset is taken as UTC.
   Business dates (booking, value, period) are the dates as written.
 - A balance without ``CdtDbtInd`` (some banks omit it) is read as a credit.
@@ -112,6 +117,8 @@ _DATETIME = re.compile(
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?$"
 )
 _LINE_BREAK = re.compile(r"\s*\n\s*")
+# PostFinance's processing codes in Strd/AddtlRmtInf ("?REJECT?0", "?ERROR?000"): not the payer's text
+_PROCESSING_CODE = re.compile(r"\?[A-Z]+\?[0-9]*")
 _BOOLEAN: Final[dict[str | None, bool]] = {"true": True, "1": True, "false": False, "0": False}
 _TAGS = [f"{{*}}{name}" for name in (*_MESSAGES, "Stmt", "Ntfctn", "Rpt", "Ntry")]
 
@@ -441,6 +448,8 @@ class _TxPlan:
     references: tuple[_ReferencePlan, ...]
     code: _CodePlan | None
     documents: tuple[_BlockPlan, ...]  # each RmtInf/Strd, when one has RfrdDocAmt amounts; else ()
+    notes: tuple[int, ...]  # RmtInf/Strd/AddtlRmtInf, after the referred documents
+    entry_amounts: bool = False  # instructed and exchanges are the entry's AmtDtls, not the TxDtls's
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,11 +580,7 @@ class _Shape:
         agents = self.at(tx, "RltdAgts")
         ultimate = self.at(parties, "UltmtDbtr")
         details = self.at(tx, "AmtDtls")
-        exchanges = []
-        for part in ("InstdAmt", "TxAmt", "CntrValAmt"):
-            exchange = self.at(details, part, "CcyXchg")
-            if exchange >= 0:
-                exchanges.append((part, self.at(exchange, "XchgRate"), self.text(exchange, "SrcCcy")))
+        exchanges = self.exchanges(details)
         remittance = self.at(tx, "RmtInf")
         # each Strd with its RfrdDocAmt amounts; those of a Strd without documents are not read
         blocks = [
@@ -642,12 +647,24 @@ class _Shape:
             ultimate=(self.text(ultimate, "Nm"), self.text(ultimate, "Pty", "Nm")),
             amount_details=details >= 0,
             instructed=self.valued(details, "InstdAmt", "Amt"),
-            exchanges=tuple(exchanges),
+            exchanges=exchanges,
             lines=lines,
             references=tuple(references),
             code=self.code(self.at(tx, "BkTxCd")),
             documents=documents,
+            notes=tuple(
+                slot for block in self.every(remittance, "Strd") for slot in self.texts(block, "AddtlRmtInf")
+            ),
         )
+
+    def exchanges(self, details: int) -> tuple[tuple[str, int, int], ...]:
+        """Part, ``XchgRate`` element and ``SrcCcy`` of each ``CcyXchg`` of an ``AmtDtls``."""
+        found = []
+        for part in ("InstdAmt", "TxAmt", "CntrValAmt"):
+            exchange = self.at(details, part, "CcyXchg")
+            if exchange >= 0:
+                found.append((part, self.at(exchange, "XchgRate"), self.text(exchange, "SrcCcy")))
+        return tuple(found)
 
     def referred_amounts(self, amounts: int, where: str) -> tuple[_AmountPlan, ...]:
         """The amounts of a ``RfrdDocAmt``: due, discounts, credit note, taxes, adjustments, paid.
@@ -700,6 +717,16 @@ class _Shape:
             block_loc = "/NtryDtls" if len(blocks) == 1 else f"/NtryDtls[{number}]"
             for index, tx in enumerate(self.every(block, "TxDtls"), start=1):
                 details.append(self.transaction(tx, f"{block_loc}/TxDtls[{index}]"))
+        amounts = self.at(0, "AmtDtls")
+        if len(details) == 1 and not details[0].amount_details and amounts >= 0:
+            # the entry's AmtDtls (where Swiss banks write them) serve its only transaction
+            details[0] = replace(
+                details[0],
+                amount_details=True,
+                instructed=self.valued(amounts, "InstdAmt", "Amt"),
+                exchanges=self.exchanges(amounts),
+                entry_amounts=True,
+            )
         return _EntryPlan(
             amount=self.valued(0, "Amt"),
             indicator=self.valued(0, "CdtDbtInd"),
@@ -1261,7 +1288,9 @@ class _Parser:
         name, account, bic = self.counterparty(tx, texts, credit, reversal) if tx.parties else _NOBODY
         by_name, by_party = tx.ultimate
         original_amount, original_currency, rate = (
-            self.original(tx, els, texts, loc, credit, currency) if tx.amount_details else (None, None, None)
+            self.original(tx, els, texts, facts.location if tx.entry_amounts else loc, credit, currency)
+            if tx.amount_details
+            else (None, None, None)
         )
         end_to_end = texts[tx.end_to_end]
         if end_to_end is not None and end_to_end.replace(" ", "").upper() == "NOTPROVIDED":
@@ -1269,6 +1298,9 @@ class _Parser:
         lines = tuple(filter(None, map(texts.__getitem__, tx.lines)))
         if tx.documents:
             lines += self.referred(tx.documents, els, texts, loc)
+        if tx.notes:
+            notes = map(texts.__getitem__, tx.notes)
+            lines += tuple(note for note in notes if note and not _PROCESSING_CODE.fullmatch(note))
         return _new_transaction(
             _signed(value, credit),
             currency,

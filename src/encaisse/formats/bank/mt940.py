@@ -406,6 +406,8 @@ class _Parser:
                 return
         if not line or line.isspace():
             return
+        if line[0] == " " and self.tag not in _TEXT_TAGS and line.strip() in ("-", "-}"):
+            line = line.strip()  # " -" ends a message too (Moneyou); inside text it stays text
         first = line[0]
         if first == ":":
             match = _TAG.match(line)

@@ -8,16 +8,21 @@ remittance text as :class:`Details`:
 - **German/Austrian GVC** (DK/ZKA "Geschäftsvorfallcode"): three digits, then
   sub-fields ``?00`` posting text, ``?10`` prima nota, ``?20``–``?29`` and
   ``?60``–``?63`` purpose lines, ``?30`` BLZ or BIC, ``?31`` account or IBAN,
-  ``?32``–``?33`` name. Some banks (Triodos) write ``>`` instead of ``?``.
+  ``?32``–``?33`` name. Triodos writes ``>`` instead of ``?``, with its own
+  layout: ``>20`` the counterparty's BIC, ``>21`` its IBAN, the text from
+  ``>22`` on, and ``>31`` the account holder's own account (not the payer's).
   SEPA keywords inside the purpose (``EREF+``, ``MREF+``, ``KREF+``,
   ``CRED+``, ``SVWZ+``, ``ABWA+``…) are split out.
 - **Slash codes** (ABN AMRO, ING, Rabobank, bunq, Knab, Mollie):
   ``/EREF/…/CNTP/iban/bic/name/city/REMI/USTD//text/``, ``/IBAN/``, ``/BIC/``,
   ``/NAME/``, ``/ORDP/``, ``/BENM/``, ``/MARF/`` (mandate), ``/RTRN/`` (return
   reason), ``/ULTD/``, ``/OCMT/`` (original amount); ``/REMI/STRD/CUR/ref/``
-  is a structured creditor reference.
+  is a structured creditor reference, as is Rabobank's
+  ``/REMI//CDTRREFTP//CD/SCOR/ISSR/CUR/CDTRREF/ref``. A code the bank wrapped
+  across two lines (``…//RE`` then ``MI/USTD//…``) is read whole.
 - **Keyword form** of ABN AMRO's older exports (``SEPA OVERBOEKING IBAN: …
-  BIC: … NAAM: … OMSCHRIJVING: … KENMERK: …``) and Knab (``REK: …/NAAM: …``).
+  BIC: … NAAM: … OMSCHRIJVING: … KENMERK: …``) and Knab (``REK: …/NAAM: …``);
+  a ``BETALINGSKENMERK:`` followed by more text keeps that text.
 - **Leading IBAN** (de Volksbank: ASN, SNS, RegioBank): the first line is the
   counterparty IBAN and name, the following lines the description.
 - Anything else: each non-blank line is a remittance line.
@@ -203,6 +208,8 @@ def _boundaries(parts: list[str]) -> list[int]:
     return offsets
 
 
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+
 _PURPOSE_CODES = frozenset(
     ["20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "60", "61", "62", "63"]
 )
@@ -258,10 +265,16 @@ def _gvc(text: str) -> Details:
             name_parts.append(value)
         elif code == "30":
             bank_code = value.strip()
-        elif code == "31":
+        elif code == "31" and text[3] == "?":  # Triodos writes its customer's own account in ">31"
             account = value.strip()
         elif code == "38":
             iban_field = value.strip().replace(" ", "")
+    if text[3] == ">" and len(purpose) >= 2:
+        # Triodos: ">20" the counterparty's BIC, ">21" its IBAN, the text from ">22" on
+        bic_text, iban_text = purpose[0].strip(), purpose[1].strip().replace(" ", "")
+        if (is_bic(bic_text) and _IBAN_SHAPE.fullmatch(iban_text)) or (not bic_text and is_iban(iban_text)):
+            account, bank_code = iban_text, bic_text or bank_code
+            purpose = purpose[2:]
     name = _clean("".join(name_parts))
     return_reason = None
     if text[:3] in RETURN_GVCS or (posting_text and _RETURN_TEXT.search(posting_text.upper())):
@@ -343,14 +356,20 @@ def _join_wrapped(lines: list[str]) -> str:
     """The lines as one text: glued where the bank wrapped a full line, else spaced."""
     if len(lines) == 1:
         return lines[0]
-    out: list[str] = []
-    previous_full = True
-    for line in lines:
-        if out and not previous_full:
-            out.append(" ")
-        out.append(line)
+    text = lines[0]
+    previous_full = len(text) >= _FULL_LINE
+    for line in lines[1:]:
+        if not previous_full and not _breaks_code(text, line):
+            text += " "
+        text += line
         previous_full = len(line) >= _FULL_LINE
-    return "".join(out)
+    return text
+
+
+def _breaks_code(before: str, after: str) -> bool:
+    """Whether a line break falls inside a slash code (Triodos wraps "…//RE" + "MI/USTD//…")."""
+    head, tail = before[-6:], after[:6]
+    return any(m.start() < len(head) < m.end() for m in _SLASH_CODE.finditer(head + tail))
 
 
 def _slash(lines: list[str]) -> Details:
@@ -386,6 +405,13 @@ def _slash(lines: list[str]) -> Details:
         remittance = ()  # no /REMI/, or an empty one (/REMI/USTD///)
     elif remi.startswith("USTD/"):
         remittance = tuple(line for line in (_clean(remi[5:].lstrip("/")),) if line)
+    elif remi.lstrip("/").startswith("CDTRREFTP/"):
+        # Rabobank: /REMI//CDTRREFTP//CD/SCOR/ISSR/CUR/CDTRREF/1234567899874563
+        reference = _creditor_reference_fields(remi.lstrip("/"))
+        value = reference.get("CDTRREF", "").strip()
+        remittance = (value,) if value else ()
+        if value:
+            structured.append(_structured_reference(value, reference.get("ISSR", "").strip() or None))
     elif remi.startswith("STRD/"):
         fields = [p for p in remi[5:].split("/") if p.strip()]
         issuer = fields[0].strip() if len(fields) > 1 else None
@@ -419,12 +445,27 @@ def _slash(lines: list[str]) -> Details:
     )
 
 
+_REFERENCE_FIELD = re.compile(r"(CDTRREFTP|CDTRREF|CD|ISSR|PRTRY)/")
+
+
+def _creditor_reference_fields(text: str) -> dict[str, str]:
+    """The sub-fields of a Rabobank structured ``/REMI/``: ``CD``, ``ISSR``, ``CDTRREF``…
+
+    >>> _creditor_reference_fields("CDTRREFTP//CD/SCOR/ISSR/CUR/CDTRREF/1234567899874563")["CDTRREF"]
+    '1234567899874563'
+    """
+    parts = _REFERENCE_FIELD.split("/" + text.strip("/") + "/")
+    # parts: [text before the first code, code, value, code, value, ...]
+    return {parts[i]: parts[i + 1].strip("/") for i in range(1, len(parts) - 1, 2)}
+
+
 # --- keyword form (ABN AMRO "IBAN: … NAAM: …", Knab "REK: …/NAAM: …") ---------------
 
 _KEYWORD = re.compile(
     r"(IBAN|BIC|NAAM|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT|REK|BETALINGSKENM\.?|BETALINGSKENMERK):\s?"
 )
 _KEYWORD_START = re.compile(r"(?:IBAN|NAAM|REK): ")
+_LEADING_DIGITS = re.compile(r"[0-9](?:[0-9 ]*[0-9])?")
 
 
 def _keywords(lines: list[str]) -> Details:
@@ -438,11 +479,19 @@ def _keywords(lines: list[str]) -> Details:
     head = _clean(text[: matches[0].start()]) if matches else None
     account = _clean(values.get("IBAN") or values.get("REK"))
     description = _clean(values.get("OMSCHRIJVING"))
-    remittance = tuple(line for line in (description or head,) if line)
     structured: list[CreditorReference] = []
     payment_reference = values.get("BETALINGSKENMERK") or values.get("BETALINGSKENM")
-    if payment_reference and payment_reference.replace(" ", "").isdigit():
-        structured.append(_structured_reference(payment_reference, "CUR"))
+    kept = [description or head]
+    if payment_reference:
+        digits = _LEADING_DIGITS.match(payment_reference)
+        if payment_reference.replace(" ", "").isdigit():
+            structured.append(_structured_reference(payment_reference, "CUR"))
+        elif digits and 7 <= len(digits.group(0).replace(" ", "")) <= 16:
+            structured.append(_structured_reference(digits.group(0), "CUR"))
+        if not description and not payment_reference.replace(" ", "").isdigit():
+            # Knab: "BETALINGSKENMERK: 00111111111, REFERENTIE …, 22-10-2014 15:01" is the only text
+            kept.append(f"BETALINGSKENMERK: {payment_reference}")
+    remittance = tuple(line for line in map(_clean, kept) if line)
     return Details(
         remittance_lines=remittance,
         counterparty_name=_clean(values.get("NAAM")),
