@@ -5,7 +5,8 @@ A US company (Encaisse Inc., USD) with about 400 customers — US company names 
 subsidiaries, a few Canadian customers invoiced in CAD — and an open book five times the payments:
 plain six-digit invoice numbers (318412) that collide with purchase-order, check and customer
 numbers, an ``SI-`` service series, ``CM`` credit memos, Net 30/45/60 and "2% 10 Net 30" terms, the
-buyer's purchase order in ``order_reference``. Customers have no IBAN (US accounts).
+buyer's purchase order in ``order_reference``. Customers have US bank accounts (routing and account
+number); the master data holds the account for about 60 % of them.
 
 A month of incoming credits arrives on two accounts: a BAI2 file per day from the operating bank
 (ACH credits 165/166 with ``ORIG CO NAME``, ``ENTRY DESCR`` and ``ADDENDA``, Fedwire 195 with ``ORG=`` /
@@ -37,8 +38,10 @@ Truth: what a US AR clerk would book, in the export contract. Where a clerk coul
 are accepted (an unearned discount taken after the terms: a partial payment, or the invoice closed
 with a deduction to chase). Where the answer is genuinely a person's (USD paid against a Canadian
 customer's CAD invoice), leaving the credit to a person is right and applying it counts as a miss.
-The customer master cannot hold a US account (routing and account number: the ``iban`` column takes
-IBANs only), so customers are imported without accounts, as a US user would have to.
+The customer master holds a domestic account (``bank_routing`` and ``bank_account``: the routing number
+of the customer's bank and the account it pays wires from) for about 60 % of the customers, as a US AR
+team has it from its customer setup forms; the others are known by name only. The choice is drawn
+apart from the payments, so a seed gives the same payments and statements with or without accounts.
 """
 
 from __future__ import annotations
@@ -307,6 +310,7 @@ class Generator:
         self.n = n_payments
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
+        self.master_rng = random.Random(f"master data {seed}")  # apart from the payments' draws
         self.customers: dict[str, Customer] = {}
         self.invoices: list[Invoice] = []
         self.by_cust: dict[str, list[Invoice]] = defaultdict(list)
@@ -1053,12 +1057,17 @@ class Generator:
                     "language",
                     "payment_terms_days",
                     "parent_id",
+                    "bank_routing",
+                    "bank_account",
                 ]
             )
             for c in self.customers.values():
                 parent = c.parent_id if c.parent_on_file else ""
                 email = "ap@" + "".join(ch for ch in c.name.lower() if ch.isalnum())[:20] + ".com"
-                w.writerow([c.id, c.name, c.country, "", "", email, "en", c.terms, parent])
+                # the customer setup form: its bank's routing number and the account it pays from
+                on_file = c.wire_acct and self.master_rng.random() < 0.6
+                routing, account = (c.bank[1], c.wire_acct) if on_file else ("", "")
+                w.writerow([c.id, c.name, c.country, "", "", email, "en", c.terms, parent, routing, account])
 
     def write_invoices(self, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8") as f:

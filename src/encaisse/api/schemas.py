@@ -105,7 +105,12 @@ class CustomerIn(Schema):
     payment_terms_days: int = Field(30, ge=0, le=3650)
     credit_limit: str | None = Field(None, description="Decimal string in the entity's currency")
     credit_limit_currency: str = ""
-    ibans: list[str] = []
+    ibans: list[str] = Field(
+        [],
+        description="Bank accounts the customer pays from: IBANs, or domestic accounts as a clearing code and "
+        "the account number (US routing number 021000021/123456789, Canadian transit and institution "
+        "12345-003/1234567, UK sort code 60-16-13/31926819, Australian BSB 062-000/123456)",
+    )
     segment: str = ""
     parent_id: str = Field("", description="The parent customer's external id")
 

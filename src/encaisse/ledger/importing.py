@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
+from stdnum.us import rtn
 
 from encaisse.core import references
 from encaisse.core.ledger import invoice_entry, to_functional
@@ -261,6 +262,160 @@ def _split_list(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[;,|\s]+", str(value or "")) if p.strip()]
 
 
+# --- bank accounts ------------------------------------------------------------
+
+# a domestic account: a clearing code (digits, maybe grouped by dashes), a separator, the account's digits
+_DOMESTIC = re.compile(r"(?P<code>\d[\d-]*\d)\s*(?:[/:-]|\s)\s*(?P<account>\d+)")
+_DIGITS = re.compile(r"\d[\d-]*")
+_DOMESTIC_SHAPE = "clearing code, then the account: 021000021/123456789, 12345-003/1234567, 60-16-13/31926819"
+# the first two digits of a US routing number: government, Federal Reserve districts, thrifts, electronic,
+# traveler's cheques (ABA)
+_ABA_PREFIXES = frozenset([0, *range(1, 13), *range(21, 33), *range(61, 73), 80])
+
+
+def _account_values(value: Any) -> list[str]:
+    """The accounts of an ``iban``/``ibans`` field: a JSON list's items as they are, or a text cut at
+    ``;``, ``,``, ``|`` and spaces, where a clearing code and the digits after it stay one account
+    (``021000021 123456789``)."""
+    if isinstance(value, list):
+        return _split_list(value)
+    found: list[str] = []
+    for part in re.split(r"[;,|]", str(value or "")):
+        words = part.split()
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if i + 1 < len(words) and _DIGITS.fullmatch(word) and words[i + 1].isdigit():
+                found.append(f"{word} {words[i + 1]}")
+                i += 2
+            else:
+                found.append(word)
+                i += 1
+    return found
+
+
+def domestic_account(code: str, account: str) -> tuple[str, str, str]:
+    """A domestic account in its stored form, from its clearing code and account number.
+
+    Returns ``(stored, "", "")``, or ``("", part, reason)`` where ``part`` is
+    ``"code"`` or ``"account"``, the one at fault. The clearing code says the
+    country: a 9-digit US ABA routing number (check digit validated; account of 4
+    to 17 digits), a Canadian transit and institution (``12345-003``, or
+    ``00312345`` institution first, as EFT files write it; account of 7 to 12
+    digits), a UK sort code (``60-16-13``; account of 8 digits) or an Australian
+    BSB (``062-000``; account of 6 to 10 digits). Six bare digits are a sort code
+    or a BSB: both shapes are accepted, and written as a sort code when the
+    account has 8 digits.
+
+    >>> domestic_account("021000021", "123456789"), domestic_account("00312345", "1234567")
+    (('021000021/123456789', '', ''), ('12345-003/1234567', '', ''))
+    >>> domestic_account("601613", "31926819"), domestic_account("062000", "123456")
+    (('60-16-13/31926819', '', ''), ('062-000/123456', '', ''))
+    >>> domestic_account("021000022", "123456789")
+    ('', 'code', 'routing number 021000022 fails its check digit')
+    """
+    if not account.isascii() or not account.isdigit():
+        return "", "account", f"account number {account!r} is not all digits"
+    n = len(account)
+    if not code.isascii():
+        code = "?"
+    if re.fullmatch(r"\d{9}", code):
+        if int(code[:2]) not in _ABA_PREFIXES:
+            return "", "code", f"routing number {code}: no US routing number begins with {code[:2]}"
+        if not rtn.is_valid(code):
+            return "", "code", f"routing number {code} fails its check digit"
+        if not 4 <= n <= 17:
+            return "", "account", f"account number {account} has {n} digits: a US account number has 4 to 17"
+        return f"{code}/{account}", "", ""
+    if re.fullmatch(r"\d{5}-\d{3}|\d{8}", code):
+        transit, institution = (code[:5], code[6:]) if "-" in code else (code[3:], code[:3])
+        if not 7 <= n <= 12:
+            return (
+                "",
+                "account",
+                f"account number {account} has {n} digits: a Canadian account number has 7 to 12",
+            )
+        return f"{transit}-{institution}/{account}", "", ""
+    if re.fullmatch(r"\d{2}-\d{2}-\d{2}", code):
+        if n != 8:
+            return "", "account", f"account number {account} has {n} digits: after a UK sort code, 8"
+        return f"{code}/{account}", "", ""
+    if re.fullmatch(r"\d{3}-\d{3}", code):
+        if not 6 <= n <= 10:
+            return "", "account", f"account number {account} has {n} digits: after an Australian BSB, 6 to 10"
+        return f"{code}/{account}", "", ""
+    if re.fullmatch(r"\d{6}", code):
+        if n == 8:
+            return f"{code[:2]}-{code[2:4]}-{code[4:]}/{account}", "", ""
+        if 6 <= n <= 10:
+            return f"{code[:3]}-{code[3:]}/{account}", "", ""
+        return (
+            "",
+            "account",
+            (
+                f"account number {account} has {n} digits: after a UK sort code, 8; after an Australian BSB, 6 to 10"
+            ),
+        )
+    return (
+        "",
+        "code",
+        (
+            f"{code} is not a US routing number (9 digits), a Canadian transit and institution (12345-003), "
+            "a UK sort code (60-16-13) or an Australian BSB (062-000)"
+        ),
+    )
+
+
+def bank_account(raw: str) -> tuple[str, str]:
+    """``(stored form, "")`` of an IBAN or a domestic account (:func:`domestic_account`), or ``("", why not)``.
+
+    >>> bank_account("be71 0961 2345 6769"), bank_account("021000021-123456789")
+    (('BE71096123456769', ''), ('021000021/123456789', ''))
+    >>> bank_account("60-16-13 3192681")
+    ('', 'account number 3192681 has 7 digits: after a UK sort code, 8')
+    """
+    if raw[:1].isalpha():
+        try:
+            return str(IBAN(raw).compact), ""
+        except SchwiftyException as exc:
+            return "", f"invalid IBAN ({exc})"
+    found = _DOMESTIC.fullmatch(raw)
+    if found is None:
+        return "", f"neither an IBAN nor a domestic account ({_DOMESTIC_SHAPE})"
+    stored, _part, reason = domestic_account(found["code"], found["account"])
+    return stored, reason
+
+
+def _accounts(r: _Row) -> list[str]:
+    """The row's bank accounts: the ``iban``/``ibans`` list (IBANs and domestic accounts), then the domestic
+    account of the ``bank_routing`` and ``bank_account`` columns."""
+    column = "iban" if r.row.get("iban") else "ibans"
+    accounts = []
+    for raw in _account_values(r.row.get(column)):
+        stored, reason = bank_account(raw)
+        if reason:
+            r.fail(column, reason, raw)
+        else:
+            accounts.append(stored)
+    routing, number = _text(r.row, "bank_routing"), _text(r.row, "bank_account")
+    if routing or number:
+        if not routing:
+            r.fail("bank_routing", "required with bank_account")
+        elif not number:
+            r.fail("bank_account", "required with bank_routing")
+        else:
+            stored, part, reason = domestic_account(routing, number)
+            if reason:
+                r.fail(
+                    "bank_routing" if part == "code" else "bank_account",
+                    reason,
+                    routing if part == "code" else number,
+                )
+            elif stored not in accounts:
+                accounts.append(stored)
+    return accounts
+
+
 def import_customers(
     path: Path, *, entity_code: str | None = None, dry_run: bool = False, actor: str = "system",
     progress: Progress | None = None, data: bytes | None = None,
@@ -282,12 +437,7 @@ def import_customers(
         country = _text(row, "country").upper()
         if country and not re.fullmatch(r"[A-Z]{2}", country):
             r.fail("country", "not an ISO 3166 two-letter code", country)
-        ibans = []
-        for raw in _split_list(row.get("iban") or row.get("ibans")):
-            try:
-                ibans.append(str(IBAN(raw).compact))
-            except SchwiftyException as exc:
-                r.fail("iban", f"invalid IBAN ({exc})", raw)
+        ibans = _accounts(r)
         emails = _split_list(row.get("email") or row.get("emails"))
         for e in emails:
             if not _EMAIL.match(e):

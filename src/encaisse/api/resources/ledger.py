@@ -136,7 +136,8 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
 
 @router.post("/customers", response={201: CustomerOut, 409: Problem, **ERRORS}, tags=["customers"])
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
-    """Create a customer (the customer import's checks apply); 409 when its external id exists."""
+    """Create a customer (the customer import's checks apply: ``ibans`` takes IBANs and domestic accounts
+    such as ``021000021/123456789``); 409 when its external id exists."""
     s = scope(request)
     entity = entity_for(s, payload.entity)
     if Customer.objects.filter(entity=entity, external_id=payload.external_id).exists():

@@ -71,16 +71,35 @@ def account_key(value: str) -> str:
     """The key an account is known by: its compact IBAN; for a UK or Irish IBAN, the sort code (NSC) and
     account number it carries, as domestic payments (Faster Payments, BACS) give the payer's account.
 
+    A domestic account as the customer master stores it (``<clearing code>/<account>``) is known by
+    its account number when the code is a US routing number (9 digits) or a Canadian transit and
+    institution (8 digits), as a bank statement gives only the payer's account number (camt
+    ``Othr/Id``, Fedwire ``ORG=/``); by the code and the account number after a sort code or BSB
+    (6 digits). A key of digits only is read without the separators and leading zeros that banks
+    write or pad account numbers with; zeros alone (a bank's placeholder) are no account.
+
     >>> account_key("GB29 NWBK 6016 1331 9268 19"), account_key("60-16-13 31926819"), account_key("be71 0961")
     ('60161331926819', '60161331926819', 'BE710961')
+    >>> account_key("021000021/123456789"), account_key("000123456789"), account_key("12345-003/0001234567")
+    ('123456789', '123456789', '1234567')
+    >>> account_key("08-99-99/12345678"), account_key("GB60 NWBK 0899 9912 3456 78"), account_key("062-000/123456")
+    ('8999912345678', '8999912345678', '62000123456')
+    >>> account_key("0000")
+    ''
     """
     compact = compact_iban(value)
+    if compact.isdigit():
+        return compact.lstrip("0")
     if len(compact) == 22 and compact[:2] in ("GB", "IE") and compact[8:].isdigit():
-        return compact[8:]
-    if "-" in compact:
-        digits = compact.replace("-", "")
-        if len(digits) == 14 and digits.isdigit():
-            return digits
+        return compact[8:].lstrip("0")
+    if compact[:1].isdigit():  # a clearing code, a separator, the account number
+        cut = max(compact.rfind("/"), compact.rfind(":"), compact.rfind("-"))
+        account = compact[cut + 1 :]
+        code = compact[:cut].replace("-", "")
+        if cut > 0 and account.isdigit() and code.isdigit() and compact.isascii():
+            if len(code) in (8, 9) and len(account) >= 4:
+                return account.lstrip("0")
+            return (code + account).lstrip("0")
     return compact
 
 

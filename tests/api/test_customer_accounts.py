@@ -1,0 +1,34 @@
+"""The API's customer ``ibans`` takes domestic accounts, with the customer import's checks."""
+
+from __future__ import annotations
+
+from encaisse.ledger.models import Customer
+
+
+def test_customer_created_with_domestic_accounts(book) -> None:  # type: ignore[no-untyped-def]
+    r = book.write.post(
+        "/customers",
+        {"external_id": "US1", "name": "Summit Supply Inc.", "country": "US",
+         "ibans": ["021000021 123456789", "60-16-13/31926819", "BE71 0961 2345 6769"]},
+    )  # fmt: skip
+    assert r.status_code == 201, r.content
+    assert Customer.objects.get(external_id="US1").ibans == [
+        "021000021/123456789", "60-16-13/31926819", "BE71096123456769"
+    ]  # fmt: skip
+
+
+def test_a_bad_routing_number_is_a_422_naming_the_field(book) -> None:  # type: ignore[no-untyped-def]
+    r = book.write.post(
+        "/customers", {"external_id": "US2", "name": "Harbor Foods LLC", "ibans": ["021000022/123456789"]}
+    )
+    assert r.status_code == 422
+    assert [(e["field"], e["reason"], e["value"]) for e in r.json()["errors"]] == [
+        ("ibans", "routing number 021000022 fails its check digit", "021000022/123456789")
+    ]
+    assert not Customer.objects.filter(external_id="US2").exists()
+
+
+def test_the_schema_says_ibans_takes_domestic_accounts(book) -> None:  # type: ignore[no-untyped-def]
+    schema = book.write.get("/openapi.json").json()
+    field = schema["components"]["schemas"]["CustomerIn"]["properties"]["ibans"]
+    assert "domestic accounts" in field["description"] and "021000021/123456789" in field["description"]
