@@ -52,3 +52,15 @@ def test_behaviour_shift() -> None:
     assert behaviour_shifts({1: steady}) == []
     [f] = behaviour_shifts({2: shifted})
     assert f.customer_id == 2 and f.score >= 15
+
+
+def test_a_domestic_form_of_an_account_on_file_is_not_a_new_account() -> None:
+    # the US routing and account on file, the bare account number of a Fedwire credit; a UK IBAN on file,
+    # the sort code and account of a Faster Payment
+    history = [
+        pay(1, 0, account="000123456789"),
+        pay(2, 30, account="60-16-13 31926819"),
+        pay(3, 60, account="4471"),
+    ]
+    known = {1: {"021000021/123456789", "GB29NWBK60161331926819"}}
+    assert [f.details["transaction"] for f in new_accounts(history, known)] == [3]

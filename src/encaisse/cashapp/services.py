@@ -229,9 +229,11 @@ def _parties(entity: Entity) -> list[Party]:
         "customer_id", "value"
     ):
         names[cust].append(value)
-    rows = Customer.objects.filter(entity=entity).values_list("id", "name", "ibans", "parent_id")
+    rows = Customer.objects.filter(entity=entity).values_list(
+        "id", "name", "ibans", "parent_id", "external_id"
+    )
     parties = []
-    for pk, name, ibans, parent in rows.iterator(chunk_size=_CHUNK):
+    for pk, name, ibans, parent, number in rows.iterator(chunk_size=_CHUNK):
         paid_by = (str(parent),) if parent else ()
         parties.append(
             Party(
@@ -240,6 +242,7 @@ def _parties(entity: Entity) -> list[Party]:
                 aliases=tuple(names.get(pk, ())),
                 ibans=tuple(ibans or ()),
                 paid_by=paid_by,
+                numbers=(number,) if number else (),
             )
         )
     return parties

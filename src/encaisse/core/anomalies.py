@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from encaisse.core.matching.index import account_key
+
 #: |robust z| above which an amount is unusual (Iglewicz and Hoaglin's 3.5)
 Z_LIMIT = 3.5
 
@@ -54,20 +56,24 @@ class Finding:
 def new_accounts(payments: Iterable[Payment], known: dict[int, set[str]] | None = None) -> list[Finding]:
     """Payments from an account the customer never paid from (nor registered) before.
 
-    A customer's first payment ever is not flagged unless it has registered accounts.
+    A customer's first payment ever is not flagged unless it has registered accounts. Accounts are
+    compared as cash application knows them (:func:`~encaisse.core.matching.index.account_key`): the
+    IBAN on file and the sort code and account a UK payment gives, or the US routing and account on file
+    and the bare account number of a Fedwire credit, are one account.
     """
     seen: dict[int, set[str]] = defaultdict(set)
     for cid, accounts in (known or {}).items():
-        seen[cid] |= {a.replace(" ", "").upper() for a in accounts if a}
+        seen[cid] |= {account_key(a) for a in accounts if a}
     result = []
     for p in sorted(payments, key=lambda p: (p.day, p.id)):
         account = p.account.replace(" ", "").upper()
-        if not account:
+        key = account_key(account) if account else ""
+        if not key:
             continue
-        if seen[p.customer_id] and account not in seen[p.customer_id]:
+        if seen[p.customer_id] and key not in seen[p.customer_id]:
             result.append(Finding("new_account", f"{p.customer_id}:{account}", p.customer_id, p.day, 1.0,
                                   f"paid from a new account {account}", {"transaction": p.id}))  # fmt: skip
-        seen[p.customer_id].add(account)
+        seen[p.customer_id].add(key)
     return result
 
 

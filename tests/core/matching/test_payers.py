@@ -147,3 +147,33 @@ def test_namesakes_told_apart_by_equal_items_only_one_of_them_has() -> None:
     engine = make_engine([*items, inv("318412", "n1", "899.00")], parties)
     d = engine.match(tx("899.00", "", name="NGUYEN & SONS", on="2026-03-05"))
     assert d.status != Status.APPLIED, d.explanation
+
+
+def test_the_customer_number_written_tells_namesakes_apart() -> None:
+    # a check remitter writes the account number printed on the invoice stub
+    parties = [
+        Party("c1", "McAllister & Sons Inc.", numbers=("300237",)),
+        Party("c2", "McAllister & Sons Co.", numbers=("C-306071",)),
+    ]
+    items = [inv("SI-521100", "c1", "500.00"), inv("SI-521101", "c2", "500.00")]
+    text = "LOCKBOX 7741 CHECK 803809 REMITTER:MCALLISTER & SONS CUST ACCT {} STUB:INV SI-521100 150.00"
+    named = make_engine(items, parties).match(tx("150.00", text.format("300237"), name="MCALLISTER & SONS"))
+    assert named.status == Status.APPLIED, named.explanation
+    assert named.customer_id == "c1"
+    assert rows(named) == [("invoice", "SI-521100", "150.00")]  # a part payment, the rest stays open
+    assert "customer number 300237 written in the text" in named.explanation
+    # without the number, the namesake's equal claim to the name leaves the part payment to a person
+    unnamed = make_engine(items, parties).match(tx("150.00", text.format(""), name="MCALLISTER & SONS"))
+    assert unnamed.status != Status.APPLIED
+    # the number is read without its leading zeros; another customer's number does not help
+    other = make_engine(items, parties).match(tx("150.00", text.format("0306071"), name="MCALLISTER & SONS"))
+    assert other.status != Status.APPLIED
+
+
+def test_a_customer_number_alone_identifies_the_payer() -> None:
+    parties = [Party("c1", "Brasserie Dubois SPRL", numbers=("10023",)), Party("c2", "Dubois Frères SA")]
+    items = [inv("F2026-0042", "c1", "812.40"), inv("F2026-0043", "c2", "812.40")]
+    d = make_engine(items, parties).match(tx("812.40", "Kd-Nr. 10023 Rechnung vom 10.01.", name="M. DUBOIS"))
+    assert d.customer_id == "c1"
+    assert d.allocations[0].invoice_number == "F2026-0042"
+    assert "customer number 10023" in d.explanation

@@ -62,6 +62,7 @@ class TextEvidence:
     advance_words: list[str] = field(default_factory=list)
     non_customer: list[tuple[str, bool]] = field(default_factory=list)  # reason, hard?
     number_like: bool = False  # a word of the text looks like one of the book's invoice numbers
+    customer_numbers: tuple[str, ...] = ()  # written as such ("Kd-Nr. 10023"), without leading zeros
 
     @property
     def is_hard_non_customer(self) -> bool:
@@ -402,6 +403,7 @@ def read_transaction(
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
     if customer_numbers:
         numbers = [c for c in numbers if customer_numbers.isdisjoint(_DIGIT_RUNS.findall(c.key))]
+        evidence.customer_numbers = tuple(sorted({n.lstrip("0") for n in customer_numbers} - {""}))
     padded = [
         c for c in numbers if len(c.key) >= 7 and c.key[0] == "0" and c.origin == "plain" and c.key.isdigit()
     ]

@@ -171,6 +171,8 @@ class PayerView:
     has_info: bool
     names: tuple[str, ...] = ()  # the payer's and the ultimate debtor's names
     network: str = ""  # the payables network that paid for the customer (its name), which the text names
+    # customers whose number the text writes ("CUST ACCT 300237"): the number, and how far the name matched
+    numbered: dict[int, tuple[str, float]] = field(default_factory=dict)
 
     def evidence(
         self, book: Book, customer: int, similarity: Callable[[int, str], float] | None = None
@@ -194,6 +196,8 @@ class PayerView:
                         self.name_hits[party] = score
         name_self = self.name_hits.get(customer, 0.0)
         name_third = max((self.name_hits.get(p, 0.0) for p in payers), default=0.0)
+        if customer in self.numbered:  # its number tells the customer from its namesakes
+            return iban_self, iban_third, iban_other, name_self, name_third, 0.0
         name_other = max((s for p, s in self.name_hits.items() if p not in related), default=0.0)
         return iban_self, iban_third, iban_other, name_self, name_third, name_other
 
@@ -332,6 +336,8 @@ class Engine:
         """Every candidate allocation of ``tx``, scored, best first (consumes nothing)."""
         evidence = read_transaction(tx, self.settings, prefixes=self.book.number_prefixes)
         payer = self._payer(tx)
+        if evidence.customer_numbers:
+            self._numbered(payer, evidence.customer_numbers)
         amount = to_minor(tx.amount, tx.currency) if tx.amount > 0 else 0
         analysis = Analysis(tx, amount, evidence, payer, {})
         if amount <= 0:
@@ -418,6 +424,19 @@ class Engine:
                     names[party] = score
         given = tuple(n for n in (tx.counterparty_name, tx.ultimate_debtor) if n)
         return PayerView(iban, iban_hits, names, bool(iban or given), given)
+
+    def _numbered(self, payer: PayerView, numbers: tuple[str, ...]) -> None:
+        """Customers the text names by their number ("Kd-Nr. 10023") count as named by the payer, when the number
+        is one customer's (a few at most: numbers given twice in the master data say less)."""
+        book = self.book
+        for number in numbers:
+            parties = [p for p in book.party_of_number.get(number, ()) if book.party_is_customer[p]]
+            if not parties or len(parties) > 3:
+                continue
+            for party in parties:
+                named = payer.name_hits.get(party, 0.0)
+                payer.numbered[party] = (number, named)
+                payer.name_hits[party] = 1.0
 
     def _network_payer(self, tx: CreditTransaction, in_text: tuple[str, ...]) -> PayerView:
         """A payables network paid: its account and name say nothing of the customer; the text's names do."""

@@ -112,6 +112,10 @@ def describe_payer(
     if iban_other:
         others = [book.party_name[p] or book.party_id[p] for p in list(payer.iban_hits)[:2]]
         parts.append(f"payer account known for another party ({', '.join(others)})")
+    numbered = payer.numbered.get(customer)
+    if numbered is not None:
+        parts.append(f"customer number {numbered[0]} written in the text")
+        name_self = numbered[1]
     if name_self >= 0.7:
         named = (
             payer.names[0] if payer.network and payer.names else tx.counterparty_name or tx.ultimate_debtor

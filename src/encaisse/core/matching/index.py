@@ -35,6 +35,7 @@ neighbourhood index are keyed by their value and length (:func:`digit_key`).
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -60,6 +61,7 @@ _EXACT_DIGITS = 17  # digit strings up to this long are neighbourhood keys as th
 _CHUNK = 1 << 15  # items read at a time while building
 AMOUNT_MAP_MIN: Final = 48  # customers with more items than this have a map amount -> items
 _NOT_DIGITS: Final = {c: None for c in range(128) if not chr(c).isdigit()}
+_DIGIT_RUN: Final = re.compile(r"[0-9]+")
 
 
 def compact_iban(value: str) -> str:
@@ -101,6 +103,19 @@ def account_key(value: str) -> str:
                 return account.lstrip("0")
             return (code + account).lstrip("0")
     return compact
+
+
+def customer_number_key(value: str) -> str | None:
+    """The key a customer number is known by: its one run of three digits or more, without leading zeros; none
+    for a number with no such run or several.
+
+    >>> customer_number_key("C-000423"), customer_number_key("300237"), customer_number_key("AB-12-34")
+    ('423', '300237', None)
+    """
+    runs = _DIGIT_RUN.findall(value)
+    if len(runs) != 1 or len(runs[0]) < 3:
+        return None
+    return runs[0].lstrip("0") or None
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
@@ -257,6 +272,7 @@ class Book:
         self.pays_for: list[list[int]] = []  # party -> customers it pays for
         self.payers_of: list[list[int]] = []  # customer -> parties paying for it
         self.iban_parties: dict[str, dict[int, int]] = {}
+        self.party_of_number: dict[str, list[int]] = {}  # customer number key -> parties
         self.names = NameIndex()
         self.items_of: list[list[int]] = []  # customer -> items, first in first out
         self._amount_maps: dict[int, dict[int, list[int]]] = {}
@@ -327,6 +343,10 @@ class Book:
             self.names.add(index, name)
         for iban in party.ibans:
             self.add_iban(iban, index, 1)
+        for number in party.numbers:
+            key = customer_number_key(number)
+            if key is not None:
+                self.party_of_number.setdefault(key, []).append(index)
         return index
 
     def _link_party(self, index: int, party: Party) -> None:

@@ -169,7 +169,9 @@ class Party:
     ``paid_by`` lists the ids of parties known to pay for this customer (a
     parent company, a paying agent); ``factor_id`` the factoring company its
     invoices are assigned to. A party that only pays for others has
-    ``is_customer=False``.
+    ``is_customer=False``. ``numbers``: the customer's own numbers in the
+    seller's books (customer or debtor number), which payers write in the
+    text ("Kd-Nr. 10023", "CUST ACCT 300237").
     """
 
     id: str
@@ -179,6 +181,7 @@ class Party:
     paid_by: tuple[str, ...] = ()
     factor_id: str | None = None
     is_customer: bool = True
+    numbers: tuple[str, ...] = ()
 
 
 # How many units of a currency bank charges come to where a euro-zone bank charges one euro: an order of
