@@ -526,3 +526,83 @@ def test_a_list_of_short_serials_among_many_items_of_two_years() -> None:
 def test_a_us_bank_s_deposit_booking_is_no_advance(text: str, advance: bool) -> None:
     evidence = read_transaction(tx("150.00", text), MatchSettings())
     assert bool(evidence.advance_words) is advance
+
+
+@pytest.mark.parametrize(
+    ("text", "additional", "deducted"),
+    [
+        ("Teilzahlung RE-2026-33044", "SEPA Gutschrift", False),
+        ("Teilzahlung RE-2026-33044", "GUTSCHRIFT", False),
+        ("RE-2026-33044", "GUTSCHR. ÜBERWEISUNG", False),
+        ("SEPA-Gutschrift RE-2026-33044", None, False),
+        ("RE-2026-33044 abzgl. Gutschrift GS-2026-00123", "SEPA Gutschrift", True),
+        ("RE-2026-33044", "abzgl. Gutschrift 120,00", True),
+    ],
+)
+def test_a_german_bank_s_credit_booking_is_no_credit_note(
+    text: str, additional: str | None, deducted: bool
+) -> None:
+    # German banks call every incoming transfer a "Gutschrift", the word for a credit note too
+    evidence = read_transaction(replace(tx("1126.55", text), additional_info=additional), MatchSettings())
+    assert bool(evidence.deduction_words) is deducted
+
+
+def test_a_part_payment_booked_as_sepa_gutschrift_stays_a_part_payment() -> None:
+    parties = [Party("c1", "Wimmer & Binder Stahlbau GmbH", ibans=("AT302011126532960390",))]
+    engine = make_engine(
+        [inv("RE-2026-33044", "c1", "1648.59", issued="2026-02-25", due="2026-03-27")], parties
+    )
+    payment = tx("1126.55", "Teilzahlung RE-2026-33044", iban="AT302011126532960390", on="2026-03-02")
+    d = engine.match(replace(payment, additional_info="SEPA Gutschrift"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "RE-2026-33044", "1126.55")]  # the rest stays open, no deduction
+
+
+def test_a_number_a_full_line_cut_in_two_is_not_read_as_its_first_part() -> None:
+    lines = (
+        "Rg.-Nr. RE-2026-35830, RE-2026-3809",
+        "3, RE-2026-38326",
+    )  # the bank's 35 characters cut the number
+    assert len(lines[0]) == 35
+    evidence = read_transaction(
+        replace(tx("1.00"), remittance_lines=lines), MatchSettings(), prefixes=frozenset({"RE"})
+    )
+    keys = {c.key for c in evidence.numbers}
+    assert {"RE202635830", "RE202638093", "RE202638326"} <= keys and "RE20263809" not in keys
+
+
+def test_the_last_number_of_a_text_cut_at_140_characters_is_not_read() -> None:
+    head = "RG " + " ".join(f"RE-2026-{n}" for n in range(33600, 33609))
+    cut = f"{head} RE-2026-373"
+    assert 135 <= len(cut) <= 140
+    keys = {
+        c.key for c in read_transaction(tx("1.00", cut), MatchSettings(), prefixes=frozenset({"RE"})).numbers
+    }
+    assert "RE202633608" in keys and "RE2026373" not in keys
+    whole = "RG RE-2026-33600 RE-2026-373"  # a short text is whole: its last number is one
+    keys = {
+        c.key
+        for c in read_transaction(tx("1.00", whole), MatchSettings(), prefixes=frozenset({"RE"})).numbers
+    }
+    assert "RE2026373" in keys
+
+
+def test_an_amount_a_full_line_cut_in_two_is_read_whole() -> None:
+    lines = ("RE-2026-33044 minus Mängelrüge 230,", "00 EUR")
+    assert len(lines[0]) == 35
+    evidence = read_transaction(replace(tx("1.00"), remittance_lines=lines), MatchSettings())
+    assert 23000 in evidence.amounts
+
+
+def test_140_characters_split_into_lines_of_35_lost_the_end_of_their_list(acme: list[Party]) -> None:
+    numbers = [
+        f"RE-2026-{n}" for n in (32034, 32104, 32597, 33295, 33547, 33725, 34525, 34791, 35073, 35429, 35716)
+    ]
+    items = [inv(n, "c1", f"{100 + k}.00", issued=f"2026-01-{k + 1:02d}") for k, n in enumerate(numbers)]
+    written = ", ".join(numbers)[:140]  # the payer's bank cut the list at 140 characters
+    lines = tuple(written[i : i + 35] for i in range(0, 140, 35))  # and the remittance came in lines of 35
+    total = sum(100 + k for k in range(len(numbers)))
+    d = make_engine(items, acme).match(replace(tx(f"{total}.00", **BY_NAME), remittance_lines=lines))
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(r[1] for r in rows(d)) == numbers
+    assert "cut" in d.explanation

@@ -91,3 +91,19 @@ def test_insurance_claim_payout(acme: list[Party]) -> None:
 def test_us_tax_refunds_by_payer(name: str, text: str, acme: list[Party]) -> None:
     d = decide(acme, "1210.00", text, name=name)
     assert "tax or social security authority" in d.explanation  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rückzahlung Kaution Mietpaletten",
+        "Kautionsrückzahlung Leihgebinde",
+        "Rückgabe Sicherheitsleistung Mietvertrag",
+    ],
+)
+def test_a_customer_returning_a_deposit_is_not_paying_an_invoice(text: str) -> None:
+    # from the customer's own account, of the amount of its one open invoice: still not a payment of it
+    parties = [Party("c1", "Brauerei Huber GmbH", ibans=("DE89370400440532013000",))]
+    engine = make_engine([inv("RE-2026-14428", "c1", "1200.00")], parties)
+    d = engine.match(tx("1200.00", text, iban="DE89370400440532013000", name="BRAUEREI HUBER GMBH"))
+    assert d.status != Status.APPLIED, d.explanation

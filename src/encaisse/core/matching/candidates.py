@@ -101,6 +101,13 @@ _BANK_DEPOSIT: Final = re.compile(
     r"\b(?:LOCKBOX|LBX|REMOTE|MOBILE|BRANCH|ATM|COUNTER|NIGHT|COMMERCIAL)(?:\s+[0-9]+)?\s+DEPOSIT\b"
     r"|\bDEPOSIT(?:ED)?\s+(?:CHECKS?|CHKS?|CHEQUES?|ITEMS?)\b"
 )
+# a German bank's own word for a credit booked ("SEPA-Gutschrift", "Gutschr. Überweisung", the bare
+# "Gutschrift" of an entry's additional information), not a credit note the payer deducted
+_BANK_CREDIT: Final = re.compile(
+    r"\bSEPA[- ]?(?:ECHTZEIT[- ]?)?GUTSCHR(?:IFT)?\b|\bU(?:E)?BERWEISUNGSGUTSCHR(?:IFT)?\b|\bECHTZEITGUTSCHR(?:IFT)?\b"
+    r"|\bGUTSCHR(?:IFT)?\b\.?[ -]?(?:SEPA|U(?:E)?BERW(?:EISUNG)?|ECHTZEIT|EILUEBERWEISUNG)\b"
+)
+_BOOKING_ONLY: Final = re.compile(r"(?:SEPA[- ]?)?GUTSCHR(?:IFT)?\.?")
 # who pays: payment service providers and card acquirers, tax authorities
 _PSP: Final = (
     "STRIPE", "ADYEN", "PAYPAL", "MOLLIE", "SUMUP", "WORLDLINE", "BANCONTACT", "PAYCONIQ", "MASTERCARD",
@@ -123,6 +130,7 @@ _NON_CUSTOMER_TEXT: Final = re.compile(
     r"|TAX REFUND|VAT REFUND|REMBOURSEMENT TVA|REMBOURSEMENT D IMPOT|TVA A RECUPERER|BTW TERUGGAVE|TERUGGAVE"
     r"|STEUERERSTATTUNG|EINKOMMENSTEUER|UMSATZSTEUER ERSTATTUNG"
     r"|REFUND|REMBOURSEMENT|TERUGBETALING|RUCKERSTATTUNG|RUECKERSTATTUNG|ERSTATTUNG|REVERSAL|STORNO|RETOUR VIREMENT"
+    r"|RUE?CKZAHLUNG|KAUTIONSRUE?CKZAHLUNG|RUE?CKGABE SICHERHEITSLEISTUNG|RESTITUTION (?:DE LA )?CAUTION"
     r"|SALARY|SALAIRE|PAYROLL|LOON|GEHALT|LOHN|WEDDE"
     r"|INTERCOMPANY|INTER COMPANY|INTRAGROUP|INTRA GROUP|CASH POOL|CASHPOOL|CASH POOLING|SWEEP|ZERO BALANCING"
     r"|OWN ACCOUNT|EIGEN REKENING|VIREMENT INTERNE|INTERNE OVERBOEKING|UMBUCHUNG|UBERTRAG|COMPTE A COMPTE"
@@ -194,6 +202,36 @@ def transaction_text(tx: CreditTransaction) -> str:
 # Widths at which banks cut remittance text into lines (SWIFT's 35, MT940 :86:'s 65, ISO 20022's 140): a line
 # that fills one may end in the middle of a word or a number ("... déduction 2" + "32,58 avoir attendu")
 _LINE_WIDTHS: Final = frozenset({35, 65, 140})
+
+
+def _numbers_text(lines: tuple[str, ...]) -> str | None:
+    """The remittance as numbers and amounts are read from it, when a bank's cut changed it: words a full line
+    cut in two put back together in place ("RE-2026-3809" + "3, RE-2026-38326": "RE-2026-38093, RE-2026-38326",
+    so that "RE-2026-3809" is not read as a number of its own), and the last word of a text cut at 140
+    characters left out when it ends in a digit ("… RE-2026-37088 RE-2026-373": not invoice RE-2026-00373).
+    None when nothing was cut.
+    """
+    parts: list[str] = []
+    glued = False
+    for i, line in enumerate(lines):
+        before = lines[i - 1] if i else ""
+        if (
+            i
+            and len(before) in _LINE_WIDTHS
+            and line[:1].isalnum()
+            and (
+                before[-1:].isalnum()
+                or (before[-1:] in ",." and before[-2:-1].isdigit() and line[:1].isdigit())
+            )
+        ):  # a word, a number or an amount ("230," + "00") cut in two
+            parts.append(line)
+            glued = True
+        else:
+            parts.extend((" ", line) if i else (line,))
+    text = "".join(parts).rstrip()
+    if 135 <= len(text) <= 140 and text[-1:].isdigit() and " " in text:
+        return text.rsplit(" ", 1)[0]
+    return text if glued else None
 
 
 def _words_cut_at_line_ends(lines: tuple[str, ...]) -> str:
@@ -399,7 +437,9 @@ def read_transaction(
                 seen.add(value)
                 evidence.references.append((value, "QRR", False))
 
-    numbers = list(candidates(_BANK_FIELDS.sub(" ", folded), prefixes=prefixes))
+    cut = _numbers_text(tx.remittance_lines) if tx.remittance_lines else None
+    numbered = folded if cut is None else fold(f"{cut} {tx.additional_info}" if tx.additional_info else cut)
+    numbers = list(candidates(_BANK_FIELDS.sub(" ", numbered), prefixes=prefixes))
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
     if customer_numbers:
         numbers = [c for c in numbers if customer_numbers.isdisjoint(_DIGIT_RUNS.findall(c.key))]
@@ -428,8 +468,14 @@ def read_transaction(
         evidence.number_like = any(
             c.origin == "plain" and _shaped_like(c.key, prefixes, day) for c in numbers if c.group >= 0
         )
-    evidence.amounts = _amounts(folded, tx.currency)
-    worded = _BANK_DEPOSIT.sub(" ", folded) if "DEPOSIT" in folded else folded
+    evidence.amounts = _amounts(numbered, tx.currency)
+    worded = folded
+    if tx.additional_info and _BOOKING_ONLY.fullmatch(fold(tx.additional_info).strip()):
+        worded = fold(" ".join([*tx.remittance_lines, rejoined]))  # the bank's booking text alone
+    if "DEPOSIT" in worded:
+        worded = _BANK_DEPOSIT.sub(" ", worded)
+    if "GUTSCHR" in worded:
+        worded = _BANK_CREDIT.sub(" ", worded)
     words = worded.replace("'", " ").replace(".", " ").replace(",", " ").split()
     for word in words:
         if word in _ANY_WORD:

@@ -696,8 +696,16 @@ class _Context:
         lines = self.tx.remittance_lines
         text = (" ".join(lines) or self.evidence.text).rstrip()
         last = len(lines[-1].rstrip()) if lines else len(text)
+        # 140 characters the bank split into lines of 35 (or 65) are one text of their total length
+        size = len(text)
+        if (
+            len(lines) > 1
+            and len(lines[0]) in (35, 65)
+            and all(len(line) == len(lines[0]) for line in lines[:-1])
+        ):
+            size = sum(map(len, lines))
         self.text_cut = (
-            (len(text) >= 135 and (len(text) <= 140 or last >= 60))
+            (size >= 135 and (size <= 140 or last >= 60))
             or last == _ACH_ADDENDA
             or text.endswith((",", "-", "/", "+", "&"))
         )
