@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from matching_builders import inv, make_engine, tx
 
@@ -106,4 +108,13 @@ def test_a_customer_returning_a_deposit_is_not_paying_an_invoice(text: str) -> N
     parties = [Party("c1", "Brauerei Huber GmbH", ibans=("DE89370400440532013000",))]
     engine = make_engine([inv("RE-2026-14428", "c1", "1200.00")], parties)
     d = engine.match(tx("1200.00", text, iban="DE89370400440532013000", name="BRAUEREI HUBER GMBH"))
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_a_deposit_returned_in_words_the_bank_cut_across_lines_is_no_payment() -> None:
+    parties = [Party("c1", "Reiter Elektro GmbH Graz", ibans=("AT502011196164808118",))]
+    engine = make_engine([inv("RE-2026-31747", "c1", "3000.00")], parties)
+    lines = ("EREF+NOTPROVIDED SVWZ+Rückgabe Sich", "erheitsleistung Mietvertrag")
+    assert len(lines[0]) == 35
+    d = engine.match(replace(tx("3000.00", iban="AT502011196164808118"), remittance_lines=lines))
     assert d.status != Status.APPLIED, d.explanation

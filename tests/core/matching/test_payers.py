@@ -177,3 +177,22 @@ def test_a_customer_number_alone_identifies_the_payer() -> None:
     assert d.customer_id == "c1"
     assert d.allocations[0].invoice_number == "F2026-0042"
     assert "customer number 10023" in d.explanation
+
+
+def test_another_customer_s_invoice_named_while_the_payer_s_own_item_has_the_amount_goes_to_a_person() -> (
+    None
+):
+    # the account is Mazur's; the text names Nowak's invoice; both that invoice and Mazur's own have the amount
+    parties = [
+        Party("c1", "Mazur Metal S.A.", ibans=("PL61109010140000071219812874",)),
+        Party("c2", "Nowak Stal Sp. z o.o."),
+    ]
+    items = [inv("RE-2025-21684", "c2", "1850.00"), inv("RE-2026-30112", "c1", "1850.00")]
+    d = make_engine(items, parties).match(tx("1850.00", "RE-2025-21684", iban="PL61109010140000071219812874"))
+    assert d.status != Status.APPLIED, d.explanation
+    assert "RE-2026-30112 has the amount too" in d.explanation
+    # without an item of the amount of its own, a payer paying another's named invoice is a third party
+    items = [inv("RE-2025-21684", "c2", "1850.00"), inv("RE-2026-30112", "c1", "990.00")]
+    d = make_engine(items, parties).match(tx("1850.00", "RE-2025-21684", iban="PL61109010140000071219812874"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "RE-2025-21684", "1850.00")]

@@ -512,7 +512,12 @@ def read_transaction(
         for group_name, folded_name in _folded_names(settings.group_names):
             if folded_name and folded_name in payer:
                 evidence.non_customer.append((f"payer is a group company ({group_name})", True))
-    text_hit = _NON_CUSTOMER_TEXT.search(folded) or _PSP_RE.search(folded) or _TAX_RE.search(folded)
+    text_hit = (
+        _NON_CUSTOMER_TEXT.search(folded)
+        or (numbered is not folded and _NON_CUSTOMER_TEXT.search(numbered))  # words a line cut, whole
+        or _PSP_RE.search(folded)
+        or _TAX_RE.search(folded)
+    )
     if text_hit:
         evidence.non_customer.append((f"text says {text_hit.group(0)}", False))
     return evidence

@@ -425,6 +425,27 @@ class Engine:
         given = tuple(n for n in (tx.counterparty_name, tx.ultimate_debtor) if n)
         return PayerView(iban, iban_hits, names, bool(iban or given), given)
 
+    def _own_item_instead(self, analysis: Analysis, best: Hypothesis) -> str:
+        """Why not to apply another customer's invoice the text names, when the account that paid is a customer's
+        (unrelated to that one) with an open item of exactly the amount: which the payer meant, a person decides.
+        """
+        customer = best.customer
+        if customer < 0 or not analysis.payer.iban_hits:
+            return ""
+        book = self.book
+        related = {customer, *book.payers_of[customer]}
+        day = analysis.transaction.effective_date.toordinal()
+        for party in analysis.payer.iban_hits:
+            if party in related or not book.party_is_customer[party]:
+                continue
+            for item in book.items_with_amount(party, analysis.amount, analysis.transaction.currency):
+                if book.open[item] > 0 and book.issue[item] <= day:
+                    return (
+                        f"the account is {book.party_name[party]}'s, whose own open item {book.number[item]} "
+                        "has the amount too"
+                    )
+        return ""
+
     def _numbered(self, payer: PayerView, numbers: tuple[str, ...]) -> None:
         """Customers the text names by their number ("Kd-Nr. 10023") count as named by the payer, when the number
         is one customer's (a few at most: numbers given twice in the master data say less)."""
@@ -478,6 +499,8 @@ class Engine:
             veto = "may not be a customer payment: " + evidence.non_customer[0][0]
         elif best.source == "global":
             veto = "found by amount alone"
+        else:
+            veto = self._own_item_instead(analysis, best)
         if best_conf >= settings.auto_apply and margin_ok and not veto:
             status = Status.APPLIED
         elif best_conf >= settings.suggest or best.fit == "unrelated":
