@@ -35,6 +35,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
+from blackbox_export import outcome, read_export
 
 ACCOUNT_IBAN = "BE71096123456769"  # recomputed below with valid check digits
 PERIOD_START = date(2026, 3, 2)
@@ -2086,41 +2087,15 @@ def run_product(gen: Generator, out: Path, exe: Path) -> tuple[dict[str, float],
 # ----------------------------------------------------------------------------------------
 
 
-def cents(text: str) -> int:
-    neg = text.strip().startswith("-")
-    whole, _, frac = text.strip().lstrip("-+").partition(".")
-    v = int(whole or 0) * 100 + int((frac + "00")[:2] or 0)
-    return -v if neg else v
-
-
 def score(gen: Generator, out: Path) -> dict[str, object]:
-    prod: dict[str, list[tuple[str, int, str, str, str]]] = defaultdict(list)
-    path = out / "out.csv"
-    if path.exists():
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            for r in csv.DictReader(f):
-                prod[r["tx_ref"]].append(
-                    (r["invoice_number"], cents(r["amount"]), r["kind"], r["status"], r.get("confidence", ""))
-                )
+    prod = read_export(out / "out.csv")
     stats: dict[str, Counter[str]] = defaultdict(Counter)
     misses: list[list[str]] = []
     for t in gen.txs:
         if t.debit:
             continue
         rows = prod.get(t.ref, [])
-        statuses = {r[3] for r in rows}
-        status = (
-            "applied"
-            if "applied" in statuses
-            else "suggested"
-            if "suggested" in statuses
-            else "unmatched"
-            if rows
-            else "missing"
-        )
-        applied = sorted((n, a, k) for n, a, k, s, _c in rows if s == "applied" and k != "unrelated")
-        if status == "applied" and not applied:
-            status = "unmatched"  # applied as unrelated: not posted to a customer
+        status, applied = outcome(rows)
         st = stats[t.scenario]
         allst = stats["ALL customer" if t.customer_payment else "ALL must-stay-unmatched"]
         for s in (st, allst):

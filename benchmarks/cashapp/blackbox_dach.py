@@ -108,6 +108,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
+from blackbox_export import Row, outcome, read_export
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -2435,44 +2436,15 @@ def run_product(
 # ----------------------------------------------------------------------------------------
 
 
-def cents(text: str) -> int:
-    neg = text.strip().startswith("-")
-    whole, _, frac = text.strip().lstrip("-+").partition(".")
-    v = int(whole or 0) * 100 + int((frac + "00")[:2] or 0)
-    return -v if neg else v
-
-
-Row = tuple[str, int, str, str, str]
-
-
 def score(gen: Generator, out: Path) -> dict[str, object]:
-    prod: dict[str, list[Row]] = defaultdict(list)
-    path = out / "out.csv"
-    if path.exists():
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            for r in csv.DictReader(f):
-                prod[r["tx_ref"]].append(
-                    (r["invoice_number"], cents(r["amount"]), r["kind"], r["status"], r.get("confidence", ""))
-                )
+    prod = read_export(out / "out.csv")
     stats: dict[str, Counter[str]] = defaultdict(Counter)
     misses: list[list[str]] = []
     for t in gen.txs:
         if t.debit:
             continue
         rows = prod.get(t.ref, [])
-        statuses = {r[3] for r in rows}
-        status = (
-            "applied"
-            if "applied" in statuses
-            else "suggested"
-            if "suggested" in statuses
-            else "unmatched"
-            if rows
-            else "missing"
-        )
-        applied = sorted((n, a, k) for n, a, k, s, _c in rows if s == "applied" and k != "unrelated")
-        if status == "applied" and not applied:
-            status = "unmatched"
+        status, applied = outcome(rows)
         overall = {
             "customer": "ALL customer",
             "trap": "ALL traps (must not apply)",

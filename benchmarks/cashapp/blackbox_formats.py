@@ -48,6 +48,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from blackbox import iban_valid, make_iban, make_ogm, make_rf, pct, strip_accents
+from blackbox_export import outcome, read_export
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -112,14 +113,6 @@ def money(cents: int, style: str = "dot") -> str:
     if style == "us":
         return f"{sign}{whole:,}.{frac:02d}"
     return f"{sign}{whole}.{frac:02d}"
-
-
-def cents(text: str) -> int:
-    t = text.strip()
-    neg = t.startswith("-")
-    whole, _, frac = t.lstrip("-+").partition(".")
-    v = int(whole or 0) * 100 + int((frac + "00")[:2])
-    return -v if neg else v
 
 
 # ----------------------------------------------------------------------------------------
@@ -1684,33 +1677,14 @@ def run_product(
 
 
 def score(gen: Gen, out: Path) -> dict[str, object]:
-    prod: dict[str, list[tuple[str, int, str, str, str]]] = defaultdict(list)
-    path = out / "out.csv"
-    if path.exists():
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            for r in csv.DictReader(f):
-                prod[r["tx_ref"]].append(
-                    (r["invoice_number"], cents(r["amount"]), r["kind"], r["status"], r.get("confidence", ""))
-                )
+    prod = read_export(out / "out.csv")
     stats: dict[str, Counter[str]] = defaultdict(Counter)
     misses: list[list[str]] = []
     for t in gen.txs:
         if t.debit:
             continue
         rows = prod.get(t.pref or t.ref, [])
-        statuses = {r[3] for r in rows}
-        status = (
-            "applied"
-            if "applied" in statuses
-            else "suggested"
-            if "suggested" in statuses
-            else "unmatched"
-            if rows
-            else "missing"
-        )
-        applied = sorted((n, a, k) for n, a, k, s, _c in rows if s == "applied" and k != "unrelated")
-        if status == "applied" and not applied:
-            status = "unmatched"
+        status, applied = outcome(rows)
         group = "customer" if t.customer_payment else "non-customer"
         keys = [f"S:{t.scenario}", f"F:{t.fmt}:{group}", f"ALL:{group}"]
         for k in keys:

@@ -66,6 +66,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blackbox import pct
+from blackbox_export import envelope, outcome, read_export
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -185,13 +186,6 @@ def smoney(c: int) -> str:
 
 def money_us(c: int) -> str:
     return f"{abs(c) // 100:,}.{abs(c) % 100:02d}"
-
-
-def cents(text: str) -> int:
-    neg = text.strip().startswith("-")
-    whole, _, frac = text.strip().lstrip("-+").partition(".")
-    v = int(whole.replace(",", "") or 0) * 100 + int((frac + "00")[:2] or 0)
-    return -v if neg else v
 
 
 def ach_name(name: str) -> str:
@@ -1301,42 +1295,13 @@ def run_product(out: Path, exe: Path, files: list[Path]) -> tuple[dict[str, floa
 # ----------------------------------------------------------------------------------------
 
 
-def envelope(rows: list[tuple[str, int, str]]) -> tuple:
-    inv = sorted((n, a) for n, a, k in rows if k == "invoice")
-    ded: Counter[str] = Counter()
-    for n, a, k in rows:
-        if k == "deduction":
-            ded[n] += a
-    acc = sum(a for _n, a, k in rows if k == "on_account")
-    return inv, sorted((n, a) for n, a in ded.items() if a), acc
-
-
 def score(gen: Generator, out: Path) -> dict[str, object]:
-    prod: dict[str, list[tuple[str, int, str, str, str]]] = defaultdict(list)
-    path = out / "out.csv"
-    if path.exists():
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            for r in csv.DictReader(f):
-                prod[r["tx_ref"]].append(
-                    (r["invoice_number"], cents(r["amount"]), r["kind"], r["status"], r.get("confidence", ""))
-                )
+    prod = read_export(out / "out.csv")
     stats: dict[str, Counter[str]] = defaultdict(Counter)
     misses: list[list[str]] = []
     for t in gen.txs:
         rows = prod.get(t.ref, [])
-        statuses = {r[3] for r in rows}
-        status = (
-            "applied"
-            if "applied" in statuses
-            else "suggested"
-            if "suggested" in statuses
-            else "unmatched"
-            if rows
-            else "missing"
-        )
-        applied = sorted((n, a, k) for n, a, k, s, _c in rows if s == "applied" and k != "unrelated")
-        if status == "applied" and not applied:
-            status = "unmatched"
+        status, applied = outcome(rows)
         group = "customer" if t.customer_payment and not t.person else ("person" if t.person else "nc")
         lay = t.layout if t.fmt == "bai2" else ("camt_strd" if t.camt.get("strd") else "camt_ustrd")
         keys = [
