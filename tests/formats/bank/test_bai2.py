@@ -350,6 +350,20 @@ def test_distributed_availability_and_value_dating() -> None:
     assert (second.value_date, second.bank_reference) == (date(2026, 1, 6), "R2")
 
 
+def test_dates_written_yyyymmdd_are_read_beside_yymmdd() -> None:
+    # Some banks write the year in full in the 01 and 02 records; the detail's value date keeps YYMMDD.
+    data = file_with("03,42,USD,010,1000,,/", ["16,165,100,V,260103,,R1,,ACH CREDIT/"], 1100).decode()
+    data = data.replace(",260105,", ",20260105,").replace(",260104,", ",20260104,")
+    (p,) = parse(data.encode())
+    assert p.statement.opening_balance == Balance(D("10.00"), "USD", date(2026, 1, 4))
+    (tx,) = p.transactions
+    assert (tx.booking_date, tx.value_date) == (date(2026, 1, 4), date(2026, 1, 3))
+    with pytest.raises(StatementError) as caught:
+        parse(data.replace(",20260105,", ",20261305,").encode())
+    error = caught.value
+    assert (error.location, error.field, error.value) == ("line 1", "creation_date", "20261305")
+
+
 def test_text_with_commas_slashes_and_a_newline_terminated_88() -> None:
     data = file_with(
         "03,42,USD/", ["16,165,100,,R1,C/1,ACH, INV 2026/01, PO 7\n88,MORE TEXT, WITH COMMA"], 100

@@ -7,6 +7,7 @@ import io
 import sys
 import types
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -139,6 +140,21 @@ def test_unknown_content_is_refused_naming_the_source(data: bytes, message: str)
     with pytest.raises(StatementError, match=message) as info:
         detect(data, source="upload-17.dat")
     assert str(info.value).startswith("upload-17.dat")
+
+
+def test_bai2_with_dates_written_yyyymmdd_is_bai2_not_csv() -> None:
+    # Some banks write the 01 and 02 dates with the year in full; the detail keeps YYMMDD.
+    data = (
+        b"01,121140399,ACME,20260105,0800,1,,,2/\n"
+        b"02,ACME,121140399,1,20260104,2400,USD,2/\n"
+        b"03,12345,USD,010,100000,,,015,112500,,/\n"
+        b"16,165,12500,V,260103,,REF1,INV-42,ACH CREDIT/\n"
+        b"49,225000,3/\n98,225000,1,5/\n99,225000,1,7/\n"
+    )
+    assert detect(data) == "bai2"
+    (parsed,) = parse_all(data, source="statement.txt")
+    assert (parsed.statement.format, parsed.statement.to_date) == ("bai2", date(2026, 1, 4))
+    assert [(t.amount, t.value_date) for t in parsed.transactions] == [(Decimal("125.00"), date(2026, 1, 3))]
 
 
 def test_only_the_head_counts() -> None:

@@ -1415,3 +1415,88 @@ def test_knab_payment_reference_with_more_text_keeps_the_text() -> None:
     )
     assert [(r.value, r.issuer) for r in tx.creditor_references] == [("00111111111", "CUR")]
     assert (tx.counterparty_name, tx.counterparty_account) == ("KNAB", "90000014")
+
+
+def test_rabobank_before_sepa_names_the_payer_from_the_statement_line() -> None:
+    # Rabobank's "940A" layout: the counterparty's account (a Postbank giro number behind "P", or
+    # NONREF) padded to 16 characters, then its name; the :86: fields hold only the description.
+    text = (
+        ":940:\n:20:940A120704\n:25:3715.42.119EUR\n:28:00000/00\n:60F:C120703EUR000000001500,00\n"
+        ":61:120704C000000000250,00N0780394183752      J. DE VRIES                   \n"
+        ":86:FACTUUR 2012-0415\n:86:KLANTNR 8812\n"
+        ":61:120704D000000000012,50N093NONREF          Kosten\n:86:Periode 01-04-2012 t/m 30-06-2012\n"
+        ":61:120704C000000000080,00N078P004417326      STICHTING HET ANKER\n:86:DONATIE JULI\n"
+        ":62F:C120704EUR000000001817,50\n"
+    )
+    (statement,) = parse_text(text)
+    assert statement.balance_difference() == 0
+    invoice, fee, gift = statement.transactions
+    assert (invoice.counterparty_name, invoice.counterparty_account) == ("J. DE VRIES", "394183752")
+    assert (invoice.entry_reference, invoice.end_to_end_id) == ("0394183752", None)  # an account, no id
+    assert invoice.remittance_lines == ("FACTUUR 2012-0415", "KLANTNR 8812")
+    assert (fee.counterparty_name, fee.counterparty_account, fee.entry_reference) == ("Kosten", None, None)
+    assert (gift.counterparty_name, gift.counterparty_account) == ("STICHTING HET ANKER", "4417326")
+    assert gift.remittance_lines == ("DONATIE JULI",)
+
+
+def test_sns_free_text_leads_with_the_payers_account_and_name() -> None:
+    # SNS writes the counterparty's account again at the head of :86:, then its name, a blank
+    # line and the description: a domestic number before SEPA, an IBAN after.
+    blank = " " * 65
+    text = (
+        "{1:F01SNSBNL2AXXXX0000000000}{2:O940SNSBNL2AXXXXN}{3:}{4:\n"
+        ":20:0000000000\n:25:0123456789\n:28C:87/1\n:60F:C120405EUR500,00\n"
+        f":61:1204050405C75,00NIOB0612345678\nj. jansen\n:86:0612345678 j. jansen\n{blank}\nfactuur 2012-17\n"
+        f":61:1204050405D19,95NACC0007654321//5566778899001122\nenergie bv\n"
+        f":86:0007654321 energie bv\n{blank}\nvoorschot april\n"
+        f":61:1204050405C10,00NOVBNL91ABNA0417164300\nj. jansen\n"
+        f":86:NL91ABNA0417164300 j. jansen\n{blank}\nfactuur 2012-18\n"
+        f":61:1204050405D5,00NMSCNONREF\n:86:1234567890 verschil afronding\n"
+        ":62F:C120405EUR560,05\n-}\n"
+    )
+    (statement,) = parse_text(text)
+    assert statement.balance_difference() == 0
+    paid, debit, iban, rounding = statement.transactions
+    assert (paid.counterparty_account, paid.counterparty_name) == ("612345678", "j. jansen")
+    assert (paid.remittance_lines, paid.end_to_end_id) == (("factuur 2012-17",), None)
+    assert (debit.counterparty_account, debit.counterparty_name) == ("7654321", "energie bv")
+    assert (debit.remittance_lines, debit.bank_reference) == (("voorschot april",), "5566778899001122")
+    assert (iban.counterparty_account, iban.counterparty_name) == ("NL91ABNA0417164300", "j. jansen")
+    # a number the :61: line does not give is text, not an account
+    assert (rounding.counterparty_account, rounding.counterparty_name) == (None, None)
+    assert rounding.remittance_lines == ("1234567890 verschil afronding",)
+
+
+def test_danske_account_block_is_no_part_of_a_transaction() -> None:
+    # Danske Bank tells the statement's own IBAN, BIC, account and address in :86: fields of their
+    # own, before the first :61: or after one (as in its Finnish sample), before the next :61:.
+    head = ":20:3996-4455667788\n:25:DABADKKK/4455667788\n"
+    block = (
+        ":86:For your inform. IBAN no.: DK1330004455667788\n:86:DABADKKK\n:86:4455667788\n"
+        ":86:DANSKE BANK                        HOLMENS KANAL 2-12\n"
+    )
+    text = (
+        f"{head}:28C:00031/001\n:60F:C260302DKK125000,00\n{block}"
+        ":61:2603030303CK15000,00NMSCFaktura 2026-118//8811223344\n:86:Faktura 2026-118\nKunde ApS\n"
+        ":61:2603030303DK250,00NCHGGebyrer ifolge//nota\n:86:Gebyrer ifolge nota\n"
+        ":62F:C260303DKK139750,00\n:64:C260303DKK139750,00\n"
+        f"{head}:28C:00032/001\n:60F:C260303DKK139750,00\n:61:2603040304CK12,40FINTRente\n{block}"
+        ":61:2603040304DK1000,00NMSCDBT.Leverandor A/S//7788\n:86:DBT.Leverandor A/S 7788\n"
+        ":62F:C260304DKK138762,40\n:64:C260304DKK138762,40\n"
+    )
+    first, second = parse_text(text)
+    for parsed in (first, second):
+        assert parsed.balance_difference() == 0
+        statement = parsed.statement
+        assert (statement.account_bic, statement.account_number, statement.account_iban) == (
+            "DABADKKK",
+            "4455667788",
+            None,  # the block is not on every statement: the account stays the one :25: names
+        )
+    invoice, fees = first.transactions
+    assert invoice.remittance_lines == ("Faktura 2026-118", "Kunde ApS")
+    assert fees.remittance_lines == ("Gebyrer ifolge nota",)
+    interest, payment = second.transactions
+    assert interest.amount == Decimal("12.40")
+    assert (interest.remittance_lines, interest.additional_info) == ((), None)
+    assert (payment.amount, payment.remittance_lines) == (Decimal("-1000.00"), ("DBT.Leverandor A/S 7788",))

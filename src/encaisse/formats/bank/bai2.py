@@ -22,10 +22,11 @@ Files seen in the wild bend the framing, and the reader accepts what the
 samples of several banks do: records without the ``/`` terminator (the end
 of the line ends them), several records on one physical line
 (``...,2/   02,...``), slashes and commas inside the text of a ``16`` or
-``88`` record, text broken over a line that carries no record code, and a
-continuation written ``88:``. A slash, blank space and a record code
-(``/ 16,``) is taken as a record boundary even inside text: that is the one
-ambiguity left.
+``88`` record, text broken over a line that carries no record code, a
+continuation written ``88:``, and dates written ``YYYYMMDD`` where BAI2 says
+``YYMMDD`` (each date is read by its width, so both may meet in one file). A
+slash, blank space and a record code (``/ 16,``) is taken as a record boundary
+even inside text: that is the one ambiguity left.
 
 >>> import io
 >>> data = b'''01,BANK,ACME,260105,0800,1,,,2/
@@ -77,6 +78,9 @@ _MID_LINE_START = re.compile(r"/[ \t]+(0[23]|16|49|88|9[89]),")
 MAX_DIGITS = 20
 _AMOUNT = re.compile(r"^[+-]?\d+$")
 _TYPE_CODE = re.compile(r"^\d{3}$")
+# BAI2 writes YYMMDD; some banks write the year in full.
+_DATE_FORMATS = {6: "%y%m%d", 8: "%Y%m%d"}
+_DATE = re.compile(r"[0-9]{6}(?:[0-9]{2})?")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Tagged continuation lines some banks write (``EREF: ...``, ``DBNM: ...``).
 _TAG = re.compile(r"^([A-Z]{4}):\s*(.*)$")
@@ -245,10 +249,11 @@ class _Parser:
 
     def parse_date(self, value: str, record: _Record, field: str) -> date:
         value = value.strip()
-        if not re.fullmatch(r"\d{6}", value):
-            raise self.error("a date is written YYMMDD", record, field, value)
+        if not _DATE.fullmatch(value):
+            raise self.error("a date is written YYMMDD (or YYYYMMDD)", record, field, value)
+        layout = _DATE_FORMATS[len(value)]
         try:
-            return datetime.strptime(value, "%y%m%d").date()  # noqa: DTZ007 - a calendar date, no time
+            return datetime.strptime(value, layout).date()  # noqa: DTZ007 - a calendar date, no time
         except ValueError:
             raise self.error("not a calendar date", record, field, value) from None
 

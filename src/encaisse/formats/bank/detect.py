@@ -41,8 +41,8 @@ _CAMT_MESSAGE: Final = (
 _OFX = re.compile(r"<\?OFX\b|<OFX>|^\s*OFXHEADER\s*:", re.IGNORECASE | re.MULTILINE)
 # CODA record 0: '0', four zeros, creation date DDMMYY, bank number, application code 05
 _CODA = re.compile(r"^00000[0-9]{6}[0-9 ]{3}05")
-# BAI2 file header: record 01, sender, receiver, creation date YYMMDD
-_BAI2 = re.compile(r"^01,[^,\n]*,[^,\n]*,[0-9]{6},")
+# BAI2 file header: record 01, sender, receiver, creation date YYMMDD (or YYYYMMDD, as some banks write it)
+_BAI2 = re.compile(r"^01,[^,\n]*,[^,\n]*,(?:[0-9]{6}|(?:19|20)[0-9]{6}),")
 # SWIFT blocks {1:F01...}{2:I940...} or field tags at the start of a line (:20:, :28C:, :NS:)
 _SWIFT_BLOCK = re.compile(r"\{1:F[0-9]{2}[A-Z0-9]{8,}")
 _MT_TAG = re.compile(r"^:(?:[0-9]{2}[A-Z]?|NS):", re.MULTILINE)

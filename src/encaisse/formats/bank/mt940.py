@@ -36,6 +36,12 @@ Mapping decisions:
   SEPA ``KREF+`` of ``:86:``) is kept as ``entry_reference``, and is the
   ``end_to_end_id`` unless ``:86:`` labels one (even as ``NOTPROVIDED``);
   when it is an IBAN (ASN, SNS) it is the counterparty's account instead.
+  So is a Dutch domestic account there before SEPA: Rabobank's ``940A``
+  layout pads it (or ``NONREF``) to 16 characters and writes the
+  counterparty's name after it on the ``:61:`` line
+  (``N0780394183752      J. DE VRIES``); SNS repeats it at the head of
+  ``:86:``, followed by the name (``:86:0987654321 J. JANSEN``). The account
+  is kept without the Postbank ``P`` and the zero padding.
   The ``//`` part is ``bank_reference``; the type code (``NTRF``, ``N051``…)
   is ``bank_transaction_code.proprietary``.
 - ``additional_info`` keeps the ``:61:`` supplementary details and the
@@ -45,7 +51,11 @@ Mapping decisions:
 - Read and checked but not kept (the records have no place for them):
   ``:21:``, the funds code of ``:61:``, ``:64:``/``:65:`` available balances,
   ``:34F:`` floor limits (their currency is used), ``:90D:``/``:90C:`` totals,
-  ``:NS:`` non-SWIFT fields, and a ``:86:`` after the closing balance.
+  ``:NS:`` non-SWIFT fields, a ``:86:`` after the closing balance, and
+  Danske Bank's account block: ``:86:`` fields that tell the statement's own
+  IBAN, BIC, account number and bank address (``For your inform. IBAN no.:
+  DK…``), written before the first ``:61:`` or between two transactions,
+  where they are no part of the transaction before them.
 - Two-digit years are 1980–2079. 29 or 30 February (German banks date
   quarterly closings on "30.02." under the 30/360 convention) is read as the
   last day of February; any other impossible date is an error.
@@ -84,6 +94,7 @@ from encaisse.formats.bank.mt940_dialects import (
     EMPTY,
     NO_REFERENCE,
     Details,
+    domestic_account,
     information_lines,
     is_bic,
     is_iban,
@@ -128,6 +139,8 @@ _STATEMENT_LINE = re.compile(
 )
 _MARK_ONLY = re.compile(r"[0-9]{6}(?:[0-9]{4})? *R?[CD][A-Z]?")
 _CURRENCIES = frozenset(list_currencies())
+# Danske Bank's statement-level :86: (the holder's own IBAN, BIC, account, bank address).
+_ACCOUNT_BLOCK = re.compile(r"\s*For your inform(?:ation|\.)?\s*IBAN\b", re.IGNORECASE)
 
 # A :61: waiting for its :86: lines: the match, the continuation lines, the
 # first line, its line number and the currency.
@@ -344,6 +357,7 @@ class _Parser:
         self.count = 0
         self.tx: _PendingLine | None = None  # parsed :61: waiting for its :86:
         self.tx_details: list[str] = []
+        self.in_account_block = False  # Danske's :86: account block, until the next :61:
 
     def _open(self, lineno: int, statement_id: str | None) -> None:
         if self.open:
@@ -506,7 +520,9 @@ class _Parser:
             self._flush_tx()
             self._statement_line(lines, lineno)
         elif tag == "86":
-            if self.tx is not None:
+            if self.in_account_block or _ACCOUNT_BLOCK.match(lines[0]):
+                self.in_account_block = True  # about the statement's account, not the transaction
+            elif self.tx is not None:
                 self.tx_details.extend(lines)
         elif tag == "NS":
             pass
@@ -682,6 +698,7 @@ class _Parser:
         self.phase = 1
         self.tx = (match, rest_lines, first, lineno, currency)
         self.tx_details = []
+        self.in_account_block = False
 
     def _flush_tx(self) -> None:
         pending = self.tx
@@ -715,6 +732,17 @@ class _Parser:
         supplementary = "".join(rest_lines).strip()
         if supplementary_head:
             supplementary = f"{supplementary_head} {supplementary}".strip()
+        # Rabobank before SEPA: the counterparty's account (or NONREF) padded to
+        # 16 characters, then its name.
+        domestic = domestic_account(customer)
+        head_name = None
+        if (
+            supplementary_head
+            and type_code is not None
+            and type_code[0] == "N"
+            and (domestic is not None or customer.upper() == "NONREF")
+        ):
+            head_name = supplementary_head
         code = None
         if type_code is not None:
             type_code = type_code.rstrip()
@@ -725,16 +753,21 @@ class _Parser:
                 code = _TYPE_CODES[type_code] = BankTransactionCode(proprietary=type_code)
         details_lines = self.tx_details
         self.tx_details = []
-        details: Details = parse_details(details_lines) if details_lines else EMPTY
+        details: Details = parse_details(details_lines, known_account=domestic) if details_lines else EMPTY
         customer_reference = customer if customer.upper() not in NO_REFERENCE else None
         account = details.counterparty_account
         name = details.counterparty_name
         end_to_end = details.end_to_end_id
+        if head_name is not None:
+            account = account or domestic
+            name = name or head_name
         if customer_reference is not None and is_iban(customer_reference):
             # ASN/SNS put the counterparty's IBAN here and the name in the supplementary details.
             account = account or customer_reference
             if name is None and supplementary and not supplementary.startswith("/"):
                 name = supplementary
+        elif domestic is not None and account == domestic:
+            pass  # the reference is the counterparty's account (Rabobank, SNS before SEPA), not an id
         else:
             if not details.has_end_to_end:
                 end_to_end = customer_reference

@@ -24,7 +24,11 @@ remittance text as :class:`Details`:
   BIC: … NAAM: … OMSCHRIJVING: … KENMERK: …``) and Knab (``REK: …/NAAM: …``);
   a ``BETALINGSKENMERK:`` followed by more text keeps that text.
 - **Leading IBAN** (de Volksbank: ASN, SNS, RegioBank): the first line is the
-  counterparty IBAN and name, the following lines the description.
+  counterparty IBAN and name, the following lines the description. SNS before
+  SEPA wrote the domestic account number there instead (``0987654321 J. JANSEN``);
+  that number is read as an account only when the caller knows it from the
+  ``:61:`` reference (``known_account``), since free text may start with any
+  number.
 - Anything else: each non-blank line is a remittance line.
 
 RF (ISO 11649) and Belgian OGM references found in the remittance text are
@@ -52,7 +56,7 @@ from stdnum import iban as _iban
 from encaisse.core.references import find_ogms, find_rfs, is_valid_ogm, is_valid_rf
 from encaisse.formats.bank.records import CreditorReference, ReferenceKind
 
-__all__ = ["Details", "information_lines", "is_bic", "is_iban", "parse_details"]
+__all__ = ["Details", "domestic_account", "information_lines", "is_bic", "is_iban", "parse_details"]
 
 
 class Details(NamedTuple):
@@ -100,6 +104,25 @@ def _is_valid_iban(value: str) -> bool:
 def is_bic(value: str) -> bool:
     """True for a value shaped like a BIC (8 or 11 characters; no registry look-up)."""
     return _BIC_SHAPE.fullmatch(value) is not None
+
+
+_DOMESTIC_ACCOUNT = re.compile(r"P[0-9]{1,9}|[0-9]{9,10}")
+
+
+def domestic_account(value: str) -> str | None:
+    """A Dutch account number from before SEPA, without the Postbank ``P`` and the zero padding.
+
+    Rabobank and SNS wrote the counterparty's bank account (9 digits, or 10
+    with a leading zero) or Postbank giro number (``P`` and up to 9 digits,
+    ``P004417326`` or ``P4417326``; SNS pads it to 10 digits without the
+    ``P``); the number is what is left without them.
+
+    >>> domestic_account("0394183752"), domestic_account("P004417326"), domestic_account("NONREF")
+    ('394183752', '4417326', None)
+    """
+    if _DOMESTIC_ACCOUNT.fullmatch(value) is None:
+        return None
+    return value.lstrip("P").lstrip("0") or None
 
 
 def _clean(value: str | None) -> str | None:
@@ -171,8 +194,14 @@ def _original_amount(value: str) -> tuple[Decimal | None, str | None]:
         return None, None
 
 
-def parse_details(lines: list[str]) -> Details:
-    """The structure of one ``:86:`` field, given as its lines (without the tag)."""
+def parse_details(lines: list[str], *, known_account: str | None = None) -> Details:
+    """The structure of one ``:86:`` field, given as its lines (without the tag).
+
+    ``known_account`` is the counterparty's domestic account number as
+    :func:`domestic_account` gives it, when the ``:61:`` line carries one
+    (SNS, Rabobank before SEPA): free text that starts with that number reads
+    the rest of its first line as the counterparty's name.
+    """
     text = "".join(lines).lstrip()
     if not text:
         return EMPTY
@@ -182,12 +211,12 @@ def parse_details(lines: list[str]) -> Details:
         return _slash(lines)
     stripped = text.lstrip()
     if "NAAM:" not in text and _party_label(text) is not None:
-        return _free_text(lines)  # "… DE: <name> IBAN: <iban> BIC: …" of a non-Dutch bank
+        return _free_text(lines, known_account)  # "… DE: <name> IBAN: <iban> BIC: …" of a non-Dutch bank
     if _KEYWORD_START.search(text) and (
         stripped.startswith(("SEPA ", "REK:", "IBAN:")) or len(_KEYWORD.findall(text)) >= 2
     ):
         return _keywords(lines)
-    return _free_text(lines)
+    return _free_text(lines, known_account)
 
 
 # --- German GVC (?-sub-fields) ---------------------------------------------------
@@ -507,6 +536,7 @@ def _keywords(lines: list[str]) -> Details:
 # --- free text, possibly led by the counterparty's IBAN -----------------------------
 
 _LEADING_ACCOUNT = re.compile(r"\s*([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})(?:\s+(.*))?$")
+_LEADING_DOMESTIC = re.compile(r"\s*(P?[0-9]{1,10})(?:\s+(.*))?$")
 _BETALINGSKENMERK = re.compile(r"BETALINGSKENM(?:ERK|\.)?:?\s*([0-9][0-9 ]{6,30}[0-9])")
 
 
@@ -559,7 +589,7 @@ def _labelled_party(text: str) -> tuple[str | None, str | None, str | None]:
     return name, _labelled_iban(text), bic
 
 
-def _free_text(lines: list[str]) -> Details:
+def _free_text(lines: list[str], known_account: str | None = None) -> Details:
     remittance = [line for line in (_clean(v) for v in lines) if line]
     name = account = bic = None
     if remittance:
@@ -567,6 +597,12 @@ def _free_text(lines: list[str]) -> Details:
         if match and is_iban(match.group(1)):
             account, name = match.group(1), _clean(match.group(2))
             remittance = remittance[1:]
+        elif known_account is not None:
+            # SNS before SEPA: "0987654321 J. JANSEN", the number also in the :61: reference
+            domestic = _LEADING_DOMESTIC.match(remittance[0])
+            if domestic and domestic_account(domestic.group(1)) == known_account:
+                account, name = known_account, _clean(domestic.group(2))
+                remittance = remittance[1:]
     if remittance and name is None:
         name, labelled_account, bic = _labelled_party(_join_wrapped([line.strip() for line in lines]))
         account = account or labelled_account
