@@ -271,6 +271,11 @@ _DOMESTIC_SHAPE = "clearing code, then the account: 021000021/123456789, 12345-0
 # the first two digits of a US routing number: government, Federal Reserve districts, thrifts, electronic,
 # traveler's cheques (ABA)
 _ABA_PREFIXES = frozenset([0, *range(1, 13), *range(21, 33), *range(61, 73), 80])
+# Canadian institution numbers of 100 and more (Payments Canada): ATB, Desjardins and the credit union centrals,
+# which a nine-digit EFT routing number writes as 0IIITTTTT; below 100 it begins with 00, which no US bank's does
+_CANADIAN_INSTITUTIONS = frozenset(
+    str(n) for n in (219, 509, 540, 614, 809, 815, 819, 828, 829, 837, 839, 865, 869, 879, 889, 899)
+)
 
 
 def _account_values(value: Any) -> list[str]:
@@ -301,14 +306,18 @@ def domestic_account(code: str, account: str) -> tuple[str, str, str]:
     ``"code"`` or ``"account"``, the one at fault. The clearing code says the
     country: a 9-digit US ABA routing number (check digit validated; account of 4
     to 17 digits), a Canadian transit and institution (``12345-003``, or
-    ``00312345`` institution first, as EFT files write it; account of 7 to 12
-    digits), a UK sort code (``60-16-13``; account of 8 digits) or an Australian
+    ``00312345`` institution first, or ``000312345`` as EFT files write it: a
+    nine-digit code beginning with ``00``, or with ``0`` and a credit union's or
+    Desjardins' institution number, failing the US check digit; account of 7 to
+    12 digits), a UK sort code (``60-16-13``; account of 8 digits) or an Australian
     BSB (``062-000``; account of 6 to 10 digits). Six bare digits are a sort code
     or a BSB: both shapes are accepted, and written as a sort code when the
     account has 8 digits.
 
     >>> domestic_account("021000021", "123456789"), domestic_account("00312345", "1234567")
     (('021000021/123456789', '', ''), ('12345-003/1234567', '', ''))
+    >>> domestic_account("000312345", "1234567"), domestic_account("081512345", "1234567")
+    (('12345-003/1234567', '', ''), ('12345-815/1234567', '', ''))
     >>> domestic_account("601613", "31926819"), domestic_account("062000", "123456")
     (('60-16-13/31926819', '', ''), ('062-000/123456', '', ''))
     >>> domestic_account("021000022", "123456789")
@@ -319,6 +328,10 @@ def domestic_account(code: str, account: str) -> tuple[str, str, str]:
     n = len(account)
     if not code.isascii():
         code = "?"
+    if re.fullmatch(r"0\d{8}", code) and (
+        code[1] == "0" or (code[1:4] in _CANADIAN_INSTITUTIONS and not rtn.is_valid(code))
+    ):
+        code = code[1:]  # a Canadian routing number as EFT files write it: 0, institution, transit
     if re.fullmatch(r"\d{9}", code):
         if int(code[:2]) not in _ABA_PREFIXES:
             return "", "code", f"routing number {code}: no US routing number begins with {code[:2]}"
