@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from matching_builders import IBAN_ACME, IBAN_FACTOR, IBAN_PARENT, inv, make_engine, rows, tx
+from matching_builders import IBAN_ACME, IBAN_FACTOR, IBAN_OTHER, IBAN_PARENT, inv, make_engine, rows, tx
 
 from encaisse.core.matching import MatchSettings, OpenItem, Party, Status
 from encaisse.core.matching.candidates import read_transaction
@@ -521,9 +521,19 @@ def test_a_list_of_short_serials_among_many_items_of_two_years() -> None:
         ("DEPOSITED ITEM INV 4711", False),
         ("DEPOSIT FOR ORDER 4711", True),
         ("Anzahlung Auftrag 4711", True),
+        ("EREF+NOTPROVIDED SVWZ+Vorauszahlung Bestellung 4500346699", True),
+        ("Acompte commande 246540", True),
+        ("EREF+NOTPROVIDED SVWZ+Zahlung Auftrag 4711", False),
+        ("Merci d'avance", False),  # thanks in advance
+        ("Facture 4711 - merci d’avance", False),
+        ("D'AVANCE MERCI", False),
+        ("Thank you in advance", False),
+        ("Thanks in advance - INV 4711", False),
+        ("Paiement d'avance commande 4711", True),
+        ("ADVANCE PAYMENT PO 4711", True),
     ],
 )
-def test_a_us_bank_s_deposit_booking_is_no_advance(text: str, advance: bool) -> None:
+def test_a_banks_or_a_courtesys_words_are_no_advance(text: str, advance: bool) -> None:
     evidence = read_transaction(tx("150.00", text), MatchSettings())
     assert bool(evidence.advance_words) is advance
 
@@ -606,3 +616,72 @@ def test_140_characters_split_into_lines_of_35_lost_the_end_of_their_list(acme: 
     assert d.status == Status.APPLIED, d.explanation
     assert sorted(r[1] for r in rows(d)) == numbers
     assert "cut" in d.explanation
+
+
+# --- an advance: the customer's own account says it pays ahead ----------------------------------
+
+ADVANCE_PAYER = {"name": "ACME LOGISTICS SA", "iban": IBAN_ACME}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anzahlung Auftrag AB-978408",
+        "EREF+NOTPROVIDED SVWZ+Vorauszahlung Bestellung 4500346699",
+        "Acompte commande 246540",
+    ],
+)
+def test_an_advance_from_the_customers_own_account_is_kept_on_account(acme: list[Party], text: str) -> None:
+    engine = make_engine(acme_items(), acme)
+    d = engine.match(tx("5000.00", text, **ADVANCE_PAYER))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("on_account", "", "5000.00")]
+    assert d.customer_id == "c1"
+    assert "the text speaks of an advance: kept on account" in d.explanation
+
+
+def test_an_advance_beats_a_combination_of_items_the_text_does_not_name(acme: list[Party]) -> None:
+    engine = make_engine(acme_items(), acme)
+    # the four open items add up to 1561.00: 11.00 short would be bank charges, but the text says "advance"
+    d = engine.match(tx("1550.00", "Vorauszahlung Bestellung 4500346699", **ADVANCE_PAYER))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("on_account", "", "1550.00")]
+    # without the word, the combination is what a person is offered
+    plain = make_engine(acme_items(), acme).match(
+        tx("1550.00", "Zahlung Bestellung 4500346699", **ADVANCE_PAYER)
+    )
+    assert plain.status != Status.APPLIED or rows(plain) != [("on_account", "", "1550.00")]
+
+
+def test_an_open_item_of_the_amount_is_paid_even_when_the_text_says_advance(acme: list[Party]) -> None:
+    engine = make_engine(acme_items(), acme)
+    d = engine.match(tx("1020.00", "Vorauszahlung lt. Proforma", **ADVANCE_PAYER))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000104", "1020.00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "payer"),
+    [
+        ("Zahlung Auftrag AB-978408", ADVANCE_PAYER),  # no word of an advance
+        ("Anzahlung Auftrag AB-978408", BY_NAME),  # a name without the account
+        ("Anzahlung Auftrag AB-978408", BY_ACCOUNT),  # the account without a name
+        (
+            "Anzahlung Auftrag AB-978408",
+            {"name": "ACME LOGISTICS SA", "iban": IBAN_OTHER},
+        ),  # another's account
+        ("Anzahlung RE INV-2026-000999", ADVANCE_PAYER),  # a number the book does not know
+    ],
+)
+def test_an_advance_needs_the_customers_own_account_and_its_word(
+    acme: list[Party], text: str, payer: dict
+) -> None:  # type: ignore[type-arg]
+    engine = make_engine(acme_items(), acme)
+    d = engine.match(tx("5000.00", text, **payer))
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_thanks_in_advance_is_no_advance(acme: list[Party]) -> None:
+    engine = make_engine(acme_items(), acme)
+    d = engine.match(tx("5000.00", "Merci d'avance", **ADVANCE_PAYER))
+    assert d.status != Status.APPLIED, d.explanation

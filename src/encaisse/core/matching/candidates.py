@@ -93,7 +93,12 @@ _PARTIAL: Final = _words(
     PART FIRST"""
 )
 _ADVANCE: Final = _words(
-    """ADVANCE AVANCE VORAUSZAHLUNG ANZAHLUNG VOORSCHOT DEPOSIT PREPAYMENT PROFORMA VORKASSE ARRHES"""
+    """ACOMPTE ADVANCE AVANCE VORAUSZAHLUNG ANZAHLUNG VOORSCHOT DEPOSIT PREPAYMENT PROFORMA VORKASSE ARRHES"""
+)
+# thanks in advance: courtesy, not an advance ("Merci d'avance", "d'avance merci", "thank you in advance")
+_THANKS_IN_ADVANCE: Final = re.compile(
+    r"\b(?:THANKS?|THANK\s+YOU|MERCI|REMERCIEMENTS?|EN\s+VOUS\s+REMERCIANT)(?:\s+(?:BEAUCOUP|MANY|VERY\s+MUCH))?"
+    r"\s+(?:IN|D\W?|PAR)\s*(?:ADVANCE|AVANCE)\b|\bD\W?\s*AVANCE\s+MERCI\b"
 )
 # a US bank's own words for how a payment came in, not an advance: "LOCKBOX 7741 DEPOSIT", "REMOTE DEPOSIT",
 # "DEPOSITED CHECK"
@@ -474,9 +479,11 @@ def read_transaction(
         worded = fold(" ".join([*tx.remittance_lines, rejoined]))  # the bank's booking text alone
     if "DEPOSIT" in worded:
         worded = _BANK_DEPOSIT.sub(" ", worded)
+    if "VANCE" in worded:
+        worded = _THANKS_IN_ADVANCE.sub(" ", worded)
     if "GUTSCHR" in worded:
         worded = _BANK_CREDIT.sub(" ", worded)
-    words = worded.replace("'", " ").replace(".", " ").replace(",", " ").split()
+    words = worded.replace("'", " ").replace(".", " ").replace(",", " ").replace("+", " ").split()
     for word in words:
         if word in _ANY_WORD:
             if word in _DEDUCTION:

@@ -770,7 +770,10 @@ class _Context:
                     self._amount_hypotheses(customer, strong=customer in strong and not own_fit)
         if not refs and not payer_customers:
             self._global_hypotheses()
-        if not self._has_fit(reference_only=False) and payer_customers:
+        # on account when nothing fits; also when the text speaks of an advance and only amounts fit (items the
+        # text does not name, which the amount could be a coincidence of)
+        advance = bool(self.evidence.advance_words) and not self._has_fit(reference_only=True)
+        if payer_customers and (advance or not self._has_fit(reference_only=False)):
             best_customer = payer_customers[0]
             self._add(
                 best_customer,

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
 from encaisse.core.matching.records import AllocationKind, CreditTransaction, Decision
+from encaisse.core.matching.scoring import FEATURES
 from encaisse.core.money import minor_unit
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from encaisse.core.matching.scoring import Hypothesis
 
 __all__ = ["CSV_HEADER", "describe_amount", "describe_payer", "describe_reference", "write_csv"]
+
+_ADVANCE_WORDS = FEATURES.index("advance_words")
 
 CSV_HEADER = ("tx_ref", "invoice_number", "amount", "status", "kind", "confidence")
 
@@ -84,6 +87,8 @@ def describe_amount(reason: str, h: Hypothesis, book: Book, tx: CreditTransactio
     if reason == "duplicate":
         return "the referenced items are already settled: a second payment, kept on account"
     if reason == "advance":
+        if h.features and h.features[_ADVANCE_WORDS]:
+            return "nothing open fits and the text speaks of an advance: kept on account"
         return "nothing open fits: kept on account (an advance?)"
     if reason == "unrelated":
         return "not a customer payment"

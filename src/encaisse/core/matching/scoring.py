@@ -249,6 +249,13 @@ def rule_logit(f: Sequence[float]) -> float:
         score -= 4.0  # on account without anything fitting: an advance at best
         if f[_ADVANCE_WORDS]:
             score += 1.5
+            own_account = (
+                iban > 0 and name >= 0.85 and f[_PAYER_IBAN_OTHER] == 0 and f[_PAYER_NAME_OTHER] < name
+            )
+            if own_account and not referenced and not f[_REF_OTHER_STRONG] and not f[_UNEXPLAINED_NUMBER]:
+                # the customer's own account, under its name, says it pays in advance ("Anzahlung Auftrag …")
+                # and names no open item: what the contract puts on account
+                score += 6.5
     # allocations by amount alone
     if f[_FIFO_PREFIX]:
         score += 1.0 - 0.25 * max(0.0, 2.0 ** f[_N_ITEMS] - 2.0)
