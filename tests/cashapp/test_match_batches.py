@@ -298,11 +298,59 @@ def test_money_kept_on_account_in_another_currency_takes_the_rate_of_the_invoice
     pending = services.PendingTx(1, 12000, "USD", date(2026, 3, 5), date(2026, 3, 5), "REF", "")
     alone = Decision("1", Status.APPLIED, (Row(AllocationKind.ON_ACCOUNT, Decimal("120.00"), None, None),),
                      customer_id="3", confidence=0.99, explanation="paid twice")  # fmt: skip
-    (kept,) = services._without_rate([alone], {"1": pending}, "EUR")
+    (kept,) = services._without_rate([alone], {"1": pending}, "EUR", {})
     assert kept.status == Status.SUGGESTED and "needs an exchange rate to EUR" in kept.explanation
     eur = {"1": pending._replace(currency="EUR")}
-    assert services._without_rate([alone], eur, "EUR") == [alone]
+    assert services._without_rate([alone], eur, "EUR", {}) == [alone]
     assert (
-        services._without_rate([copy(alone, status=Status.SUGGESTED)], {"1": pending}, "EUR")[0].explanation
+        services._without_rate([copy(alone, status=Status.SUGGESTED)], {"1": pending}, "EUR", {})[
+            0
+        ].explanation
         == "paid twice"
     )
+    # the customer's latest invoice in USD gives the rate
+    (taken,) = services._without_rate(
+        [alone], {"1": pending}, "EUR", {(3, "USD"): (Decimal("0.9"), "U-2026-0001")}
+    )
+    assert taken.status == Status.APPLIED
+    assert (
+        taken.explanation
+        == "paid twice; kept on account at the rate of U-2026-0001, the customer's latest invoice in USD (0.9 EUR)"
+    )
+
+
+def test_a_second_payment_in_another_currency_is_kept_on_account_at_the_customers_latest_rate(
+    entity, write
+) -> None:  # type: ignore[no-untyped-def]
+    """The same USD invoice paid twice: the second payment names only a settled invoice, and goes on account at
+    the rate of the customer's latest USD invoice, not to a person."""
+    from encaisse.ledger.models import Invoice
+
+    entity.ibans = [OWN_IBAN]
+    entity.save()
+    import_customers(write("c.csv", CUSTOMERS))
+    import_invoices(write("i.csv", (
+        "number,customer_id,issue_date,due_date,currency,total,structured_reference,rate\n"
+        "U-2026-0001,C3,2026-02-01,2026-03-03,USD,500.00,,0.9\n"
+        "U-2026-0002,C3,2026-02-10,2026-03-12,USD,80.00,,0.92\n"
+    )))  # fmt: skip
+    load(write, [
+        tx(1, "500.00", name="Schmidt Maschinenbau GmbH", iban="DE89370400440532013000", text="Invoice U-2026-0001"),
+        tx(2, "500.00", name="Schmidt Maschinenbau GmbH", iban="DE89370400440532013000", text="Invoice U-2026-0001",
+           day=date(2026, 3, 6)),
+    ])  # fmt: skip
+    BankTransaction.objects.update(currency="USD")
+    summary = services.match(entity, today=date(2026, 3, 9))
+    assert summary.applied == 2, [d.explanation for d in summary.decisions]
+    assert Invoice.objects.get(number="U-2026-0001").open_minor == 0
+    assert Invoice.objects.get(number="U-2026-0002").open_minor == 8000
+    on_account = Allocation.objects.get(kind="on_account")
+    assert (on_account.amount_minor, on_account.currency, on_account.payment_rate) == (
+        50000,
+        "USD",
+        Decimal("0.92"),
+    )
+    assert on_account.functional_minor == 46000
+    second = MatchDecision.objects.get(transaction__bank_reference="BANKREF0002")
+    assert "the rate of U-2026-0002, the customer's latest invoice in USD" in second.explanation
+    assert check([date(2026, 3, 31)]) == []

@@ -548,6 +548,7 @@ def ledger_requests(
     receipt_id: int | None,
     currencies: Mapping[int, str],
     rates: Mapping[int, Decimal] | None = None,
+    on_account_rate: Decimal | None = None,
 ) -> list[AllocationRequest]:
     """Turn export-convention rows ``(kind, invoice id, amount minor)`` into ledger allocations.
 
@@ -557,7 +558,8 @@ def ledger_requests(
     deduction allocation. A credit note's (negative) row settles the credit
     note. On-account rows become an on-account credit of the receipt, at the rate of the invoice it
     pays in the same currency (``rates``: each invoice's rate to the functional currency), which the
-    ledger needs when the payment is in another currency than the entity's.
+    ledger needs when the payment is in another currency than the entity's; without such an invoice, at
+    ``on_account_rate`` (the rate of the customer's latest invoice in that currency).
     ``currencies`` gives each invoice's currency by id.
     """
     day = tx.value_date or tx.booking_date
@@ -580,28 +582,75 @@ def ledger_requests(
         elif kind == AllocationKind.ON_ACCOUNT:
             rate = next((rates[i] for _, i, _ in rows if i is not None and i in rates and currencies.get(i) == tx.currency),
                         None) if rates else None  # fmt: skip
+            rate = rate or on_account_rate
             requests.append(AllocationRequest(kind="on_account", amount_minor=amount, currency=tx.currency,
                                               effective_date=day, receipt_id=receipt_id, payment_rate=rate))  # fmt: skip
     return requests
 
 
+def _needs_rate(d: Decision, currency: str, functional: str) -> bool:
+    """Money kept on account in another currency than the entity's, with no invoice of the payment to give the
+    rate."""
+    return (
+        d.status == Status.APPLIED
+        and currency != functional
+        and any(a.kind == AllocationKind.ON_ACCOUNT for a in d.allocations)
+        and not any(a.kind == AllocationKind.INVOICE and a.invoice_id for a in d.allocations)
+    )
+
+
+def _customer_rates(
+    entity: Entity, decisions: Sequence[Decision], by_id: Mapping[str, PendingTx]
+) -> dict[tuple[int, str], tuple[Decimal, str]]:
+    """The rate to the functional currency (and the number) of each customer's latest invoice in the currency of
+    its payments that keep money on account without an invoice of their own to give one."""
+    functional = entity.functional_currency
+    wanted = {
+        (int(d.customer_id), by_id[d.transaction_id].currency)
+        for d in decisions
+        if d.customer_id and _needs_rate(d, by_id[d.transaction_id].currency, functional)
+    }
+    if not wanted:
+        return {}
+    found: dict[tuple[int, str], tuple[Decimal, str]] = {}
+    rows = (
+        Invoice.objects.filter(
+            entity=entity,
+            customer_id__in=sorted({c for c, _ in wanted}),
+            currency__in=sorted({cur for _, cur in wanted}),
+        )
+        .exclude(rate_to_functional=None)
+        .order_by("customer_id", "currency", "-issue_date", "-id")
+        .values_list("customer_id", "currency", "rate_to_functional", "number")
+    )
+    for customer, currency, rate, number in rows:
+        if (customer, currency) in wanted and (customer, currency) not in found:
+            found[(customer, currency)] = (rate, number)
+    return found
+
+
 def _without_rate(
-    decisions: Sequence[Decision], by_id: Mapping[str, PendingTx], functional: str
+    decisions: Sequence[Decision],
+    by_id: Mapping[str, PendingTx],
+    functional: str,
+    customer_rates: Mapping[tuple[int, str], tuple[Decimal, str]],
 ) -> list[Decision]:
     """The decisions as recorded: one that would keep money on account in another currency than the entity's
-    without an invoice of that currency to give the rate is left to a person instead of being applied."""
+    without an invoice of the payment to give the rate takes the rate of the customer's latest invoice in that
+    currency (and says so); without any, it is left to a person instead of being applied."""
     out = []
     for d in decisions:
         currency = by_id[d.transaction_id].currency
-        if (
-            d.status == Status.APPLIED
-            and currency != functional
-            and any(a.kind == AllocationKind.ON_ACCOUNT for a in d.allocations)
-            and not any(a.kind == AllocationKind.INVOICE and a.invoice_id for a in d.allocations)
-        ):
-            d = replace(d, status=Status.SUGGESTED, explanation=(
-                f"{d.explanation} — not applied: money kept on account in {currency} needs an exchange rate to "
-                f"{functional}, and no invoice of the payment gives one"))  # fmt: skip
+        if _needs_rate(d, currency, functional):
+            known = customer_rates.get((int(d.customer_id), currency)) if d.customer_id else None
+            if known is not None:
+                d = replace(d, explanation=(
+                    f"{d.explanation}; kept on account at the rate of {known[1]}, the customer's latest invoice in "
+                    f"{currency} ({known[0].normalize():f} {functional})"))  # fmt: skip
+            else:
+                d = replace(d, status=Status.SUGGESTED, explanation=(
+                    f"{d.explanation} — not applied: money kept on account in {currency} needs an exchange rate "
+                    f"to {functional}, and no invoice of the payment or the customer gives one"))  # fmt: skip
         out.append(d)
     return out
 
@@ -640,7 +689,8 @@ def _record_batch(
     from encaisse.cases.services import open_deduction_cases_bulk  # cases depend on cashapp, not the reverse
 
     step = summary.timings.step
-    decisions = _without_rate(decisions, by_id, entity.functional_currency)
+    customer_rates = _customer_rates(entity, decisions, by_id)
+    decisions = _without_rate(decisions, by_id, entity.functional_currency, customer_rates)
     with transaction.atomic():
         with step("record: claim"):
             ids = [int(d.transaction_id) for d in decisions]
@@ -684,7 +734,8 @@ def _record_batch(
                 tx, receipt = by_id[d.transaction_id], receipt_of[d.transaction_id]
                 rows = [(str(a.kind), int(a.invoice_id) if a.invoice_id else None, m)
                         for a, m in zip(d.allocations, minors[d.transaction_id], strict=True)]  # fmt: skip
-                requests += ledger_requests(tx, rows, receipt, currencies, rates)
+                known = customer_rates.get((int(d.customer_id), tx.currency)) if d.customer_id else None
+                requests += ledger_requests(tx, rows, receipt, currencies, rates, known[0] if known else None)
                 for a in d.allocations:
                     if a.kind == AllocationKind.DEDUCTION and a.invoice_id:
                         evidence[(receipt, int(a.invoice_id))] = (a.reason or "", tx.remittance)
