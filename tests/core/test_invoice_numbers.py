@@ -115,6 +115,15 @@ def test_list_inherits_prefix_and_year() -> None:
     assert {"INV20261234", "INV20261235", "INV20261236"} <= found
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Rechnungen RE-2026-1234 u. 1235", "faktura RE-2026-1234 og 1235", "faktura RE-2026-1234 och 1235",
+     "lasku RE-2026-1234 ja 1235", "faktura RE-2026-1234 i 1235"],
+)  # fmt: skip
+def test_and_in_other_languages_lists_numbers(text: str) -> None:
+    assert {"RE20261234", "RE20261235"} <= keys(text)
+
+
 def test_year_and_serial_are_not_a_range() -> None:
     assert not [c for c in candidates("INV-2026-1234") if c.origin == "range"]
 

@@ -221,7 +221,10 @@ _AMOUNT: Final = re.compile(
 )
 # "2%", "-1,5 %", "2 PCT" are a discount taken, not (part of) an invoice number
 _PERCENT: Final = re.compile(r"(?<![0-9A-Z])-?[0-9]{1,3}(?:[.,][0-9]{1,2})?\s?%")
-_LIST_WORDS: Final = frozenset({"ET", "AND", "EN", "UND", "Y", "E", "EIN", "NR", "NO", "N"})
+# "and" in the languages of the remittances (German "u.", Scandinavian "og"/"och", Finnish "ja", Polish "i")
+_LIST_WORDS: Final = frozenset(
+    {"ET", "AND", "EN", "UND", "U", "Y", "E", "EIN", "NR", "NO", "N", "OG", "OCH", "JA", "I", "SOWIE"}
+)
 _RANGE_WORDS: Final = frozenset({"TO", "A", "AU", "BIS", "TOT", "TM", "T", "M", "THRU"})
 _JOIN_CHARS: Final = frozenset(" -/._#:")
 _MAX_RANGE: Final = 50

@@ -127,6 +127,8 @@ def test_duplicate_payment_goes_on_account(acme: list[Party]) -> None:
     assert second.status == Status.APPLIED
     assert rows(second) == [("on_account", "", "500.00")]
     assert second.allocations[0].reason == "duplicate"
+    assert "a second payment, kept on account" in second.explanation
+    assert "about:" not in second.explanation  # the engine's own note of the settled item is not shown
 
 
 def test_several_invoices_without_reference_by_subset(acme: list[Party]) -> None:

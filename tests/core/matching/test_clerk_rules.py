@@ -10,6 +10,7 @@ invoice numbers. Each rule has its guard next to it.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from matching_builders import IBAN_ACME, IBAN_FACTOR, IBAN_OTHER, IBAN_PARENT, inv, make_engine, rows, tx
@@ -531,6 +532,8 @@ def test_a_list_of_short_serials_among_many_items_of_two_years() -> None:
         ("Thanks in advance - INV 4711", False),
         ("Paiement d'avance commande 4711", True),
         ("ADVANCE PAYMENT PO 4711", True),
+        ("Zaliczka na zamówienie 4711", True),
+        ("Anticipo pedido 4711", True),
     ],
 )
 def test_a_banks_or_a_courtesys_words_are_no_advance(text: str, advance: bool) -> None:
@@ -685,3 +688,41 @@ def test_thanks_in_advance_is_no_advance(acme: list[Party]) -> None:
     engine = make_engine(acme_items(), acme)
     d = engine.match(tx("5000.00", "Merci d'avance", **ADVANCE_PAYER))
     assert d.status != Status.APPLIED, d.explanation
+
+
+@pytest.mark.parametrize("shorter_terms", [False, True])
+def test_a_list_cut_at_140_characters_is_completed_not_overpaid(
+    acme: list[Party], shorter_terms: bool
+) -> None:
+    # nine numbers written, the tenth cut off after "RE-2026-3"; the amount pays the two items after the ninth
+    # too: what the bank cut off, not an excess to keep on account (with shorter terms, the two are due before
+    # some of those written, so the combination is found among the customer's other items)
+    amounts = ["637.57", "766.87", "541.77", "733.31", "363.83", "521.68", "561.28", "594.97", "662.08"]
+    items = [
+        inv(f"RE-2026-336{n:02d}", "c1", amount, issued=f"2026-01-{n + 1:02d}", due=f"2026-02-{n + 10:02d}")
+        for n, amount in enumerate(amounts)
+    ]
+    due = "2026-02-05" if shorter_terms else "2026-02-25"
+    items += [
+        inv("RE-2026-33609", "c1", "642.89", issued="2026-01-20", due=due),
+        inv("RE-2026-33610", "c1", "127.97", issued="2026-01-21", due=due),
+        inv("RE-2026-33700", "c1", "99.10", issued="2026-01-22", due="2026-02-28"),
+    ]
+    text = ("EREF+NOTPROVIDED SVWZ+RG " + ", ".join(f"RE-2026-336{n:02d}" for n in range(10)))[:140]
+    # as a bank writes it: four lines of 35, a line that ends in a space trimmed of it
+    lines = tuple(text[i : i + 35].rstrip() for i in range(0, 140, 35))
+    assert min(map(len, lines[:-1])) == 34
+    engine = make_engine(items, acme)
+    total = sum(Decimal(a) for a in amounts) + Decimal("642.89") + Decimal("127.97")
+    d = engine.match(replace(tx(str(total), **ADVANCE_PAYER), remittance_lines=lines))
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(n for _, n, _ in rows(d)) == [f"RE-2026-336{n:02d}" for n in range(11)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Częściowa płatność RE-2026-4711", "Pagamento parziale fattura 4711", "Pago parcial factura 4711",
+     "1. rata faktury 4711", "Delbetaling faktura 4711", "Osamaksu lasku 4711"],
+)  # fmt: skip
+def test_part_payments_in_words_of_other_languages(text: str) -> None:
+    assert read_transaction(tx("150.00", text), MatchSettings()).partial_words

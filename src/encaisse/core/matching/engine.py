@@ -584,7 +584,7 @@ class Engine:
             return Proposal(tuple(allocations), conf, f"not a customer payment: {reasons}", None)
         parts = [p for p in (self._reference_note(analysis, h), self._payer_note(analysis, h)) if p]
         parts.append(describe_amount(h.fit, h, book, tx))
-        parts.extend(h.notes)
+        parts.extend(n for n in h.notes if not n.startswith("about:"))  # "about:" marks items, for the engine
         customer_id = book.party_id[h.customer] if h.customer >= 0 else None
         return Proposal(tuple(allocations), conf, "; ".join(p for p in parts if p), customer_id)
 
@@ -719,14 +719,13 @@ class _Context:
         lines = self.tx.remittance_lines
         text = (" ".join(lines) or self.evidence.text).rstrip()
         last = len(lines[-1].rstrip()) if lines else len(text)
-        # 140 characters the bank split into lines of 35 (or 65) are one text of their total length
+        # 140 characters the bank split into lines of 35 (or 65) are one text of their total length (a line that
+        # ended in a space may have lost it to the parser's or the bank's trimming)
         size = len(text)
-        if (
-            len(lines) > 1
-            and len(lines[0]) in (35, 65)
-            and all(len(line) == len(lines[0]) for line in lines[:-1])
-        ):
-            size = sum(map(len, lines))
+        if len(lines) > 1:
+            width = max(map(len, lines[:-1]))
+            if width in (35, 65) and all(len(line) >= width - 1 for line in lines[:-1]):
+                size = width * (len(lines) - 1) + len(lines[-1])
         self.text_cut = (
             (size >= 135 and (size <= 140 or last >= 60))
             or last == _ACH_ADDENDA
@@ -1268,6 +1267,7 @@ class _Context:
                         h.notes.append(
                             f"with the {n} open items that follow the last one written (the text looks cut)"
                         )
+                        self._drop_overpaid(customer, items)
                     return
                 if running > rest:
                     break
@@ -1294,6 +1294,18 @@ class _Context:
                 if h is not None:
                     h.ties = ties
                     h.notes.append("completed with unreferenced open items adding up to the rest")
+                    if self.text_cut:
+                        self._drop_overpaid(customer, items)
+
+    def _drop_overpaid(self, customer: int, items: list[int]) -> None:
+        """A cut text's items, and an excess that other open items of the customer make up to the cent: the
+        excess paid what the bank cut off, it is no overpayment of the items written."""
+        written = tuple(items)
+        self.hypotheses[:] = [
+            h
+            for h in self.hypotheses
+            if not (h.fit == "over" and h.customer == customer and h.items() == written)
+        ]
 
     # --- amounts --------------------------------------------------------------------------
 
