@@ -726,3 +726,32 @@ def test_a_list_cut_at_140_characters_is_completed_not_overpaid(
 )  # fmt: skip
 def test_part_payments_in_words_of_other_languages(text: str) -> None:
     assert read_transaction(tx("150.00", text), MatchSettings()).partial_words
+
+
+def test_namesakes_told_apart_by_one_item_against_several_combinations_of_the_others() -> None:
+    # one namesake has an item of the amount; the other's items add up to it in two ways: a coincidence
+    parties = [
+        Party("n1", "Wagner Elektro GmbH", ibans=("DE18370400444168587831",)),
+        Party("n2", "Wagner Elektro GmbH", ibans=("AT462011122283459845",)),
+    ]
+    items = [
+        inv("RE-2026-000201", "n1", "300.00"),
+        *(
+            inv(f"RE-2026-00030{n}", "n2", amount)
+            for n, amount in enumerate(["50.00", "100.00", "200.00", "130.00", "170.00"])
+        ),
+    ]
+    engine = make_engine(items, parties)
+    d = engine.match(
+        tx("300.00", "Rechnungsausgleich", name="WAGNER ELEKTRO GMBH", iban="DE09100700005664925983")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "RE-2026-000201", "300.00")]
+    # one combination of the other's items is as telling as the one item: a person decides
+    engine = make_engine(
+        [items[0], inv("RE-2026-000310", "n2", "210.00"), inv("RE-2026-000311", "n2", "90.00")], parties
+    )
+    d = engine.match(
+        tx("300.00", "Rechnungsausgleich", name="WAGNER ELEKTRO GMBH", iban="DE09100700005664925983")
+    )
+    assert d.status != Status.APPLIED, d.explanation

@@ -1579,7 +1579,11 @@ class _Context:
         hypotheses = [h for h in self.hypotheses if h.fit != "unrelated"]
         exact_customers: dict[int, int] = defaultdict(int)
         for h in hypotheses:
-            if h.fit in ("exact", "discount"):
+            # another customer's fit competes when it is telling: one item, its oldest items, or the one rare
+            # combination of its items (several combinations adding up to the amount are a coincidence)
+            if h.fit in ("exact", "discount") and (
+                not h.subset_space or (not h.ties and h.subset_space <= -10.0)
+            ):
                 exact_customers[h.customer] += 1
         for h in hypotheses:
             h.features = self._features(h, exact_customers)
