@@ -38,6 +38,41 @@ def test_swift_interest_code(acme: list[Party]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("258", "ACH RETURN ITEM ORIG CO NAME:ACME LOGISTI INV-2026-001234"),  # ACH reversal credit
+        ("257", "INV-2026-001234"),  # individual ACH return item
+        ("266", "RETURN ITEM INV-2026-001234"),
+        ("354", "INTEREST"),
+        ("275", "ZBA CREDIT"),
+    ],
+)
+def test_bai2_type_codes_of_returns_reversals_and_transfers(acme: list[Party], code: str, text: str) -> None:
+    d = decide(acme, "1210.00", text, name="Acme Logistics SA", code=TransactionCode(proprietary=code))
+    assert f"BAI2 type code {code}" in d.explanation  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ACH RETURN ITEM ORIG CO NAME:ACME LOGISTI INV-2026-001234", "Rücklastschrift INV-2026-001234",
+     "RETOURE AC04 Konto erloschen INV-2026-001234"],
+)  # fmt: skip
+def test_a_return_in_words_is_no_payment(acme: list[Party], text: str) -> None:
+    engine = make_engine(ITEMS, acme)
+    d = engine.match(tx("1210.00", text, name="Acme Logistics SA"))
+    assert d.status != Status.APPLIED, d.explanation
+    assert "may not be a customer payment" in d.explanation
+
+
+def test_a_bai2_customer_payment_code_is_a_payment(acme: list[Party]) -> None:
+    engine = make_engine(ITEMS, acme)
+    for code in ("165", "195", "301", "142"):  # ACH credit, incoming money transfer, commercial deposit
+        d = engine.match(tx("1210.00", "INV-2026-001234", name="Acme Logistics SA", id=f"T{code}",
+                            code=TransactionCode(proprietary=code)))  # fmt: skip
+        assert d.status == Status.APPLIED, d.explanation
+
+
+@pytest.mark.parametrize(
     ("name", "text"),
     [
         ("Stripe Payments Europe Ltd", "STRIPE PAYOUT po_1234 INV-2026-001234"),

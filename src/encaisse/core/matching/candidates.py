@@ -137,6 +137,8 @@ _NON_CUSTOMER_TEXT: Final = re.compile(
     r"|TAX REFUND|VAT REFUND|REMBOURSEMENT TVA|REMBOURSEMENT D IMPOT|TVA A RECUPERER|BTW TERUGGAVE|TERUGGAVE"
     r"|STEUERERSTATTUNG|EINKOMMENSTEUER|UMSATZSTEUER ERSTATTUNG"
     r"|REFUND|REMBOURSEMENT|TERUGBETALING|RUCKERSTATTUNG|RUECKERSTATTUNG|ERSTATTUNG|REVERSAL|STORNO|RETOUR VIREMENT"
+    r"|ACH RETURN|RETURN(?:ED)? ITEMS?|RUE?CKLASTSCHRIFT|LASTSCHRIFT ?RUE?CKGABE"
+    r"|RETOURE (?:AC|AG|AM|BE|DT|ED|FF|MD|MS|RC|RR|SL)[0-9]{2}"
     r"|RUE?CKZAHLUNG|KAUTIONSRUE?CKZAHLUNG|RUE?CKGABE SICHERHEITSLEISTUNG|RESTITUTION (?:DE LA )?CAUTION"
     r"|SALARY|SALAIRE|PAYROLL|LOON|GEHALT|LOHN|WEDDE"
     r"|INTERCOMPANY|INTER COMPANY|INTRAGROUP|INTRA GROUP|CASH POOL|CASHPOOL|CASH POOLING|SWEEP|ZERO BALANCING"
@@ -180,6 +182,17 @@ _HARD_PROPRIETARY: Final = frozenset(
     {"NINT", "NCHG", "NCOM", "NDIV", "NFEX", "NSEC", "NLDP", "NBOE", "NSAL", "NINTR"}
 )
 _CUSTOMER_FAMILIES: Final = frozenset({"RCDT", "RCHQ", "RDDT", "IDDT", "CNTR", "DRFT", "RRCT", "LBOX"})
+# BAI2 detail credit type codes that are never a customer's payment: returns and reversals (ACH return items,
+# reversal credits, returned checks, rejected credits), loans, zero-balance and sweep transfers, interest,
+# securities, payroll, tax and loan credits, fee refunds (BAI2 type code list, 168–398)
+_BAI2_NOT_PAYMENT: Final = frozenset(
+    str(code)
+    for code in (
+        *(168, 171, 232, 233, 234, 235, 236, 238, 240, 242, 243, 244, 246, 248, 249, 252, 254, 255, 257, 258),
+        *(261, 263, 266, 268, 274, 275, 276, 277, 278, 306, 308, 346, 347, 348, 349, 351, 354, 359, 364, 373),
+        *(377, 378, 395, 398),
+    )
+)
 
 
 # a customer number with its label ("Klantnr 13794", "Kd-Nr. 11516", "N° client 12345"): not an invoice number
@@ -352,6 +365,8 @@ def _code_reason(code: TransactionCode | None) -> str | None:
         proprietary = code.proprietary.upper().strip()
         if proprietary in _HARD_PROPRIETARY or proprietary.split("/")[0] in _HARD_PROPRIETARY:
             return f"bank transaction code {code.proprietary}"
+        if proprietary in _BAI2_NOT_PAYMENT:
+            return f"BAI2 type code {proprietary}"
     return None
 
 
