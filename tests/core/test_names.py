@@ -213,3 +213,19 @@ def test_a_name_cut_where_a_word_ended_lost_the_space_the_width_kept() -> None:
     index.add(2, "Piedmont Dental LLC")
     assert index.similarity(1, "PIEDMONT OFFICE") >= 0.95
     assert index.search("PIEDMONT OFFICE")[0][0] == 1
+
+
+def test_a_persons_initials_stand_for_the_given_names() -> None:
+    index = NameIndex()
+    index.add(1, "Frank Smit")
+    index.add(2, "Dhr. F.M. Jacobs")
+    index.add(3, "Piet Smit")
+    index.add(4, "Mark Jacobs")
+    # the initial of the one given name, either way round
+    assert index.similarity(1, "F. SMIT") >= 0.85
+    assert index.similarity(2, "FRANK JACOBS") >= 0.85
+    # another initial is another person of that surname
+    assert index.similarity(1, "F. SMIT") - index.similarity(3, "F. SMIT") >= 0.25
+    assert index.search("FRANK JACOBS")[0][0] == 2
+    # a word of two or three letters with a vowel is a word, not initials ("AM", "DE")
+    assert index.similarity(1, "AM SMIT") < index.similarity(1, "F. SMIT")

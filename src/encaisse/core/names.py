@@ -309,10 +309,25 @@ def _forms_beginning(word: str) -> frozenset[str]:
     return frozenset(_FORM_CLASS.get(form, form) for form in LEGAL_FORMS if form.startswith(word))
 
 
+def _initials(word: str) -> bool:
+    """A person's initials as banks and ledgers write them: "F", "JP", "HJM" (no vowel in a run of two or three)."""
+    return len(word) == 1 or (len(word) <= 3 and word.isalpha() and not _VOWELS.intersection(word))
+
+
+_VOWELS: Final = frozenset("AEIOUY")
+_INITIAL_LIKENESS: Final = (
+    0.8  # "F" for "FRANK": the same person's given name, or another's with that initial
+)
+
+
 @lru_cache(maxsize=1 << 17)  # the same words meet again and again
 def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
     if query == entry:
         return 1.0
+    if len(entry) >= 3 and _initials(query) and entry[0] in query and not _initials(entry):
+        return _INITIAL_LIKENESS  # "F SMIT" for Frank Smit
+    if len(query) >= 3 and _initials(entry) and query[0] in entry and not _initials(query):
+        return _INITIAL_LIKENESS  # "FRANK JACOBS" for F.M. Jacobs
     if may_be_truncated and len(query) >= 2 and entry.startswith(query):
         # a name cut at a bank's width: four letters or more of the word are the word ("UNION DISTRIBUTO")
         return 1.0 if len(query) >= 4 else 0.95

@@ -755,3 +755,94 @@ def test_namesakes_told_apart_by_one_item_against_several_combinations_of_the_ot
         tx("300.00", "Rechnungsausgleich", name="WAGNER ELEKTRO GMBH", iban="DE09100700005664925983")
     )
     assert d.status != Status.APPLIED, d.explanation
+
+
+def test_a_customer_number_that_contradicts_the_payers_name_is_left_to_a_person() -> None:
+    parties = [
+        Party("101398", "Anna Jansen", numbers=("101398",)),
+        Party("100386", "Frank Bakker", numbers=("100386",)),
+    ]
+    items = [inv("MR26-000001", "101398", "89.00"), inv("MR26-000002", "100386", "89.00")]
+    d = make_engine(items, parties).match(tx("89.00", "huur Klantnr. 101398", name="Frank Bakker"))
+    assert d.status != Status.APPLIED, d.explanation
+    # the number of the customer the name is: applied
+    d = make_engine(items, parties).match(tx("89.00", "huur Klantnr. 100386", name="Frank Bakker"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-000002", "89.00")]
+
+
+@pytest.mark.parametrize(
+    "text", ["huur maart", "loyer mars", "Miete März", "huur 03-2026", "rent March 2026"]
+)
+def test_equal_items_and_a_month_named_that_is_not_the_oldest(acme: list[Party], text: str) -> None:
+    items = [
+        inv("MR26-000101", "c1", "750.00", issued="2026-01-25", due="2026-02-01"),
+        inv("MR26-000102", "c1", "750.00", issued="2026-02-25", due="2026-03-01"),
+    ]
+    d = make_engine(items, acme).match(tx("750.00", text, on="2026-03-02", **ADVANCE_PAYER))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-000102", "750.00")]
+    assert "month the text names" in d.explanation
+    # February named, or no month: the oldest, first in first out
+    for plain in ("huur februari", "huur"):
+        d = make_engine(items, acme).match(tx("750.00", plain, on="2026-03-02", **ADVANCE_PAYER))
+        assert d.status == Status.APPLIED, d.explanation
+        assert rows(d) == [("invoice", "MR26-000101", "750.00")]
+
+
+def test_a_month_no_equal_item_belongs_to_is_the_payers_period(acme: list[Party]) -> None:
+    items = [
+        inv("INV-2025-00350", "c1", "1210.00", issued="2025-10-02", due="2025-10-30"),
+        inv("INV-2025-00473", "c1", "1210.00", issued="2025-11-02", due="2025-12-02"),
+    ]
+    d = make_engine(items, acme).match(tx("1210.00", "03/2026", on="2026-03-02", **ADVANCE_PAYER))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2025-00350", "1210.00")]
+    for alone in ("11/2025", "Zahlung November 2025"):  # the payer's period, maybe the payment's month
+        d = make_engine(items, acme).match(tx("1210.00", alone, on="2026-03-02", **ADVANCE_PAYER))
+        assert rows(d) == [("invoice", "INV-2025-00350", "1210.00")], d.explanation
+    # beside a word of a periodic charge, November 2025 is the month of the item
+    d = make_engine(items, acme).match(tx("1210.00", "Abonnement 11/2025", on="2026-03-02", **ADVANCE_PAYER))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2025-00473", "1210.00")]
+
+
+def test_a_month_two_equal_items_belong_to_is_left_to_a_person(acme: list[Party]) -> None:
+    items = [
+        inv("MR26-000101", "c1", "750.00", issued="2026-01-25", due="2026-02-01"),
+        inv("MR26-000102", "c1", "750.00", issued="2026-02-25", due="2026-03-01"),
+        inv("MR26-000103", "c1", "750.00", issued="2026-02-26", due="2026-03-01"),  # a second flat
+    ]
+    d = make_engine(items, acme).match(tx("750.00", "huur maart", on="2026-03-02", **ADVANCE_PAYER))
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_two_months_named_and_equal_items(acme: list[Party]) -> None:
+    items = [
+        inv("MR26-000100", "c1", "750.00", issued="2025-12-25", due="2026-01-01"),
+        inv("MR26-000101", "c1", "750.00", issued="2026-01-25", due="2026-02-01"),
+        inv("MR26-000102", "c1", "750.00", issued="2026-02-25", due="2026-03-01"),
+    ]
+    d = make_engine(items, acme).match(
+        tx("1500.00", "huur februari en maart", on="2026-03-02", **ADVANCE_PAYER)
+    )
+    assert d.status != Status.APPLIED or sorted(r[1] for r in rows(d)) == ["MR26-000101", "MR26-000102"], (
+        d.explanation
+    )
+
+
+def test_a_payers_first_name_is_no_month(acme: list[Party]) -> None:
+    items = [
+        inv("MR25-237899", "c1", "110.00", issued="2025-12-24", due="2026-01-01"),
+        inv("MR26-010796", "c1", "110.00", issued="2026-01-25", due="2026-02-01"),
+        inv("MR26-039857", "c1", "110.00", issued="2026-02-25", due="2026-03-01"),
+        inv("MR26-059643", "c1", "110.00", issued="2026-03-25", due="2026-04-01"),  # not issued yet
+    ]
+    d = make_engine(items, acme).match(
+        tx("110.00", "huur maart", on="2026-03-16", name="Jan Janssen", iban=IBAN_ACME)
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-039857", "110.00")]
+    # "may" in a sentence is no month
+    d = make_engine(items, acme).match(tx("110.00", "as you may know", on="2026-03-16", **ADVANCE_PAYER))
+    assert rows(d) == [("invoice", "MR25-237899", "110.00")], d.explanation

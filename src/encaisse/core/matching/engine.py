@@ -52,7 +52,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Final
@@ -141,6 +141,39 @@ _SERIAL: Final = re.compile(r"[0-9]{4,}$")  # the last digits of an invoice numb
 _SERIAL_ANY: Final = re.compile(r"[0-9]+$")
 _SHORT_NUMBER: Final = re.compile(r"(?<![0-9A-Z])[0-9]{1,4}(?![0-9])")  # a number of its own, in folded text
 # a number the text introduces as an invoice's (folded text)
+# months as payers name them ("huur maart", "loyer mars", "Miete März", "rent for March", "03-2026"): equal
+# items (a rent, a subscription) are then the month's, not the oldest
+_MONTH_WORDS: Final = {
+    word: n
+    for n, words in enumerate(
+        (
+            "JANUARI JANVIER JANUAR JANUARY ENERO GENNAIO JAN JANV",
+            "FEBRUARI FEVRIER FEBRUAR FEBRUARY FEBRERO FEBBRAIO FEB FEBR FEV FEVR",
+            "MAART MARS MARZ MAERZ MARCH MARZO MRT MAR",
+            "APRIL AVRIL APRILE ABRIL APR AVR",
+            "MEI MAI MAY MAYO MAGGIO",
+            "JUNI JUIN JUNE JUNIO GIUGNO JUN",
+            "JULI JUILLET JULY JULIO LUGLIO JUL JUIL",
+            "AUGUSTUS AOUT AUGUST AGOSTO AUG",
+            "SEPTEMBER SEPTEMBRE SEPTIEMBRE SETTEMBRE SEP SEPT",
+            "OKTOBER OCTOBRE OCTOBER OCTUBRE OTTOBRE OKT OCT",
+            "NOVEMBER NOVEMBRE NOVIEMBRE NOV",
+            "DECEMBER DECEMBRE DEZEMBER DICIEMBRE DICEMBRE DEC DEZ",
+        ),
+        start=1,
+    )
+    for word in words.split()
+}
+# words of a periodic charge: beside them a month ("huur maart", "loyer mars", "Miete 03/26") is the charge's month;
+# alone ("Zahlung March 2026", "03/2026") it may be any period of the payer's (the payment's month, a payment run)
+_PERIOD_WORDS: Final = re.compile(
+    r"\b(?:HUUR|HUURPENNINGEN|LOYER|LOYERS|MIETE|KALTMIETE|WARMMIETE|RENT|RENTAL|AFFITTO|ALQUILER|ALUGUER|HYRA|"
+    r"HUSLEIE|VUOKRA|MAAND|MAANDELIJKS|MOIS|MENSUALITE|MONAT|MONATSMIETE|MONTH|MONTHLY|MESE|MES|TERMIJN|ECHEANCE|"
+    r"RATE|INSTALMENT|INSTALLMENT|ABONNEMENT|SUBSCRIPTION|LEASING|LEASE|SERVICEKOSTEN|CHARGES|NEBENKOSTEN)\b"
+)
+_MONTH_NUMBER: Final = re.compile(
+    r"(?<![0-9])(?<![0-9][./-])(0?[1-9]|1[0-2])\s?[-/.]\s?((?:20)?[0-9]{2})(?![0-9])(?![./-][0-9])"
+)  # a month and its year, not the end of a date ("10.03.2026")
 _LABELLED: Final = re.compile(
     r"\b(?:FACTURES?|FACT|FAC|FACTNR|FACTUUR|FACTUURNR|FAKTURA|FAKT|RECHNUNG|RECHNUNGSNR|RECH|RENR|RG|RE|"
     r"INVOICES?|INV|FATTURA|FATT|FACTURA|BILL)\b[ .:#-]*(?:(?:NO|NR|N|NUM|NUMMER|NUMBER|NUMERO)\b[ .:#-]*)?([0-9][0-9/.-]*[0-9])"
@@ -454,8 +487,18 @@ class Engine:
             parties = [p for p in book.party_of_number.get(number, ()) if book.party_is_customer[p]]
             if not parties or len(parties) > 3:
                 continue
+            # the name the bank gives, when it is another customer's and not at all this one's, contradicts the
+            # number: both are the payer's candidates, as likely as each other
+            others = [v for k, v in payer.name_hits.items() if k not in parties and v >= 0.75]
             for party in parties:
                 named = payer.name_hits.get(party, 0.0)
+                if (
+                    others
+                    and not payer.iban_hits
+                    and all(self._similarity(party, given) < max(others) - 0.2 for given in payer.names)
+                ):
+                    payer.name_hits[party] = max(named, *others)  # no better than the customer the name is
+                    continue
                 payer.numbered[party] = (number, named)
                 payer.name_hits[party] = 1.0
 
@@ -699,6 +742,7 @@ class _Context:
         self.tolerance = engine._tolerance(self.currency)
         self.evidence = analysis.evidence
         self.payer = analysis.payer
+        self._months: frozenset[tuple[int, int]] | None = None
         self.hypotheses = analysis.hypotheses
         self.keys_of_item: dict[int, set[str]] = defaultdict(set)
         self.payer_strength: dict[int, float] = {}
@@ -1133,6 +1177,73 @@ class _Context:
             self._written_numbers = written
         return self._written_numbers
 
+    def _months_named(self) -> frozenset[tuple[int, int]]:
+        """The months the text names beside a word of a periodic charge ("huur maart", "loyer mars", "Miete
+        03/26"), with their year (0: not written); no word of the payer's name is a month ("Jan Janssen")."""
+        found = self._months
+        if found is None:
+            text = fold(self.evidence.text)
+            months: set[tuple[int, int]] = set()
+            if _PERIOD_WORDS.search(text):
+                named = {w for given in self.payer.names for w in re.findall(r"[A-Z]+", fold(given))}
+                months.update(
+                    (_MONTH_WORDS[w], 0)
+                    for w in re.findall(r"[A-Z]+", text)
+                    if w in _MONTH_WORDS and w not in named
+                )
+                months.update((int(m), 2000 + int(y) % 100) for m, y in _MONTH_NUMBER.findall(text))
+            found = self._months = frozenset(months)
+        return found
+
+    def _month_groups(self, equal: list[int]) -> list[list[int]]:
+        """Of equal items, those of each month the text names ("huur maart": the rent due in March), by their due
+        date, else by their issue date."""
+        book, day = self.book, self.day
+        groups = []
+        for month, year in self._months_named():
+            for dates in (book.due, book.issue):
+                found = [
+                    i
+                    for i in equal
+                    if (on := date.fromordinal(dates[i])).month == month
+                    and (on.year == year if year else abs(dates[i] - day) <= 200)
+                ]
+                if found:
+                    groups.append(found)
+                    break
+        return groups
+
+    def _month_items(self, equal: list[int]) -> list[int]:
+        """Of equal items, the one of each month the text names; none when a month named has several (it does not
+        say which) or its item is taken."""
+        picked: set[int] = set()
+        for found in self._month_groups(equal):
+            if len(found) > 1 or found[0] in self.engine._reserved:
+                return []
+            picked.update(found)
+        return sorted(picked, key=self.book.fifo_key)
+
+    def _another_month(self, h: Hypothesis) -> bool:
+        """The text names a month, and of the customer's items equal to those ``h`` settles one alone is that
+        month's (by its due date, else its issue date) while ``h``'s are not: the month's item is meant, which a
+        person picks.
+
+        A month no equal item or several belong to ("03/2026" on a payment of one of many equal invoices) is the
+        payer's period, not an item's: first in, first out stands.
+        """
+        if h.customer < 0 or not self._months_named():
+            return False
+        book, day = self.book, self.day
+        settled = set(h.items())
+        for amount in {book.open[i] for i in settled}:
+            equal = [
+                i for i in book.items_with_amount(h.customer, amount, self.currency) if book.issue[i] <= day
+            ]
+            named = {i for found in self._month_groups(equal) for i in found}
+            if not named <= settled and not settled.intersection(equal) <= named:
+                return True
+        return False
+
     def _points_at_a_tie(self, h: Hypothesis) -> bool:
         """Whether a number the text writes may be one of the customer's items equal to those ``h`` settles.
 
@@ -1284,7 +1395,7 @@ class _Context:
         if result.count >= 1:
             picked = self._fifo_choice(pool, result.solutions)
             if picked is not None:
-                solution, ties = picked
+                solution, ties, _ = picked
                 h = self._allocate(
                     customer,
                     sorted([*items, *solution], key=book.fifo_key),
@@ -1343,6 +1454,14 @@ class _Context:
         ]
         if exact:
             exact.sort(key=lambda i: (i in self.engine._reserved, book.fifo_key(i)))
+            month = self._month_items(exact) if len(exact) > 1 else []
+            if len(month) == 1:
+                h = self._allocate(customer, month, "amount")
+                if h is not None:
+                    h.notes.append(
+                        f"the item of the month the text names, of {len(exact)} open items of this amount"
+                    )
+                return
             h = self._allocate(customer, [exact[0]], "amount")
             if h is not None:
                 h.ties = len(exact) - 1
@@ -1432,21 +1551,28 @@ class _Context:
             picked = self._fifo_choice(pool, members)
             if picked is None:
                 continue
-            subset, ties = picked
+            subset, ties, by_month = picked
             h = self._allocate(customer, sorted(subset, key=book.fifo_key), source, subset_space=space)
             if h is not None:
                 h.ties = ties + (
                     result.count - len(solutions) - larger if len(groups) == 1 else len(groups) - 1
                 )
-                if ties:
+                if by_month:
+                    h.notes.append(
+                        f"the items of the months the text names, of {ties + 1} equal combinations"
+                    )
+                elif ties:
                     h.notes.append(f"oldest of {ties + 1} equal combinations (first in, first out)")
                 if larger:
                     h.notes.append(
                         f"the fewest items adding up to the amount ({larger} larger combinations too)"
                     )
 
-    def _fifo_choice(self, pool: list[int], solutions: list[tuple[int, ...]]) -> tuple[list[int], int] | None:
-        """Among subsets (positions in ``pool``) of equal amounts, the one of the oldest items, and how many tie."""
+    def _fifo_choice(
+        self, pool: list[int], solutions: list[tuple[int, ...]]
+    ) -> tuple[list[int], int, bool] | None:
+        """Among subsets (positions in ``pool``) of equal amounts, the one of the items of the months the text
+        names, else of the oldest items; how many tie; and whether the months chose."""
         book = self.book
         if not solutions:
             return None
@@ -1456,12 +1582,16 @@ class _Context:
         reserved = self.engine._reserved
         ordered = sorted(pool, key=lambda i: (i in reserved, book.fifo_key(i)))
         chosen: list[int] = []
+        months: dict[int, list[int]] = {}  # per amount, the items of the months the text names come first
         for value in next(iter(amount_sets)):
-            for i in ordered:
+            if value not in months:
+                months[value] = self._month_items([i for i in ordered if book.open[i] == value])
+            for i in (*months[value], *ordered):
                 if book.open[i] == value and i not in chosen:
                     chosen.append(i)
                     break
-        return chosen, len(solutions) - 1
+        by_month = any(i in months[book.open[i]] for i in chosen)
+        return chosen, len(solutions) - 1, by_month
 
     def _global_hypotheses(self) -> None:
         for i in self.book.items_with_amount_anywhere(self.amount, self.currency, cap=5):
@@ -1729,7 +1859,9 @@ class _Context:
         f[_F_SUBSET] = 1.0 if h.subset_space else 0.0
         f[_F_SUBSET_SPACE] = h.subset_space
         f[_F_FIFO_PREFIX] = 1.0 if h.prefix else 0.0
-        if coverage == 0.0 and (self.evidence.number_like or (h.ties and self._points_at_a_tie(h))):
+        if coverage == 0.0 and (
+            self.evidence.number_like or (h.ties and (self._points_at_a_tie(h) or self._another_month(h)))
+        ):
             # equal items are broken first in, first out only when the text does not point at one of them
             f[_F_UNEXPLAINED_NUMBER] = 1.0
         reserved = self.engine._reserved
