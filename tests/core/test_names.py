@@ -229,3 +229,29 @@ def test_a_persons_initials_stand_for_the_given_names() -> None:
     assert index.search("FRANK JACOBS")[0][0] == 2
     # a word of two or three letters with a vowel is a word, not initials ("AM", "DE")
     assert index.similarity(1, "AM SMIT") < index.similarity(1, "F. SMIT")
+
+
+def test_bearers_of_a_persons_name() -> None:
+    index = NameIndex()
+    for key, name in enumerate(
+        [
+            "Veerle Claes",
+            "Claes Veerle en De Clercq Bart",  # a joint account
+            "Claes Sarah",
+            "Familie Claes",
+            "Van der Heijden, E.",
+            "Els Visser-van der Heijden",  # a double name
+            "Femke van der Heijden",
+            "BERNARD Alain",
+        ]
+    ):
+        index.add(key, name)
+    assert index.bearers("CLAES VEERLE") == [0, 1]
+    assert index.bearers("E VAN DER HEIJDEN") == [4, 5]
+    assert index.bearers("M BERNARD ALAIN") == [7]  # 15 characters: maybe cut, "ALAIN" begins a word
+    assert index.bearers("CLAES") == []  # a surname alone tells nobody apart
+    assert index.bearers("PEETERS JAN") == []
+    # umlauts written out or dropped by the payer's bank
+    index.add(8, "Weber, Dörte")
+    index.add(9, "Dorte und Klaus Weber")
+    assert index.bearers("Doerte Weber") == [8, 9]

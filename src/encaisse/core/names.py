@@ -309,6 +309,11 @@ def _forms_beginning(word: str) -> frozenset[str]:
     return frozenset(_FORM_CLASS.get(form, form) for form in LEGAL_FORMS if form.startswith(word))
 
 
+def _plain(word: str) -> str:
+    """A word with its umlauts as a German bank may write them, or not: "MUELLER", "MULLER" and "MÜLLER" alike."""
+    return word.replace("AE", "A").replace("OE", "O").replace("UE", "U")
+
+
 def _initials(word: str) -> bool:
     """A person's initials as banks and ledgers write them: "F", "JP", "HJM" (no vowel in a run of two or three)."""
     return len(word) == 1 or (len(word) <= 3 and word.isalpha() and not _VOWELS.intersection(word))
@@ -353,6 +358,7 @@ class NameIndex:
         "_expanded",
         "_forms",
         "_found",
+        "_plain",
         "_postings",
         "_similar",
         "_token_sets",
@@ -372,6 +378,7 @@ class NameIndex:
         self._deletes: dict[str, list[str]] | None = None
         self._vocab_sorted: list[str] | None = None
         self._weights: dict[str, float] = {}
+        self._plain: dict[str, list[str]] | None = None  # a word with umlauts written plain -> the words
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -389,6 +396,7 @@ class NameIndex:
         for token in distinct:
             self._postings[token].append(position)
         self._deletes = None
+        self._plain = None
         self._vocab_sorted = None
         if self._similar:
             self._similar = {}
@@ -424,6 +432,47 @@ class NameIndex:
             )
             best = max(best, self._with_form(score, forms, position))
         return best
+
+    def bearers(self, name: str, *, cap: int = 12) -> list[int]:
+        """Keys whose names hold every word of ``name``, initials as a word beginning with one of them: the
+        people a payer "Claes Veerle" may be ("Veerle Claes", "Claes Veerle en De Clercq Bart"). Empty for a
+        surname alone, or when more than ``cap`` keys bear the name (it tells nobody apart).
+        """
+        tokens, _, may_be_truncated = self._query(name)
+        cut = ""
+        if may_be_truncated and tokens and not _initials(tokens[-1]):
+            cut, tokens = tokens[-1], tokens[:-1]  # the last word may be cut: a word beginning with it
+        full = {t for t in tokens if not _initials(t)}
+        initials = [t for t in tokens if _initials(t)]
+        if not full or len(full) + len(initials) + (len(cut) >= 3) < 2:
+            return []
+        plain = self._plain
+        if plain is None:
+            plain = defaultdict(list)
+            for word in self._postings:
+                plain[_plain(word)].append(word)
+            self._plain = plain
+        postings = sorted(
+            ([p for word in plain.get(_plain(t), ()) for p in self._postings[word]] for t in full), key=len
+        )
+        full = {_plain(t) for t in full}
+        common = set(postings[0])
+        for more in postings[1:]:
+            common.intersection_update(more)
+        keys: set[int] = set()
+        for position in common:
+            key, entry_tokens, _ = self._entries[position]
+            given = [e for e in entry_tokens if _plain(e) not in full]
+            if cut and not any(e.startswith(cut) for e in given):
+                continue
+            if all(
+                any((e[0] in q) if not _initials(e) else bool(set(e) & set(q)) for e in given)
+                for q in initials
+            ):
+                keys.add(key)
+                if len(keys) > cap:
+                    return []
+        return sorted(keys)
 
     def _with_form(self, score: float, forms: frozenset[str], position: int) -> float:
         """Namesakes differ by their legal form: the same one counts a little, another one against."""

@@ -846,3 +846,22 @@ def test_a_payers_first_name_is_no_month(acme: list[Party]) -> None:
     # "may" in a sentence is no month
     d = make_engine(items, acme).match(tx("110.00", "as you may know", on="2026-03-16", **ADVANCE_PAYER))
     assert rows(d) == [("invoice", "MR25-237899", "110.00")], d.explanation
+
+
+def test_a_joint_account_bearing_the_payers_name_is_a_namesake() -> None:
+    parties = [
+        Party("101163", "Veerle Claes"),
+        Party("102687", "Claes Veerle en De Clercq Bart"),
+        Party("100223", "Claes Sarah"),
+    ]
+    items = [
+        inv("MR26-021014", "101163", "119.00", issued="2026-02-01", due="2026-02-15"),
+        inv("MR26-035208", "102687", "119.00", issued="2026-02-15", due="2026-03-01"),
+        inv("MR26-035300", "100223", "89.00", issued="2026-02-15", due="2026-03-01"),
+    ]
+    d = make_engine(items, parties).match(tx("119.00", "huur", on="2026-03-05", name="Claes Veerle"))
+    assert d.status != Status.APPLIED, d.explanation
+    # Sarah Claes does not bear the name: her item of the amount is hers alone
+    d = make_engine(items, parties).match(tx("89.00", "huur", on="2026-03-05", name="CLAES SARAH"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-035300", "89.00")]

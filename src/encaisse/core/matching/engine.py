@@ -743,6 +743,7 @@ class _Context:
         self.evidence = analysis.evidence
         self.payer = analysis.payer
         self._months: frozenset[tuple[int, int]] | None = None
+        self._bearers: frozenset[int] | None = None
         self.hypotheses = analysis.hypotheses
         self.keys_of_item: dict[int, set[str]] = defaultdict(set)
         self.payer_strength: dict[int, float] = {}
@@ -1243,6 +1244,22 @@ class _Context:
             if not named <= settled and not settled.intersection(equal) <= named:
                 return True
         return False
+
+    def _bearers_with_the_amount(self) -> frozenset[int]:
+        """Customers whose names hold every word of the payer's ("Claes Veerle": Veerle Claes, and the joint
+        "Claes Veerle en De Clercq Bart") with an open item of the amount: namesakes a clerk cannot tell apart
+        by the name alone."""
+        found = self._bearers
+        if found is None:
+            book, day, cur = self.book, self.day, self.currency
+            keys = {k for given in self.payer.names for k in book.names.bearers(given)}
+            found = self._bearers = frozenset(
+                k
+                for k in keys
+                if book.party_is_customer[k]
+                and any(book.issue[i] <= day for i in book.items_with_amount(k, self.amount, cur))
+            )
+        return found
 
     def _points_at_a_tie(self, h: Hypothesis) -> bool:
         """Whether a number the text writes may be one of the customer's items equal to those ``h`` settles.
@@ -1879,8 +1896,16 @@ class _Context:
         if residue and residue in self.evidence.amounts:
             f[_F_TEXT_AMOUNT] = 1.0
         if coverage == 0.0:
-            others = sum(1 for c in exact_customers if c != h.customer)
-            f[_F_COMPETITORS] = log2(1 + others)
+            others = {c for c in exact_customers if c != h.customer}
+            payer = self.payer
+            if h.customer not in payer.iban_hits and h.customer not in payer.numbered:
+                bearers = [c for c in self._bearers_with_the_amount() if c != h.customer]
+                if bearers:
+                    # another customer bears the payer's whole name and has an item of the amount: the name
+                    # does not tell them apart
+                    others.update(bearers)
+                    f[_F_PAYER_NAME_OTHER] = max(f[_F_PAYER_NAME_OTHER], f[_F_PAYER_NAME])
+            f[_F_COMPETITORS] = log2(1 + len(others))
         return tuple(f)
 
 
