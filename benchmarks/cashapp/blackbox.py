@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +33,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
-from blackbox_export import outcome, read_export
+from blackbox_export import outcome, pct, read_export, run_steps, step_log
 
 ACCOUNT_IBAN = "BE71096123456769"  # recomputed below with valid check digits
 PERIOD_START = date(2026, 3, 2)
@@ -2049,8 +2047,6 @@ class Generator:
 
 def run_product(gen: Generator, out: Path, exe: Path) -> tuple[dict[str, float], list[dict[str, str]]]:
     home = Path(tempfile.mkdtemp(prefix="encaisse-bbx-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENCAISSE_")}
-    env["ENCAISSE_HOME"] = str(home)
     steps = [
         (
             "init",
@@ -2062,22 +2058,9 @@ def run_product(gen: Generator, out: Path, exe: Path) -> tuple[dict[str, float],
         ("match", ["match"]),
         ("export-allocations", ["export-allocations", "-o", str(out / "out.csv")]),
     ]
-    timings: dict[str, float] = {}
-    problems: list[dict[str, str]] = []
-    for name, args in steps:
-        t0 = time.perf_counter()
-        p = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
-        timings[name] = time.perf_counter() - t0
-        (out / f"{name}.log").write_text(f"rc={p.returncode}\n--stdout--\n{p.stdout}\n--stderr--\n{p.stderr}")
-        if p.returncode != 0 or (p.stderr.strip() and "Traceback" in p.stderr):
-            problems.append(
-                {
-                    "step": name,
-                    "rc": str(p.returncode),
-                    "stderr": p.stderr.strip()[-3000:],
-                    "stdout": p.stdout.strip()[-1500:],
-                }
-            )
+    timings, problems, results = run_steps(exe, steps, home)
+    for name, p in results.items():
+        (out / f"{name}.log").write_text(step_log(p))
     shutil.rmtree(home, ignore_errors=True)
     return timings, problems
 
@@ -2174,10 +2157,6 @@ def miss_row(t: Tx, issue: str, rows: list[tuple[str, int, str, str, str]]) -> l
         truth,
         prod,
     ]
-
-
-def pct(a: float, b: float) -> str:
-    return f"{100.0 * a / b:6.1f}" if b else "     -"
 
 
 def print_table(result: dict[str, object]) -> str:

@@ -92,10 +92,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -108,7 +106,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
-from blackbox_export import Row, outcome, read_export
+from blackbox_export import Row, outcome, read_export, run_steps, step_log, trap_table
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -2384,8 +2382,6 @@ def run_product(
     gen: Generator, out: Path, exe: Path, statements: list[Path]
 ) -> tuple[dict[str, float], list[dict[str, str]]]:
     home = Path(tempfile.mkdtemp(prefix="encaisse-dach-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENCAISSE_")}
-    env["ENCAISSE_HOME"] = str(home)
     steps = [
         (
             "init",
@@ -2411,22 +2407,9 @@ def run_product(
         ("match", ["match"]),
         ("export-allocations", ["export-allocations", "-o", str(out / "out.csv")]),
     ]
-    timings: dict[str, float] = {}
-    problems: list[dict[str, str]] = []
-    for name, args in steps:
-        t0 = time.perf_counter()
-        p = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
-        timings[name] = time.perf_counter() - t0
-        (out / f"{name}.log").write_text(f"rc={p.returncode}\n--stdout--\n{p.stdout}\n--stderr--\n{p.stderr}")
-        if p.returncode != 0 or "Traceback" in p.stderr:
-            problems.append(
-                {
-                    "step": name,
-                    "rc": str(p.returncode),
-                    "stderr": p.stderr.strip()[-3000:],
-                    "stdout": p.stdout.strip()[-1500:],
-                }
-            )
+    timings, problems, results = run_steps(exe, steps, home)
+    for name, p in results.items():
+        (out / f"{name}.log").write_text(step_log(p))
     shutil.rmtree(home, ignore_errors=True)
     return timings, problems
 
@@ -2523,45 +2506,9 @@ def miss_row(t: Tx, issue: str, rows: list[Row]) -> list[str]:
     ]
 
 
-def pct(a: float, b: float) -> str:
-    return f"{100.0 * a / b:6.1f}" if b else "     -"
-
-
 def print_table(result: dict[str, object]) -> str:
     stats: dict[str, dict[str, int]] = result["stats"]  # type: ignore[assignment]
-    head = (
-        f"{'scenario':26} {'n':>5} {'auto%':>6} {'env.p%':>6} {'line.p%':>7} {'sugg%':>6} {'unm%':>6} "
-        f"{'miss':>4} {'s.hit':>5} {'applied(wrong)':>14}"
-    )
-    lines = [head]
-    cust = sorted(k for k in stats if not k.startswith(("ALL", "trap_", "nc_")))
-    keys = (
-        cust
-        + sorted(k for k in stats if k.startswith("trap_"))
-        + sorted(k for k in stats if k.startswith("nc_"))
-    )
-    keys += ["ALL customer", "ALL traps (must not apply)", "ALL non-customer"]
-    for k in keys:
-        s = stats.get(k, {})
-        n = s.get("n", 0)
-        if not n:
-            continue
-        ap = s.get("applied", 0)
-        if k.startswith(("trap_", "nc_", "ALL traps", "ALL non")):
-            wr = s.get("wrongly_applied", 0)
-            extra = f" (+{s['on_account_ok']} on acct ok)" if s.get("on_account_ok") else ""
-            lines.append(
-                f"{k:26} {n:5d} {'':>6} {'':>6} {'':>7} {pct(s.get('suggested', 0), n)} "
-                f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d} {'':>5} "
-                f"{wr:6d} = {pct(wr, n).strip()}%{extra}"
-            )
-            continue
-        lines.append(
-            f"{k:26} {n:5d} {pct(ap, n)} {pct(s.get('env_ok', 0), ap)} "
-            f"{pct(s.get('lines_ok', 0), s.get('lines', 0)):>7} {pct(s.get('suggested', 0), n)} "
-            f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d} {s.get('sugg_hit', 0):5d}"
-        )
-    return "\n".join(lines)
+    return "\n".join(trap_table(stats, env_base="applied"))
 
 
 def main(argv: list[str] | None = None) -> int:

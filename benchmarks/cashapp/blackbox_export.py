@@ -1,13 +1,19 @@
-"""What the black-box checks read of the product's export (``encaisse export-allocations``).
+"""What the black-box checks share: driving the product's command line and reading its export.
 
-Each check designs its own data and truth; they share only this: reading the export's rows and the
-outcome of each transaction, as the export contract defines them (docs/cashapp.md, "Accounting rows").
+Each check designs its own data and truth; they share only this: running ``encaisse`` commands on a
+fresh workspace (:func:`run_steps`), reading the export's rows and the outcome of each transaction, as
+the export contract defines them (docs/cashapp.md, "Accounting rows"), and printing a table per
+scenario (:func:`pct`, :func:`trap_table`).
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 #: one export row: invoice number, amount in cents, kind, status, confidence
@@ -62,3 +68,89 @@ def envelope(rows: list[tuple[str, int, str]]) -> tuple[list[tuple[str, int]], l
             ded[n] += a
     acc = sum(a for _n, a, k in rows if k == "on_account")
     return inv, sorted((n, a) for n, a in ded.items() if a), acc
+
+
+def run_steps(
+    exe: Path,
+    steps: list[tuple[str, list[str]]],
+    home: Path,
+    *,
+    notes: Callable[[str, subprocess.CompletedProcess[str]], list[str]] | None = None,
+) -> tuple[dict[str, float], list[dict[str, str]], dict[str, subprocess.CompletedProcess[str]]]:
+    """Runs ``encaisse`` commands one after the other on the workspace in ``home`` (no other ``ENCAISSE_``
+    setting of the caller's leaks in): each step's time, the steps that failed (an exit code, a traceback, or
+    what ``notes`` finds wrong in the output: refused files, warnings) and each step's output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENCAISSE_")}
+    env["ENCAISSE_HOME"] = str(home)
+    timings: dict[str, float] = {}
+    problems: list[dict[str, str]] = []
+    results: dict[str, subprocess.CompletedProcess[str]] = {}
+    for name, args in steps:
+        t0 = time.perf_counter()
+        p = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
+        timings[name] = time.perf_counter() - t0
+        results[name] = p
+        found = notes(name, p) if notes else []
+        if p.returncode != 0 or "Traceback" in p.stderr or found:
+            problems.append(
+                {
+                    "step": name,
+                    "rc": str(p.returncode),
+                    "stderr": p.stderr.strip()[-3000:],
+                    "stdout": ("; ".join(found) if found else p.stdout.strip())[-3000:],
+                }
+            )
+    return timings, problems, results
+
+
+def step_log(p: subprocess.CompletedProcess[str], *, tail: int | None = None) -> str:
+    """A step's exit code and output, for its log (the last ``tail`` characters of each stream)."""
+    out, err = (p.stdout, p.stderr) if tail is None else (p.stdout[-tail:], p.stderr[-tail:])
+    return f"rc={p.returncode}\n--stdout--\n{out}\n--stderr--\n{err}"
+
+
+def pct(a: float, b: float) -> str:
+    """``a`` of ``b`` in per cent, six characters wide ("     -" of nothing)."""
+    return f"{100.0 * a / b:6.1f}" if b else "     -"
+
+
+def trap_table(stats: dict[str, dict[str, int]], *, env_base: str, groups: tuple[str, ...] = ()) -> list[str]:
+    """The lines of a table per scenario: customer payments (automatic, precision of the whole payment and
+    of the line items — the whole payment over ``env_base`` —, suggested, unmatched, missing, suggestion
+    hits), then traps (``trap_…``) and non-customer credits (``nc_…``) with how many were applied, then the
+    totals, then the ``groups`` (per channel, say)."""
+    head = (
+        f"{'scenario':26} {'n':>5} {'auto%':>6} {'env.p%':>6} {'line.p%':>7} {'sugg%':>6} {'unm%':>6} "
+        f"{'miss':>4} {'s.hit':>5} {'applied(wrong)':>14}"
+    )
+    lines = [head]
+    cust = sorted(k for k in stats if not k.startswith(("ALL", "trap_", "nc_", *groups)))
+    keys = (
+        cust
+        + sorted(k for k in stats if k.startswith("trap_"))
+        + sorted(k for k in stats if k.startswith("nc_"))
+    )
+    keys += ["ALL customer", "ALL traps (must not apply)", "ALL non-customer"]
+    keys += sorted(k for k in stats if groups and k.startswith(groups))
+    for k in keys:
+        s = stats.get(k, {})
+        n = s.get("n", 0)
+        if not n:
+            continue
+        ap = s.get("applied", 0)
+        wr = s.get("wrongly_applied", 0)
+        if k.startswith(("trap_", "nc_", "ALL traps", "ALL non")):
+            extra = f" (+{s['on_account_ok']} on acct ok)" if s.get("on_account_ok") else ""
+            lines.append(
+                f"{k:26} {n:5d} {'':>6} {'':>6} {'':>7} {pct(s.get('suggested', 0), n)} "
+                f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d} {'':>5} "
+                f"{wr:6d} = {pct(wr, n).strip()}%{extra}"
+            )
+            continue
+        tail = f" {wr:6d} non-cust/trap" if groups and k.startswith(groups) and wr else ""
+        lines.append(
+            f"{k[:26]:26} {n:5d} {pct(ap, n)} {pct(s.get('env_ok', 0), s.get(env_base, 0))} "
+            f"{pct(s.get('lines_ok', 0), s.get('lines', 0)):>7} {pct(s.get('suggested', 0), n)} "
+            f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d} {s.get('sugg_hit', 0):5d}{tail}"
+        )
+    return lines

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -48,7 +47,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from blackbox import iban_valid, make_iban, make_ogm, make_rf, pct, strip_accents
-from blackbox_export import outcome, read_export
+from blackbox_export import outcome, read_export, run_steps, step_log
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -1625,8 +1624,6 @@ def run_product(
     home = out / "home"  # kept for inspection (encaisse review, transactions)
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENCAISSE_")}
-    env["ENCAISSE_HOME"] = str(home)
     ibans = [gen.entity[f] for f in FORMATS] + [gen.group_iban]  # the US account number too: init accepts it
     init = ["init", "--code", "main", "--name", "Encaisse Demo SA", "--currency", "EUR", "--country", "BE"]
     for i in ibans:
@@ -1645,15 +1642,8 @@ def run_product(
         ("export-allocations", ["export-allocations", "-o", str(out / "out.csv")]),
         ("transactions", ["transactions", "--credits", "--format", "csv"]),
     ]
-    timings: dict[str, float] = {}
-    problems: list[dict[str, str]] = []
-    for name, args in steps:
-        t0 = time.perf_counter()
-        p = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
-        timings[name] = time.perf_counter() - t0
-        (out / f"{name.replace(':', '_')}.log").write_text(
-            f"$ encaisse {' '.join(args)}\nrc={p.returncode}\n--stdout--\n{p.stdout}\n--stderr--\n{p.stderr}"
-        )
+
+    def refused(name: str, p: subprocess.CompletedProcess[str]) -> list[str]:
         notes: list[str] = []
         if name.startswith("import-statement"):
             try:
@@ -1664,15 +1654,11 @@ def run_product(
                 ]
             except (ValueError, AttributeError):
                 notes.append("summary is not JSON")
-        if p.returncode != 0 or "Traceback" in p.stderr or notes:
-            problems.append(
-                {
-                    "step": name,
-                    "rc": str(p.returncode),
-                    "stderr": p.stderr.strip()[-3000:],
-                    "stdout": "; ".join(notes)[-3000:],
-                }
-            )
+        return notes
+
+    timings, problems, results = run_steps(exe, steps, home, notes=refused)
+    for (name, args), p in zip(steps, results.values(), strict=True):
+        (out / f"{name.replace(':', '_')}.log").write_text(f"$ encaisse {' '.join(args)}\n{step_log(p)}")
     return timings, problems
 
 

@@ -122,7 +122,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import re
 import shutil
@@ -137,7 +136,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from blackbox_export import Row, cents, envelope, outcome, read_export
+from blackbox_export import Row, cents, envelope, outcome, read_export, run_steps, step_log, trap_table
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -3022,8 +3021,6 @@ def run_product(
     if keep_home and home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENCAISSE_")}
-    env["ENCAISSE_HOME"] = str(home)
     init = ["init", "--code", "main", "--name", SELLER, "--currency", "EUR", "--country", "NL"]
     for k in ("ing", "rabo", "kbc", "fr", "spk", "savings"):
         init += ["--iban", gen.own[k]]
@@ -3036,28 +3033,18 @@ def run_product(
         ("export-allocations", ["export-allocations", "-o", str(out / "out.csv")]),
         ("review", ["review", "--format", "json", "--limit", "100000"]),
     ]
-    timings: dict[str, float] = {}
-    problems: list[dict[str, str]] = []
-    for name, args in steps:
-        t0 = time.perf_counter()
-        p = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
-        timings[name] = time.perf_counter() - t0
+
+    def refused(name: str, p: subprocess.CompletedProcess[str]) -> list[str]:
+        if name == "import-statement" and '"refused": []' not in p.stdout:
+            return [p.stdout.strip()[-1500:]]
+        return []
+
+    timings, problems, results = run_steps(exe, steps, home, notes=refused)
+    for name, p in results.items():
         if name == "review":
             (out / "review.json").write_text(p.stdout)  # proposals and explanations of what was not applied
         else:
-            (out / f"{name}.log").write_text(
-                f"rc={p.returncode}\n--stdout--\n{p.stdout}\n--stderr--\n{p.stderr}"
-            )
-        refused = name == "import-statement" and '"refused": []' not in p.stdout
-        if p.returncode != 0 or "Traceback" in p.stderr or refused:
-            problems.append(
-                {
-                    "step": name,
-                    "rc": str(p.returncode),
-                    "stderr": p.stderr.strip()[-3000:],
-                    "stdout": p.stdout.strip()[-1500:],
-                }
-            )
+            (out / f"{name}.log").write_text(step_log(p))
     if not keep_home:
         shutil.rmtree(home, ignore_errors=True)
     return timings, problems
@@ -3158,47 +3145,9 @@ def miss_row(t: Tx, issue: str, rows: list[Row]) -> list[str]:
     ]
 
 
-def pct(a: float, b: float) -> str:
-    return f"{100.0 * a / b:6.1f}" if b else "     -"
-
-
 def print_table(result: dict[str, object]) -> str:
     stats: dict[str, dict[str, int]] = result["stats"]  # type: ignore[assignment]
-    head = (
-        f"{'scenario':26} {'n':>5} {'auto%':>6} {'env.p%':>6} {'line.p%':>7} {'sugg%':>6} {'unm%':>6} "
-        f"{'miss':>4} {'s.hit':>5} {'applied(wrong)':>14}"
-    )
-    lines = [head]
-    cust = sorted(k for k in stats if not k.startswith(("ALL", "trap_", "nc_", "channel ")))
-    keys = (
-        cust
-        + sorted(k for k in stats if k.startswith("trap_"))
-        + sorted(k for k in stats if k.startswith("nc_"))
-    )
-    keys += ["ALL customer", "ALL traps (must not apply)", "ALL non-customer"]
-    keys += sorted(k for k in stats if k.startswith("channel "))
-    for k in keys:
-        s = stats.get(k, {})
-        n = s.get("n", 0)
-        if not n:
-            continue
-        ap = s.get("applied", 0)
-        if k.startswith(("trap_", "nc_", "ALL traps", "ALL non")):
-            wr = s.get("wrongly_applied", 0)
-            extra = f" (+{s['on_account_ok']} on acct ok)" if s.get("on_account_ok") else ""
-            lines.append(
-                f"{k:26} {n:5d} {'':>6} {'':>6} {'':>7} {pct(s.get('suggested', 0), n)} "
-                f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d} {'':>5} "
-                f"{wr:6d} = {pct(wr, n).strip()}%{extra}"
-            )
-            continue
-        wr = s.get("wrongly_applied", 0)
-        tail = f" {wr:6d} non-cust/trap" if k.startswith("channel ") and wr else ""
-        lines.append(
-            f"{k[:26]:26} {n:5d} {pct(ap, n)} {pct(s.get('env_ok', 0), s.get('c_applied', 0))} "
-            f"{pct(s.get('lines_ok', 0), s.get('lines', 0)):>7} {pct(s.get('suggested', 0), n)} "
-            f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d} {s.get('sugg_hit', 0):5d}{tail}"
-        )
+    lines = trap_table(stats, env_base="c_applied", groups=("channel ",))
     lines.append("* left to a person is right (not applied is no miss; applied, it must be right)")
     return "\n".join(lines)
 

@@ -49,10 +49,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -66,7 +64,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blackbox import pct
-from blackbox_export import envelope, outcome, read_export
+from blackbox_export import envelope, outcome, read_export, run_steps, step_log
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -1237,8 +1235,6 @@ def camt_entry(t: Tx) -> str:
 
 def run_product(out: Path, exe: Path, files: list[Path]) -> tuple[dict[str, float], list[dict[str, str]]]:
     home = Path(tempfile.mkdtemp(prefix="encaisse-us-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENCAISSE_")}
-    env["ENCAISSE_HOME"] = str(home)
     steps = [
         (
             "init",
@@ -1266,25 +1262,8 @@ def run_product(out: Path, exe: Path, files: list[Path]) -> tuple[dict[str, floa
         ("match", ["match"]),
         ("export-allocations", ["export-allocations", "-o", str(out / "out.csv")]),
     ]
-    timings: dict[str, float] = {}
-    problems: list[dict[str, str]] = []
-    logs = []
-    for name, args in steps:
-        t0 = time.perf_counter()
-        p = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=False)
-        timings[name] = time.perf_counter() - t0
-        logs.append(
-            f"== {name} rc={p.returncode}\n--stdout--\n{p.stdout[-8000:]}\n--stderr--\n{p.stderr[-8000:]}\n"
-        )
-        if p.returncode != 0 or "Traceback" in p.stderr:
-            problems.append(
-                {
-                    "step": name,
-                    "rc": str(p.returncode),
-                    "stderr": p.stderr.strip()[-3000:],
-                    "stdout": p.stdout.strip()[-1500:],
-                }
-            )
+    timings, problems, results = run_steps(exe, steps, home)
+    logs = [f"== {name} {step_log(p, tail=8000)}\n" for name, p in results.items()]
     (out / "product.log").write_text("".join(logs), encoding="utf-8")
     shutil.rmtree(home, ignore_errors=True)
     return timings, problems

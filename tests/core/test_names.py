@@ -248,10 +248,16 @@ def test_bearers_of_a_persons_name() -> None:
         index.add(key, name)
     assert index.bearers("CLAES VEERLE") == [0, 1]
     assert index.bearers("E VAN DER HEIJDEN") == [4, 5]
-    assert index.bearers("M BERNARD ALAIN") == [7]  # 15 characters: maybe cut, "ALAIN" begins a word
+    assert index.bearers("M BERNARD ALAIN") == [7]
+    assert index.bearers("M. BERNARD ALAI") == [7]  # 15 characters: maybe cut, "ALAI" begins a word
     assert index.bearers("CLAES") == []  # a surname alone tells nobody apart
     assert index.bearers("PEETERS JAN") == []
     # umlauts written out or dropped by the payer's bank
     index.add(8, "Weber, Dörte")
     index.add(9, "Dorte und Klaus Weber")
     assert index.bearers("Doerte Weber") == [8, 9]
+    # a given name the entry writes as its initial
+    index.add(10, "Esther Hoekstra")
+    index.add(11, "E. Hoekstra en M.H. Hoekstra")
+    index.add(12, "Peter Hoekstra")
+    assert index.bearers("ESTHER HOEKSTRA") == [10, 11]

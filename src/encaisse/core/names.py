@@ -440,8 +440,11 @@ class NameIndex:
         """
         tokens, _, may_be_truncated = self._query(name)
         cut = ""
-        if may_be_truncated and tokens and not _initials(tokens[-1]):
-            cut, tokens = tokens[-1], tokens[:-1]  # the last word may be cut: a word beginning with it
+        if may_be_truncated and tokens and not _initials(tokens[-1]) and tokens[-1] not in self._postings:
+            cut, tokens = (
+                tokens[-1],
+                tokens[:-1],
+            )  # the last word, no word of any name, may be cut: a word it begins
         full = {t for t in tokens if not _initials(t)}
         initials = [t for t in tokens if _initials(t)]
         if not full or len(full) + len(initials) + (len(cut) >= 3) < 2:
@@ -452,17 +455,22 @@ class NameIndex:
             for word in self._postings:
                 plain[_plain(word)].append(word)
             self._plain = plain
-        postings = sorted(
-            ([p for word in plain.get(_plain(t), ()) for p in self._postings[word]] for t in full), key=len
-        )
-        full = {_plain(t) for t in full}
-        common = set(postings[0])
-        for more in postings[1:]:
-            common.intersection_update(more)
+        postings = {
+            t: {p for word in plain.get(_plain(t), ()) for p in self._postings[word]}
+            for t in {_plain(t) for t in full}
+        }
+        # every word of the payer's in the entry, but a given name the entry writes as its initial ("ESTHER
+        # HOEKSTRA" for "E. Hoekstra en M.H. Hoekstra"): one word at least, the surname, written in full
+        candidates: set[int] = set().union(*postings.values())
+        if len(candidates) > 50 * cap:  # common words: only entries with all of them
+            candidates = set.intersection(*postings.values())
         keys: set[int] = set()
-        for position in common:
+        for position in candidates:
             key, entry_tokens, _ = self._entries[position]
-            given = [e for e in entry_tokens if _plain(e) not in full]
+            entry_initials = [e for e in entry_tokens if _initials(e)]
+            if not all(position in postings[t] or any(t[0] in e for e in entry_initials) for t in postings):
+                continue
+            given = [e for e in entry_tokens if _plain(e) not in postings]
             if cut and not any(e.startswith(cut) for e in given):
                 continue
             if all(

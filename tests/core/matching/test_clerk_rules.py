@@ -865,3 +865,28 @@ def test_a_joint_account_bearing_the_payers_name_is_a_namesake() -> None:
     d = make_engine(items, parties).match(tx("89.00", "huur", on="2026-03-05", name="CLAES SARAH"))
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "MR26-035300", "89.00")]
+
+
+def test_the_only_bearer_of_the_payers_name_with_the_amount() -> None:
+    parties = [
+        Party("102001", "Monique Bakker-Jansen"),
+        Party("102002", "Piet Bakker"),
+        Party("102003", "Jansen Wonen B.V."),
+    ]
+    items = [
+        inv("MR26-039982", "102001", "119.00", issued="2026-02-25", due="2026-03-01"),
+        inv("MR26-039983", "102002", "119.00", issued="2026-02-25", due="2026-03-01"),
+        inv("MR26-039984", "102003", "119.00", issued="2026-02-25", due="2026-03-01"),
+    ]
+    d = make_engine(items, parties).match(
+        tx("119.00", "huurpenningen", on="2026-03-02", name="MW M BAKKER-JANSEN")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-039982", "119.00")]
+    # a second bearer of the name with the amount: a person decides
+    parties.append(Party("102004", "M. Bakker-Jansen en P. de Wit"))
+    items.append(inv("MR26-039985", "102004", "119.00", issued="2026-02-25", due="2026-03-01"))
+    d = make_engine(items, parties).match(
+        tx("119.00", "huurpenningen", on="2026-03-02", name="MW M BAKKER-JANSEN")
+    )
+    assert d.status != Status.APPLIED, d.explanation

@@ -196,3 +196,14 @@ def test_another_customer_s_invoice_named_while_the_payer_s_own_item_has_the_amo
     d = make_engine(items, parties).match(tx("1850.00", "RE-2025-21684", iban="PL61109010140000071219812874"))
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "RE-2025-21684", "1850.00")]
+
+
+@pytest.mark.parametrize(
+    "label", ["huurdernr.", "Mieternr.", "Mieter-Nr", "locataire", "Debitoren-Nr.", "tenant no"]
+)
+def test_a_tenants_number_is_a_customer_number(label: str) -> None:
+    parties = [Party("c1", "Brasserie Dubois SPRL", numbers=("10023",)), Party("c2", "Dubois Frères SA")]
+    items = [inv("F2026-0042", "c1", "812.40"), inv("F2026-0043", "c2", "812.40")]
+    d = make_engine(items, parties).match(tx("812.40", f"huur {label} 10023", name="M. DUBOIS"))
+    assert d.customer_id == "c1", d.explanation
+    assert "customer number 10023" in d.explanation

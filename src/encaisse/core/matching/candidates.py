@@ -199,7 +199,9 @@ _BAI2_NOT_PAYMENT: Final = frozenset(
 _CUSTOMER_NUMBER: Final = re.compile(
     r"\b(?:KLANT(?:EN)?\s?(?:NR|NUMMER)|KUNDEN?\s?(?:NR|NUMMER)|KD\s?-?\s?NR|DEBITEUR\s?(?:NR|NUMMER)?"
     r"|(?:NO|NR|NUMERO|NUM)\.?\s?CLIENT|CLIENT\s?(?:NO|NR|NUMERO|NUMBER)?|CUSTOMER\s?(?:NO|NR|NUMBER|ID)?"
-    r"|CUST\s?(?:NO|ID)|CUST(?:OMER)?\s?(?:ACCT|ACCOUNT)(?:\s?(?:NO|NR|#))?|DEBTOR\s?(?:NO|NR|NUMBER)?)"
+    r"|CUST\s?(?:NO|ID)|CUST(?:OMER)?\s?(?:ACCT|ACCOUNT)(?:\s?(?:NO|NR|#))?|DEBTOR\s?(?:NO|NR|NUMBER)?"
+    r"|DEBITOR(?:EN)?\s?-?\s?(?:NR|NUMMER)|HUURDER\s?(?:NR|NUMMER)|MIETER\s?-?\s?(?:NR|NUMMER)|LOCATAIRE"
+    r"|TENANT\s?(?:NO|NR|NUMBER|ID)?)"
     r"\.?\s?[:#]?\s?([0-9]{3,12})(?![0-9]|[-/.][0-9])"
 )
 _DIGIT_RUNS: Final = re.compile(r"[0-9]+")

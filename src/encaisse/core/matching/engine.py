@@ -133,6 +133,7 @@ _ORIGINS: Final = {"e2e": "the end-to-end id", "partial": "a number cut short"} 
 _ACH_ADDENDA: Final = 80  # characters of an ACH addenda record's payment related information
 _F_RESERVED: Final = _F["reserved"]
 _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
+_F_SOLE_BEARER: Final = _F["sole_bearer"]
 _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 # a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
@@ -744,6 +745,7 @@ class _Context:
         self.payer = analysis.payer
         self._months: frozenset[tuple[int, int]] | None = None
         self._bearers: frozenset[int] | None = None
+        self._bearers_amount: frozenset[int] | None = None
         self.hypotheses = analysis.hypotheses
         self.keys_of_item: dict[int, set[str]] = defaultdict(set)
         self.payer_strength: dict[int, float] = {}
@@ -1245,21 +1247,26 @@ class _Context:
                 return True
         return False
 
-    def _bearers_with_the_amount(self) -> frozenset[int]:
+    def _bearers_with_the_amount(self, *, any_amount: bool = False) -> frozenset[int]:
         """Customers whose names hold every word of the payer's ("Claes Veerle": Veerle Claes, and the joint
-        "Claes Veerle en De Clercq Bart") with an open item of the amount: namesakes a clerk cannot tell apart
-        by the name alone."""
+        "Claes Veerle en De Clercq Bart") with an open item of the amount (with ``any_amount``, all of them):
+        namesakes a clerk cannot tell apart by the name alone."""
         found = self._bearers
         if found is None:
-            book, day, cur = self.book, self.day, self.currency
+            book = self.book
             keys = {k for given in self.payer.names for k in book.names.bearers(given)}
-            found = self._bearers = frozenset(
+            found = self._bearers = frozenset(k for k in keys if book.party_is_customer[k])
+        if any_amount:
+            return found
+        with_amount = self._bearers_amount
+        if with_amount is None:
+            book, day, cur = self.book, self.day, self.currency
+            with_amount = self._bearers_amount = frozenset(
                 k
-                for k in keys
-                if book.party_is_customer[k]
-                and any(book.issue[i] <= day for i in book.items_with_amount(k, self.amount, cur))
+                for k in found
+                if any(book.issue[i] <= day for i in book.items_with_amount(k, self.amount, cur))
             )
-        return found
+        return with_amount
 
     def _points_at_a_tie(self, h: Hypothesis) -> bool:
         """Whether a number the text writes may be one of the customer's items equal to those ``h`` settles.
@@ -1905,6 +1912,20 @@ class _Context:
                     # does not tell them apart
                     others.update(bearers)
                     f[_F_PAYER_NAME_OTHER] = max(f[_F_PAYER_NAME_OTHER], f[_F_PAYER_NAME])
+                elif h.customer in self._bearers_with_the_amount() and h.fit == "exact":
+                    # the only customer bearing all the payer's words with an item of the amount: customers
+                    # whose names only resemble the payer's less are no rivals; namesakes, and those the
+                    # account or a number names, are
+                    named = f[_F_PAYER_NAME] - 0.02
+                    others = {
+                        c
+                        for c in others
+                        if c in payer.iban_hits
+                        or c in payer.numbered
+                        or c in self._bearers_with_the_amount(any_amount=True)
+                        or payer.name_hits.get(c, 0.0) >= named
+                    }
+                    f[_F_SOLE_BEARER] = 1.0
             f[_F_COMPETITORS] = log2(1 + len(others))
         return tuple(f)
 

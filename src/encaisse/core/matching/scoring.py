@@ -80,6 +80,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "text_cut",  # the remittance text looks cut (140 characters, ends mid-list)
     "reserved",  # an item is proposed to a person for an earlier payment
     "unexplained_number",  # the text quotes something shaped like an invoice number, and not these items
+    "sole_bearer",  # the only customer whose name holds all of the payer's words with an item of the amount
 )
 _INDEX: Final = {name: i for i, name in enumerate(FEATURES)}
 _ADVANCE_WORDS: Final = _INDEX["advance_words"]
@@ -117,6 +118,7 @@ _TEXT_AMOUNT: Final = _INDEX["text_amount"]
 _TEXT_CUT: Final = _INDEX["text_cut"]
 _TIES: Final = _INDEX["ties"]
 _UNEXPLAINED_NUMBER: Final = _INDEX["unexplained_number"]
+_SOLE_BEARER: Final = _INDEX["sole_bearer"]
 _YEARS_PAST_DUE: Final = _INDEX["years_past_due"]
 _REF_FUZZY: Final = _INDEX["ref_fuzzy"]
 
@@ -164,6 +166,10 @@ def rule_logit(f: Sequence[float]) -> float:
     told_apart = f[_FIT_EXACT] and not referenced and not f[_SUBSET] and not f[_COMPETITORS]
     if name > 0 and f[_PAYER_NAME_OTHER] >= name - 0.02 and iban == 0 and not told_apart:
         name -= 0.1
+    if f[_SOLE_BEARER] and name >= 0.8 and iban == 0:
+        # the payer's name in a bank's form ("MW M BAKKER-JANSEN", "G J KUSTERS") scores below the name as the
+        # ledger writes it, yet only this customer bears all its words and has an item of the amount
+        name = max(name, 0.93)
     if name >= 0.999:
         payer += 4.0  # the customer's name, word for word once legal form and case are set aside
     elif name >= 0.93:
