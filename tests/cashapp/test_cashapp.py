@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import threading
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,7 @@ from django.test import override_settings
 
 from encaisse.banking.models import BankTransaction, MatchStatus
 from encaisse.cashapp import services
-from encaisse.cashapp.models import MatchDecision, PayerAlias
+from encaisse.cashapp.models import MatchDecision, PayerAlias, ScoringModel
 from encaisse.core.references import format_ogm
 from encaisse.ledger.checks import check
 from encaisse.ledger.importing import import_customers, import_invoices
@@ -241,3 +242,14 @@ def test_habits_recorded_by_people_are_read_back_on_the_next_run(book, write) ->
     load(write, [tx(2, "242.00", name="PEETERS J", iban="BE43068999999501", day=date(2026, 3, 9))], seq="2")
     services.match(book, today=date(2026, 3, 10))
     assert decision("BANKREF0002").customer_id == Invoice.objects.get(number="F-2026-0104").customer_id
+
+
+def test_a_model_trained_on_other_features_leaves_the_rules_to_decide(book, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    header = {"format": "unknown", "features": ["an", "older", "engine's"]}
+    blob = b"ENCAISSE-MATCHING-MODEL\n" + json.dumps(header).encode() + b"\n"
+    ScoringModel.objects.create(entity=book, version=1, blob=blob, header=header)
+    load(write, [tx(1, "1210.00", name="DUPONT SA", text=format_ogm(OGM1), ref=OGM1)])
+    summary = services.match(book, today=date(2026, 3, 6))
+    assert summary.applied == 1
+    assert "scoring model version 1 not used" in summary.warnings[0]
+    assert "cashapp-train" in summary.warnings[0]

@@ -376,12 +376,14 @@ class MatchSummary:
     dry_run: bool = False
     decisions: list[Decision] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "applied": self.applied, "suggested": self.suggested, "unmatched": self.unmatched,
             "skipped_debits": self.skipped_debits, "taken_by_another_run": self.taken_by_another_run,
             "amounts": {k: str(v) for k, v in self.amounts.items()}, "dry_run": self.dry_run,
+            "warnings": self.warnings,
         }  # fmt: skip
 
 
@@ -428,8 +430,16 @@ def match(
                 _open_items(entity, today - timedelta(days=RECENTLY_SETTLED_DAYS), timings), parties
             )
     timings.move("load open items", out_of="build index", into="load book")
-    engine = Engine(book, settings, scorer=learning.load(bytes(model.blob)) if model else None, aliases=aliases,
-                    record_candidates=True)  # fmt: skip
+    scorer = None
+    if model is not None:
+        try:
+            scorer = learning.load(bytes(model.blob))
+        except learning.ModelError as exc:  # trained by an engine of other features: the rules decide
+            summary.warnings.append(
+                f"scoring model version {model.version} not used ({exc}); the rules decide: run `encaisse cashapp-train`"
+            )
+            model = None
+    engine = Engine(book, settings, scorer=scorer, aliases=aliases, record_candidates=True)
     run = None
     if not dry_run:
         run = MatchRun.objects.create(

@@ -43,6 +43,8 @@ class Command(BaseCommand):
             except CashAppError as exc:
                 raise CommandError(str(exc)) from None
             results[entity.code] = summary.as_dict()
+            for warning in summary.warnings:
+                self.stderr.write(f"{entity.code}: {warning}")
             if opts["format"] == "table":
                 amounts = ", ".join(f"{v} {c}" for c, v in summary.amounts.items()) or "nothing"
                 dry = " (dry run: nothing posted)" if summary.dry_run else ""
