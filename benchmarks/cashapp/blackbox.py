@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import shutil
 import sys
@@ -33,7 +32,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
-from blackbox_export import outcome, pct, read_export, run_steps, step_log
+from blackbox_export import outcome, pct, read_export, report, run_steps, step_log
 
 ACCOUNT_IBAN = "BE71096123456769"  # recomputed below with valid check digits
 PERIOD_START = date(2026, 3, 2)
@@ -2226,18 +2225,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     timings, problems = run_product(gen, out, exe)
     result = score(gen, out)
-    table = print_table(result)
-    print(table)
-    print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
-    for p in problems:
-        print(f"PROBLEM in {p['step']} (rc {p['rc']}): {p['stderr'][-1200:]}")
-    (out / "report.json").write_text(
-        json.dumps({"timings": timings, "problems": problems, **result}, indent=1, default=str)
-    )
-    print(f"misses: {result['misses']} rows in {out / 'misses.csv'}")
-    if not args.keep and args.out is None:
-        shutil.rmtree(out, ignore_errors=True)
-        print(f"{out} removed (pass --keep or --out DIR to keep the files)")
+    report(out, print_table(result), timings, problems, result, remove=not args.keep and args.out is None)
     return 0
 
 

@@ -9,7 +9,9 @@ scenario (:func:`pct`, :func:`trap_table`).
 from __future__ import annotations
 
 import csv
+import json
 import os
+import shutil
 import subprocess
 import time
 from collections import Counter, defaultdict
@@ -154,3 +156,26 @@ def trap_table(stats: dict[str, dict[str, int]], *, env_base: str, groups: tuple
             f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d} {s.get('sugg_hit', 0):5d}{tail}"
         )
     return lines
+
+
+def report(
+    out: Path,
+    table: str,
+    timings: dict[str, float],
+    problems: list[dict[str, str]],
+    result: dict[str, object],
+    *,
+    remove: bool,
+) -> None:
+    """Prints the table, the steps' times and problems; writes ``report.json``; removes ``out`` if asked."""
+    print(table)
+    print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
+    for p in problems:
+        print(f"PROBLEM in {p['step']} (rc {p['rc']}): {p['stderr'][-1200:]} {p['stdout'][-600:]}")
+    (out / "report.json").write_text(
+        json.dumps({"timings": timings, "problems": problems, **result}, indent=1, default=str)
+    )
+    print(f"misses: {result['misses']} rows in {out / 'misses.csv'}")
+    if remove:
+        shutil.rmtree(out, ignore_errors=True)
+        print(f"{out} removed (pass --keep or --out DIR to keep the files)")
