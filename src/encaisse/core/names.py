@@ -392,7 +392,7 @@ class NameIndex:
         self._forms.append(legal_forms(name))
         self._by_key[key].append(position)
         distinct = set(tokens)
-        self._token_sets.append(tuple(distinct))
+        self._token_sets.append(tuple(sorted(distinct)))  # in one order whatever the hash seed: sums repeat
         for token in distinct:
             self._postings[token].append(position)
         self._deletes = None
