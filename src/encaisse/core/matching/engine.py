@@ -744,7 +744,7 @@ class _Context:
         self.evidence = analysis.evidence
         self.payer = analysis.payer
         self._months: frozenset[tuple[int, int]] | None = None
-        self._bearers: frozenset[int] | None = None
+        self._bearer_keys: frozenset[int] | None = None
         self._bearers_amount: frozenset[int] | None = None
         self.hypotheses = analysis.hypotheses
         self.keys_of_item: dict[int, set[str]] = defaultdict(set)
@@ -1226,47 +1226,47 @@ class _Context:
             picked.update(found)
         return sorted(picked, key=self.book.fifo_key)
 
-    def _another_month(self, h: Hypothesis) -> bool:
-        """The text names a month, and of the customer's items equal to those ``h`` settles one alone is that
-        month's (by its due date, else its issue date) while ``h``'s are not: the month's item is meant, which a
-        person picks.
+    def _equal_open(self, customer: int, amount: int) -> list[int]:
+        """The customer's open items of exactly ``amount`` in the payment's currency, issued by its day, first in
+        first out."""
+        book, day = self.book, self.day
+        return [i for i in book.items_with_amount(customer, amount, self.currency) if book.issue[i] <= day]
 
-        A month no equal item or several belong to ("03/2026" on a payment of one of many equal invoices) is the
-        payer's period, not an item's: first in, first out stands.
+    def _another_month(self, h: Hypothesis) -> bool:
+        """The text names months, and ``h`` settles an item of none of them while an item equal to it of one of
+        them (by its due date, else its issue date) stays open: the month's item is meant, which a person picks
+        when the month alone does not say which ("huur maart" with two rents due in March).
+
+        A month no equal item belongs to is the payer's period, not an item's: first in, first out stands.
         """
         if h.customer < 0 or not self._months_named():
             return False
-        book, day = self.book, self.day
         settled = set(h.items())
-        for amount in {book.open[i] for i in settled}:
-            equal = [
-                i for i in book.items_with_amount(h.customer, amount, self.currency) if book.issue[i] <= day
-            ]
+        for amount in {self.book.open[i] for i in settled}:
+            equal = self._equal_open(h.customer, amount)
             named = {i for found in self._month_groups(equal) for i in found}
             if not named <= settled and not settled.intersection(equal) <= named:
                 return True
         return False
 
-    def _bearers_with_the_amount(self, *, any_amount: bool = False) -> frozenset[int]:
+    def _bearers(self) -> frozenset[int]:
         """Customers whose names hold every word of the payer's ("Claes Veerle": Veerle Claes, and the joint
-        "Claes Veerle en De Clercq Bart") with an open item of the amount (with ``any_amount``, all of them):
-        namesakes a clerk cannot tell apart by the name alone."""
-        found = self._bearers
+        "Claes Veerle en De Clercq Bart"): namesakes a clerk cannot tell apart by the name alone."""
+        found = self._bearer_keys
         if found is None:
             book = self.book
             keys = {k for given in self.payer.names for k in book.names.bearers(given)}
-            found = self._bearers = frozenset(k for k in keys if book.party_is_customer[k])
-        if any_amount:
-            return found
-        with_amount = self._bearers_amount
-        if with_amount is None:
-            book, day, cur = self.book, self.day, self.currency
-            with_amount = self._bearers_amount = frozenset(
-                k
-                for k in found
-                if any(book.issue[i] <= day for i in book.items_with_amount(k, self.amount, cur))
+            found = self._bearer_keys = frozenset(k for k in keys if book.party_is_customer[k])
+        return found
+
+    def _bearers_with_the_amount(self) -> frozenset[int]:
+        """Of :meth:`_bearers`, those with an open item of the amount."""
+        found = self._bearers_amount
+        if found is None:
+            found = self._bearers_amount = frozenset(
+                k for k in self._bearers() if self._equal_open(k, self.amount)
             )
-        return with_amount
+        return found
 
     def _points_at_a_tie(self, h: Hypothesis) -> bool:
         """Whether a number the text writes may be one of the customer's items equal to those ``h`` settles.
@@ -1473,9 +1473,7 @@ class _Context:
         """
         book = self.book
         amount = self.amount
-        exact = [
-            i for i in book.items_with_amount(customer, amount, self.currency) if book.issue[i] <= self.day
-        ]
+        exact = self._equal_open(customer, amount)
         if exact:
             exact.sort(key=lambda i: (i in self.engine._reserved, book.fifo_key(i)))
             month = self._month_items(exact) if len(exact) > 1 else []
@@ -1922,7 +1920,7 @@ class _Context:
                         for c in others
                         if c in payer.iban_hits
                         or c in payer.numbered
-                        or c in self._bearers_with_the_amount(any_amount=True)
+                        or c in self._bearers()
                         or payer.name_hits.get(c, 0.0) >= named
                     }
                     f[_F_SOLE_BEARER] = 1.0
