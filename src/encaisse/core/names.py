@@ -42,7 +42,7 @@ from rapidfuzz import fuzz
 
 from encaisse.core.invoice_numbers import deletions, fold
 
-__all__ = ["LEGAL_FORMS", "NameIndex", "legal_forms", "name_tokens", "normalise_name"]
+__all__ = ["LEGAL_FORMS", "NameIndex", "joint_names", "legal_forms", "name_tokens", "normalise_name"]
 
 # Legal forms, as tokens after dots are dropped (S.A. -> SA), in the languages
 # our customers write in.
@@ -153,6 +153,16 @@ _STOP: Final = frozenset(
     ]
 )
 _NON_WORD: Final = re.compile(r"[^A-Z0-9]+")
+# words that name a household, a couple or heirs by their family name: "Familie de Vries", "M. et Mme Dubois",
+# "Eheleute Schmitt", "Wwe. Peeters", "the Smith family"
+_HOUSEHOLD: Final = frozenset(
+    [
+        "FAMILIE", "FAMILLE", "FAM", "FAMILY", "FAMIGLIA", "FAMILIA", "FAMILIEN", "EHELEUTE", "EHEPAAR",
+        "ECHTPAAR", "ECHTELIEDEN", "EPOUX", "CONJOINTS", "CONSORTS", "ERBEN", "ERBENGEMEINSCHAFT", "HERITIERS",
+        "ERVEN", "WED", "WEDUWE", "WWE", "WITWE", "VEUVE", "VVE", "HOUSEHOLD", "HOUSEHOLDS", "SUCCESSION",
+        "NALATENSCHAP", "NACHLASS", "MM", "MMES", "MESSRS", "HH",
+    ]
+)  # fmt: skip
 
 
 def normalise_name(name: str) -> str:
@@ -213,6 +223,46 @@ def _words(name: str) -> list[str]:
     if run:
         merged.append(run)
     return merged
+
+
+# how banks join the holders of a joint account: "J DE VRIES EN/OF C DE VRIES", "A.A. VAN DIJK E/O W J VAN DIJK",
+# "MME RICHARD HELENE OU M RICHARD", "Koch, Ursula u. Markus", "PEETERS JORIS & WOUTERS ANN"
+_JOINT: Final = re.compile(r"\s+(?:EN/OF|E/O|EO|OU|EN|ET|U\.?|UND|AND|&|\+)\s+", re.IGNORECASE)
+
+
+def joint_names(name: str) -> tuple[str, ...]:
+    """The holders of a joint account, each as a name of its own, when ``name`` joins two or more; a holder
+    written by the given name alone takes the family name beside it ("Klaus u. Heike Neumann": Klaus Neumann).
+    Empty for any other name, and for a company ("Dupont & Fils": neither side is a person's whole name).
+
+    >>> joint_names("J DE VRIES EN/OF C DE VRIES")
+    ('J DE VRIES', 'C DE VRIES')
+    >>> joint_names("Klaus u. Heike Neumann")
+    ('Klaus NEUMANN', 'Heike Neumann')
+    >>> joint_names("Schneider, Michael u. Marie")
+    ('Schneider, Michael', 'Marie SCHNEIDER')
+    >>> [joint_names(n) for n in ("Jan Jansen", "Dupont & Fils", "Jansen en Zonen BV")]
+    [(), (), ()]
+    """
+    parts = [p.strip(" ,") for p in _JOINT.split(name)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or LEGAL_FORMS.intersection(_words(name)):
+        return ()
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        words = _NON_WORD.split(fold(part).replace(".", ""))
+        words = [w for w in words if w and w not in _STOP]
+        if len(words) == 1 and not _initials(words[0]):
+            other = parts[i + 1] if i + 1 < len(parts) else parts[i - 1]
+            family = [w for w in _NON_WORD.split(fold(other).replace(".", "")) if w and w not in _STOP]
+            if len(family) >= 2:
+                # the family name ends a name written given name first, leads one written "Surname, Given"
+                surname = family[0] if "," in other else family[-1]
+                out.append(f"{part} {surname}")
+            continue
+        if any(len(w) >= 3 and not _initials(w) for w in words):
+            out.append(part)
+    return tuple(out) if len(out) >= 2 or (out and out[0] != name) else ()
 
 
 # Widths banks cut names to: the old SEPA 35 (and 30 and more, where the cut fell on a space), the US ACH
@@ -343,6 +393,32 @@ def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
     return 0.0
 
 
+# a person trading under a name of its trade, or a name and what it does: "Maarten de Boer h.o.d.n. Timmerbedrijf De
+# Boer", "John Smith t/a Smith Plumbing", "ACME LLC d/b/a Acme Hardware", "DUBOIS Sylvie - Cabinet infirmier"
+_TRADING_AS: Final = re.compile(
+    r"\s+(?:h\.?\s?o\.?\s?d\.?\s?n\.?|handelend onder de naam|t/a|trading as|d/b/a|dba|faisant affaire sous|exploitant"
+    r"|-|–)\s+",
+    re.IGNORECASE,
+)
+_TITLES: Final = frozenset(
+    ["MR", "MRS", "MS", "M", "MME", "MLLE", "DHR", "MEVR", "HERR", "FRAU", "MONSIEUR", "MADAME"]
+)
+
+
+def _household(name: str, tokens: tuple[str, ...]) -> str:
+    """The family name of a household or a person without given name ("Famille Martin", "M. et Mme Martin",
+    "Eheleute Müller", "Dhr. Jansen"), umlauts written plain; empty for any other name.
+
+    >>> [_household(n, name_tokens(n)) for n in ("M. et Mme Dubois", "Familie Müller", "Jan Jansen", "Dubois SA")]
+    ['DUBOIS', 'MULLER', '', '']
+    """
+    rest = {_plain(t) for t in tokens if t not in _HOUSEHOLD}
+    if len(rest) != 1 or _initials(next(iter(rest))):
+        return ""
+    words = set(_words(name))
+    return next(iter(rest)) if words & (_HOUSEHOLD | _TITLES) and not words & LEGAL_FORMS else ""
+
+
 class NameIndex:
     """Names of parties (customers, payers) by their words.
 
@@ -356,6 +432,7 @@ class NameIndex:
         "_deletes",
         "_entries",
         "_expanded",
+        "_families",
         "_forms",
         "_found",
         "_plain",
@@ -379,11 +456,23 @@ class NameIndex:
         self._vocab_sorted: list[str] | None = None
         self._weights: dict[str, float] = {}
         self._plain: dict[str, list[str]] | None = None  # a word with umlauts written plain -> the words
+        self._families: dict[str, list[int]] = defaultdict(list)  # a family name -> households named by it
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def add(self, key: int, name: str) -> None:
+        # a name and the trade's ("Maarten de Boer h.o.d.n. Timmerbedrijf De Boer"), or the holders of a joint
+        # account each written in full ("M. de Jong en A.P. de Jong-van der Heijden"): each is the key's name too
+        parts = [p.strip() for p in _TRADING_AS.split(name) if p.strip()]
+        if len(parts) == 1:
+            parts = [p for p in joint_names(name) if len(name_tokens(p)) >= 2 and p in name]
+        if len(parts) > 1:
+            for part in parts:
+                self._add(key, part)
+        self._add(key, name)
+
+    def _add(self, key: int, name: str) -> None:
         tokens = name_tokens(name)
         if not tokens:
             return
@@ -397,6 +486,9 @@ class NameIndex:
             self._postings[token].append(position)
         self._deletes = None
         self._plain = None
+        family = _household(name, tokens)
+        if family:
+            self._families[family].append(key)
         self._vocab_sorted = None
         if self._similar:
             self._similar = {}
@@ -449,12 +541,7 @@ class NameIndex:
         initials = [t for t in tokens if _initials(t)]
         if not full or len(full) + len(initials) + (len(cut) >= 3) < 2:
             return []
-        plain = self._plain
-        if plain is None:
-            plain = defaultdict(list)
-            for word in self._postings:
-                plain[_plain(word)].append(word)
-            self._plain = plain
+        plain = self._plain_words()
         postings = {
             t: {p for word in plain.get(_plain(t), ()) for p in self._postings[word]}
             for t in {_plain(t) for t in full}
@@ -481,6 +568,33 @@ class NameIndex:
                 if len(keys) > cap:
                     return []
         return sorted(keys)
+
+    def relatives(self, name: str, *, cap: int = 500) -> list[int]:
+        """Keys a payer ``name`` may pay for as one of a family: households named by one of its words ("Famille
+        Martin", "Eheleute Martin", "Martin family"; titles are no words, so "M. et Mme Martin" too, for "Nicolas
+        Martin"), and, when the payer is a household itself ("M ET MME MARTIN"), every key bearing its family
+        name (none when more than ``cap`` do). Empty for a surname alone.
+        """
+        tokens, _, _ = self._query(name)
+        family = _household(name, tokens)
+        if family:
+            positions = {p for word in self._plain_words().get(family, ()) for p in self._postings[word]}
+            return [] if len(positions) > cap else sorted({self._entries[p][0] for p in positions})
+        full = {_plain(t) for t in tokens if not _initials(t) and t not in _HOUSEHOLD}
+        if len(full) < 2 and not (full and len(tokens) > len(full)):
+            return []  # a surname alone, or only initials beside it: nobody is told apart
+        families = self._families
+        return sorted({k for word in full for k in families.get(word, ())})
+
+    def _plain_words(self) -> dict[str, list[str]]:
+        """A word with its umlauts written plain -> the words of the index written so."""
+        plain = self._plain
+        if plain is None:
+            plain = defaultdict(list)
+            for word in self._postings:
+                plain[_plain(word)].append(word)
+            self._plain = plain
+        return plain
 
     def _with_form(self, score: float, forms: frozenset[str], position: int) -> float:
         """Namesakes differ by their legal form: the same one counts a little, another one against."""

@@ -890,3 +890,92 @@ def test_the_only_bearer_of_the_payers_name_with_the_amount() -> None:
         tx("119.00", "huurpenningen", on="2026-03-02", name="MW M BAKKER-JANSEN")
     )
     assert d.status != Status.APPLIED, d.explanation
+
+
+# --- families, joint accounts, trade names -------------------------------------------------
+
+
+def test_a_household_of_the_payers_family_name_with_the_amount_is_a_rival() -> None:
+    parties = [
+        Party("100775", "MARTIN Nicolas"),
+        Party("102025", "Famille Martin"),
+        Party("100300", "Sophie Martin"),
+    ]
+    items = [
+        inv("MR26-036455", "100775", "165.95", issued="2026-02-18", due="2026-03-04"),
+        inv("MR26-028171", "102025", "165.95", issued="2026-02-12", due="2026-02-26"),
+        inv("MR26-028200", "100300", "74.00", issued="2026-02-12", due="2026-02-26"),
+    ]
+    d = make_engine(items, parties).match(tx("165.95", "", on="2026-03-25", name="Nicolas Martin"))
+    assert d.status != Status.APPLIED, d.explanation
+    # a Martin of another given name is no rival: the name tells them apart
+    d = make_engine(items[:1] + items[2:], parties).match(
+        tx("165.95", "", on="2026-03-25", name="Nicolas Martin")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-036455", "165.95")]
+
+
+def test_a_household_paying_may_be_any_customer_of_its_family_name() -> None:
+    parties = [
+        Party("101578", "ROUSSEAU Céline"),
+        Party("102855", "M. Nicolas Rousseau"),
+        Party("100105", "Dupont Sébastien"),
+    ]
+    items = [
+        inv("MR26-025021", "101578", "75.00", issued="2026-02-11", due="2026-02-25"),
+        inv("MR26-048215", "102855", "75.00", issued="2026-02-26", due="2026-03-12"),
+    ]
+    d = make_engine(items, parties).match(tx("75.00", "", on="2026-03-20", name="M ET MME ROUSSEAU"))
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_a_namesake_with_the_amount_is_found_among_many_bearers_of_a_common_name() -> None:
+    # more customers bear "J DE JONG" than the name search ranks: the one with an item of the amount is found
+    parties = [Party(f"1000{n:02d}", name) for n, name in enumerate(
+        ["J. de Jong", "Mevr. J.M. de Jong", "Dhr. J.H. de Jong", "J. de Jong-Bakker", "Jolanda de Jong",
+         "Jan de Jong", "Joost de Jong", "Janneke de Jong", "Jeroen de Jong", "Jasper de Jong",
+         "J. de Jong en A.P. de Jong-van der Heijden"]
+    )]  # fmt: skip
+    items = [
+        inv(f"MR26-0400{n:02d}", p.id, "89.00", issued="2026-02-25", due="2026-03-01")
+        for n, p in enumerate(parties)
+    ]
+    items[10] = inv("MR26-040010", parties[10].id, "515.00", issued="2026-01-25", due="2026-02-01")
+    d = make_engine(items, parties).match(tx("515.00", "", on="2026-03-06", name="J DE JONG"))
+    found = [a.invoice_number for a in d.allocations] or [
+        a.invoice_number for p in d.proposals for a in p.allocations
+    ]
+    assert "MR26-040010" in found, d.explanation
+
+
+def test_a_joint_account_pays_for_one_of_its_holders() -> None:
+    parties = [
+        Party("100100", "G.J. van den Berg"),
+        Party("100101", "Peter van den Berg"),
+        Party("100102", "Karin Bos"),
+    ]
+    items = [
+        inv("MR26-041001", "100100", "1215.00", issued="2026-02-25", due="2026-03-01"),
+        inv("MR26-041002", "100101", "980.00", issued="2026-02-25", due="2026-03-01"),
+    ]
+    d = make_engine(items, parties).match(
+        tx("1215.00", "huurpenningen mrt", on="2026-03-02", name="G.J. VAN DEN BERG EO A M VAN DEN BERG")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-041001", "1215.00")]
+
+
+def test_a_sole_trader_pays_under_its_trade_name() -> None:
+    parties = [
+        Party("100200", "Maarten de Boer h.o.d.n. Timmerbedrijf De Boer"),
+        Party("100201", "Sanne de Boer"),
+        Party("100202", "Hoveniersbedrijf Jansen"),
+    ]
+    items = [
+        inv("MR26-042001", "100200", "33.79", issued="2026-02-25", due="2026-03-01"),
+        inv("MR26-042002", "100201", "410.00", issued="2026-02-25", due="2026-03-01"),
+    ]
+    d = make_engine(items, parties).match(tx("33.79", "", on="2026-03-20", name="TIMMERBEDRIJF DE BOER"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-042001", "33.79")]

@@ -84,11 +84,16 @@ from encaisse.core.matching.records import (
 from encaisse.core.matching.scoring import FEATURES, Hypothesis, Row, RuleScorer, Scorer, confidence
 from encaisse.core.matching.subset import MAX_ITEMS, subset_sums
 from encaisse.core.money import minor_unit
+from encaisse.core.names import joint_names
 
 __all__ = ["Analysis", "Engine", "RefHit"]
 
 _OTHER_ITEMS_MAX: Final = 300  # of a customer's items, first in first out, tried as what an excess is
 _TRIPLES_MAX: Final = 60  # three items at a time only among so few
+# namesakes of a payer looked at for an open item of the amount
+_BEARERS_CAP: Final = 50
+# a name more customers bear tells nobody apart: neither rivals nor the sole bearer of an amount
+_NAMESAKES_TOLD_APART: Final = 12
 
 _F: Final = {name: i for i, name in enumerate(FEATURES)}
 _F_REF_BEST: Final = _F["ref_best"]
@@ -315,6 +320,7 @@ class Engine:
         self._decisions: dict[str, Decision] = {}
         self._name_cache: dict[str, dict[int, float]] = {}
         self._similarity_cache: dict[tuple[int, str], float] = {}
+        self._bearers_cache: dict[tuple[str, int], list[int]] = {}
         self._forms: dict[int, list[str]] = {}  # item -> the digit strings of its number's variants
         # customer -> its items by serial as written ("00078" of 26/00078)
         self._serials: dict[int, dict[str, list[int]]] = {}
@@ -457,7 +463,45 @@ class Engine:
                 if score >= 0.6 and score > names.get(party, 0.0):
                     names[party] = score
         given = tuple(n for n in (tx.counterparty_name, tx.ultimate_debtor) if n)
+        holders = joint_names(tx.counterparty_name) if tx.counterparty_name else ()
+        if holders:
+            # a joint account: each holder is a payer of its own ("J DE VRIES EN/OF C DE VRIES")
+            given = (*given, *holders)
+            if not iban_hits:
+                for holder in holders:
+                    for party, score in self._names(holder).items():
+                        if score >= 0.6 and score > names.get(party, 0.0):
+                            names[party] = score
+        if not iban_hits and given and tx.amount > 0:
+            self._bearers_of_the_amount(tx, given, names)
         return PayerView(iban, iban_hits, names, bool(iban or given), given)
+
+    def name_bearers(self, name: str, cap: int = _NAMESAKES_TOLD_APART) -> list[int]:
+        """Customers bearing every word of the payer's ``name`` (:meth:`NameIndex.bearers`), none when more than
+        ``cap`` do."""
+        found = self._bearers_cache.get((name, cap))
+        if found is None:
+            book = self.book
+            found = [k for k in book.names.bearers(name, cap=cap) if book.party_is_customer[k]]
+            self._bearers_cache[(name, cap)] = found
+        return found
+
+    def _bearers_of_the_amount(
+        self, tx: CreditTransaction, given: tuple[str, ...], names: dict[int, float]
+    ) -> None:
+        """An unknown account under a common name ("M DE JONG"): the search ranks the first few of many namesakes
+        by their names alone; those bearing the name with an open item of the amount are candidates too."""
+        book = self.book
+        amount = to_minor(tx.amount, tx.currency)
+        day = tx.effective_date.toordinal()
+        for name in given:
+            for party in self.name_bearers(name, _BEARERS_CAP):
+                if party in names:
+                    continue
+                if any(book.issue[i] <= day for i in book.items_with_amount(party, amount, tx.currency)):
+                    score = self._similarity(party, name)
+                    if score >= 0.6:
+                        names[party] = score
 
     def _own_item_instead(self, analysis: Analysis, best: Hypothesis) -> str:
         """Why not to apply another customer's invoice the text names, when the account that paid is a customer's
@@ -746,6 +790,7 @@ class _Context:
         self._months: frozenset[tuple[int, int]] | None = None
         self._bearer_keys: frozenset[int] | None = None
         self._bearers_amount: frozenset[int] | None = None
+        self._relatives_amount: frozenset[int] | None = None
         self.hypotheses = analysis.hypotheses
         self.keys_of_item: dict[int, set[str]] = defaultdict(set)
         self.payer_strength: dict[int, float] = {}
@@ -1254,9 +1299,9 @@ class _Context:
         "Claes Veerle en De Clercq Bart"): namesakes a clerk cannot tell apart by the name alone."""
         found = self._bearer_keys
         if found is None:
-            book = self.book
-            keys = {k for given in self.payer.names for k in book.names.bearers(given)}
-            found = self._bearer_keys = frozenset(k for k in keys if book.party_is_customer[k])
+            found = self._bearer_keys = frozenset(
+                k for given in self.payer.names for k in self.engine.name_bearers(given)
+            )
         return found
 
     def _bearers_with_the_amount(self) -> frozenset[int]:
@@ -1265,6 +1310,18 @@ class _Context:
         if found is None:
             found = self._bearers_amount = frozenset(
                 k for k in self._bearers() if self._equal_open(k, self.amount)
+            )
+        return found
+
+    def _relatives_with_the_amount(self) -> frozenset[int]:
+        """Customers with an open item of the amount the payer may pay for as one of a family
+        (:meth:`NameIndex.relatives`: "Famille Martin" for "Nicolas Martin", any Martin for "M ET MME MARTIN")."""
+        found = self._relatives_amount
+        if found is None:
+            book = self.book
+            keys = {k for given in self.payer.names for k in book.names.relatives(given)}
+            found = self._relatives_amount = frozenset(
+                k for k in keys if book.party_is_customer[k] and self._equal_open(k, self.amount)
             )
         return found
 
@@ -1463,7 +1520,10 @@ class _Context:
             for customer in covered:
                 strength[customer] += 3.0 * score if customer == party else 2.0 * score
         self.payer_strength = strength
-        return sorted(strength, key=lambda c: (-strength[c], c))[:4]
+        if len(strength) <= 4:
+            return sorted(strength, key=lambda c: (-strength[c], c))
+        # namesakes as strong as each other ("Lieve Peeters" seven times): those with an item of the amount first
+        return sorted(strength, key=lambda c: (-strength[c], not self._equal_open(c, self.amount), c))[:4]
 
     def _amount_hypotheses(self, customer: int, *, strong: bool) -> None:
         """Allocations of the customer's open items that fit the amount without any reference.
@@ -1904,7 +1964,11 @@ class _Context:
             others = {c for c in exact_customers if c != h.customer}
             payer = self.payer
             if h.customer not in payer.iban_hits and h.customer not in payer.numbered:
-                bearers = [c for c in self._bearers_with_the_amount() if c != h.customer]
+                bearers = [
+                    c
+                    for c in self._bearers_with_the_amount() | self._relatives_with_the_amount()
+                    if c != h.customer
+                ]
                 if bearers:
                     # another customer bears the payer's whole name and has an item of the amount: the name
                     # does not tell them apart
