@@ -230,6 +230,7 @@ def _words(name: str) -> list[str]:
 _JOINT: Final = re.compile(r"\s+(?:EN/OF|E/O|EO|OU|EN|ET|U\.?|UND|AND|&|\+)\s+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)  # payers' names repeat from one payment to the next
 def joint_names(name: str) -> tuple[str, ...]:
     """The holders of a joint account, each as a name of its own, when ``name`` joins two or more; a holder
     written by the given name alone takes the family name beside it ("Klaus u. Heike Neumann": Klaus Neumann).

@@ -254,6 +254,13 @@ class Analysis:
     rejected: list[str] = field(default_factory=list)
 
 
+def _keep_best(names: dict[int, float], found: dict[int, float]) -> None:
+    """Adds the parties of ``found`` that a name resembles enough (0.6) to ``names``, each with its best score."""
+    for party, score in found.items():
+        if score >= 0.6 and score > names.get(party, 0.0):
+            names[party] = score
+
+
 def _strength(kind: VariantKind, key: str, origin: str) -> float:
     n = len(key)
     if kind == VariantKind.REFERENCE:
@@ -459,9 +466,7 @@ class Engine:
                 found = {p: self._similarity(p, name) for p in related}
             else:
                 found = self._names(name)
-            for party, score in found.items():
-                if score >= 0.6 and score > names.get(party, 0.0):
-                    names[party] = score
+            _keep_best(names, found)
         given = tuple(n for n in (tx.counterparty_name, tx.ultimate_debtor) if n)
         holders = joint_names(tx.counterparty_name) if tx.counterparty_name else ()
         if holders:
@@ -469,9 +474,7 @@ class Engine:
             given = (*given, *holders)
             if not iban_hits:
                 for holder in holders:
-                    for party, score in self._names(holder).items():
-                        if score >= 0.6 and score > names.get(party, 0.0):
-                            names[party] = score
+                    _keep_best(names, self._names(holder))
         if not iban_hits and given and tx.amount > 0:
             self._bearers_of_the_amount(tx, given, names)
         return PayerView(iban, iban_hits, names, bool(iban or given), given)
@@ -489,19 +492,24 @@ class Engine:
     def _bearers_of_the_amount(
         self, tx: CreditTransaction, given: tuple[str, ...], names: dict[int, float]
     ) -> None:
-        """An unknown account under a common name ("M DE JONG"): the search ranks the first few of many namesakes
+        """An unknown account under a common name ("J DE JONG"): the search ranks the first few of many namesakes
         by their names alone; those bearing the name with an open item of the amount are candidates too."""
-        book = self.book
         amount = to_minor(tx.amount, tx.currency)
         day = tx.effective_date.toordinal()
         for name in given:
             for party in self.name_bearers(name, _BEARERS_CAP):
                 if party in names:
                     continue
-                if any(book.issue[i] <= day for i in book.items_with_amount(party, amount, tx.currency)):
+                if self.equal_open(party, amount, tx.currency, day):
                     score = self._similarity(party, name)
                     if score >= 0.6:
                         names[party] = score
+
+    def equal_open(self, customer: int, amount: int, currency: str, day: int) -> list[int]:
+        """The customer's open items of exactly ``amount`` in ``currency``, issued by ``day`` (an ordinal), first
+        in first out."""
+        book = self.book
+        return [i for i in book.items_with_amount(customer, amount, currency) if book.issue[i] <= day]
 
     def _own_item_instead(self, analysis: Analysis, best: Hypothesis) -> str:
         """Why not to apply another customer's invoice the text names, when the account that paid is a customer's
@@ -516,12 +524,12 @@ class Engine:
         for party in analysis.payer.iban_hits:
             if party in related or not book.party_is_customer[party]:
                 continue
-            for item in book.items_with_amount(party, analysis.amount, analysis.transaction.currency):
-                if book.open[item] > 0 and book.issue[item] <= day:
-                    return (
-                        f"the account is {book.party_name[party]}'s, whose own open item {book.number[item]} "
-                        "has the amount too"
-                    )
+            own = self.equal_open(party, analysis.amount, analysis.transaction.currency, day)
+            if own:  # a credit's amount is positive: an item of it is open
+                return (
+                    f"the account is {book.party_name[party]}'s, whose own open item {book.number[own[0]]} "
+                    "has the amount too"
+                )
         return ""
 
     def _numbered(self, payer: PayerView, numbers: tuple[str, ...]) -> None:
@@ -1274,8 +1282,7 @@ class _Context:
     def _equal_open(self, customer: int, amount: int) -> list[int]:
         """The customer's open items of exactly ``amount`` in the payment's currency, issued by its day, first in
         first out."""
-        book, day = self.book, self.day
-        return [i for i in book.items_with_amount(customer, amount, self.currency) if book.issue[i] <= day]
+        return self.engine.equal_open(customer, amount, self.currency, self.day)
 
     def _another_month(self, h: Hypothesis) -> bool:
         """The text names months, and ``h`` settles an item of none of them while an item equal to it of one of
