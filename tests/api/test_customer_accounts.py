@@ -32,3 +32,16 @@ def test_the_schema_says_ibans_takes_domestic_accounts(book) -> None:  # type: i
     schema = book.write.get("/openapi.json").json()
     field = schema["components"]["schemas"]["CustomerIn"]["properties"]["ibans"]
     assert "domestic accounts" in field["description"] and "021000021/123456789" in field["description"]
+
+
+def test_an_external_id_is_trimmed_as_the_import_trims_it(book) -> None:  # type: ignore[no-untyped-def]
+    # the import keeps an id without the blanks around it (a record separator "\x1e" is one): the answer is the
+    # customer it stored, and the same id written with blanks again is the same customer
+    r = book.write.post("/customers", {"external_id": "\x1e C-77\n", "name": "Harbor Foods LLC"})
+    assert r.status_code == 201, r.content
+    assert r.json()["external_id"] == "C-77"
+    assert Customer.objects.filter(external_id="C-77").count() == 1
+    r = book.write.post("/customers", {"external_id": " C-77 ", "name": "Harbor Foods LLC"})
+    assert r.status_code == 409, r.content
+    r = book.write.post("/customers", {"external_id": " \n ", "name": "Harbor Foods LLC"})
+    assert r.status_code == 422, r.content

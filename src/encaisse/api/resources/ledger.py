@@ -140,10 +140,11 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
     such as ``021000021/123456789``); 409 when its external id exists."""
     s = scope(request)
     entity = entity_for(s, payload.entity)
-    if Customer.objects.filter(entity=entity, external_id=payload.external_id).exists():
-        raise conflict(f"customer {payload.external_id} exists in entity {entity.code}", "customer_exists")
+    external_id = payload.external_id.strip()  # as the import keeps it
+    if external_id and Customer.objects.filter(entity=entity, external_id=external_id).exists():
+        raise conflict(f"customer {external_id} exists in entity {entity.code}", "customer_exists")
     row: dict[str, Any] = {
-        "id": payload.external_id, "name": payload.name, "country": payload.country,
+        "id": external_id, "name": payload.name, "country": payload.country,
         "vat_number": payload.vat_number, "email": payload.emails, "language": payload.language,
         "payment_terms_days": str(payload.payment_terms_days), "iban": payload.ibans, "segment": payload.segment,
         "parent_id": payload.parent_id, "credit_limit": payload.credit_limit or "",
@@ -166,7 +167,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
                 for e in exc.errors
             ]
         ) from None
-    created = Customer.objects.get(entity=entity, external_id=payload.external_id)
+    created = Customer.objects.get(entity=entity, external_id=external_id)
     return Status(201, _customer(created, entity_codes(request)))
 
 
