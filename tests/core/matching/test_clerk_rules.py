@@ -979,3 +979,40 @@ def test_a_sole_trader_pays_under_its_trade_name() -> None:
     d = make_engine(items, parties).match(tx("33.79", "", on="2026-03-20", name="TIMMERBEDRIJF DE BOER"))
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "MR26-042001", "33.79")]
+
+
+MT940_LAYOUTS = {
+    "dutch": "NL07RABO0014321882\n/EREF/NOTPROVIDED/ORDP//NAME/Mark van Dijk/IBAN/NL07RABO00143\n"
+    "21882/BIC/RABONL2U/REMI/USTD//Huur/",
+    "german": "152?00DAUERAUFTRAG-GUTSCHR?20EREF+NOTPROVIDED?21SVWZ+Huur?30BYLADEM1001"
+    "?31DE68120300006067173533?32Mark van Dijk",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(MT940_LAYOUTS))
+def test_the_accounts_a_banks_structured_text_repeats_are_no_numbers_of_the_payer(
+    acme: list[Party], layout: str
+) -> None:
+    payment = replace(
+        tx("1159.38", "Huur", on="2026-03-12", **ADVANCE_PAYER), additional_info=MT940_LAYOUTS[layout]
+    )
+    keys = {c.key for c in read_transaction(payment, MatchSettings()).numbers}
+    assert not {k for k in keys if any(part in k for part in ("21882", "1001", "6067173533", "152"))}, keys
+    # so they do not stop equal rents from being settled first in, first out
+    items = [
+        inv("MR26-021001", "c1", "1159.38", issued="2026-01-25", due="2026-02-01"),
+        inv("MR26-021882", "c1", "1159.38", issued="2026-02-25", due="2026-03-01"),
+    ]
+    d = make_engine(items, acme).match(payment)
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-021001", "1159.38")]
+
+
+def test_a_number_in_the_remittance_is_still_read_beside_the_accounts() -> None:
+    payment = replace(
+        tx("100.00", "INV-2026-000104", name="X", iban=IBAN_ACME),
+        additional_info="166?00SEPA-GUTSCHRIFT?20SVWZ+INV-2026-000104?30GEBABEBB?31" + IBAN_ACME,
+    )
+    keys = {c.key for c in read_transaction(payment, MatchSettings()).numbers}
+    assert "INV2026000104" in keys
+    assert not any("96123456769" in k for k in keys), keys

@@ -40,6 +40,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Final
 
+from stdnum import iban as stdnum_iban
+
 from encaisse.core.invoice_numbers import Candidate, candidates, fold, normalise
 from encaisse.core.matching.index import compact_iban
 from encaisse.core.matching.records import CreditTransaction, MatchSettings, TransactionCode
@@ -213,6 +215,37 @@ _BANK_FIELDS: Final = re.compile(
     r"|BATCH|SEQ|CHECK\s?(?:NO|NUMBER|#)?|CHK\s?(?:NO|#)?|CHEQUE\s?(?:NO|#)?|ABA|RTN|ROUTING(?:\s?NO)?)"
     r"\s?[:=#]?\s?[A-Z]*[0-9][A-Z0-9]*"
 )
+
+
+# Fields of a bank's structured text that give accounts, codes and names, not what is paid: MT940 :86: in the
+# German layout, the transaction code before ?00 and the subfields ?00 (booking text), ?10 (primanota), ?30 to
+# ?34 (the payer's bank code, account, name and the text key's supplement); in the Dutch layout, /IBAN/, /BIC/
+# and /NAME/ (their values may run over the 65-character line)
+_ACCOUNT_FIELDS: Final = re.compile(r"^\s*[0-9]{3}(?=\?00)|\?(?:00|10|3[0-4])[^?]*|/(?:IBAN|BIC|NAME)/[^/]*")
+# an IBAN as banks and payers write it, in one word (checked before it is left out)
+_IBAN_WORD: Final = re.compile(r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b")
+
+
+def without_accounts(text: str) -> str:
+    """``text`` less what names accounts rather than invoices: the account and name fields of a bank's
+    structured text and any valid IBAN (the payer's own account, which its bank repeats; a number found in it
+    is no invoice number).
+
+    >>> without_accounts("166?00GUTSCHRIFT?20SVWZ+Rate 2?30BYLADEM1001?31DE68120300006067173533?32Jutta Muller")
+    '  ?20SVWZ+Rate 2   '
+    >>> without_accounts("/EREF/NOTPROVIDED/IBAN/NL07RABO00143\\n21882/BIC/RABONL2U/REMI/USTD//Huur/")
+    '/EREF/NOTPROVIDED  /REMI/USTD//Huur/'
+    >>> without_accounts("NL07RABO0014321882 INV-2026-0042")
+    '  INV-2026-0042'
+    """
+    if "?" in text or "/" in text:
+        text = _ACCOUNT_FIELDS.sub(" ", text)
+    return _IBAN_WORD.sub(_not_an_iban, text) if any(c.isdigit() for c in text) else text
+
+
+def _not_an_iban(match: re.Match[str]) -> str:
+    word = match.group()
+    return " " if stdnum_iban.is_valid(word) else word
 
 
 def transaction_text(tx: CreditTransaction) -> str:
@@ -462,7 +495,10 @@ def read_transaction(
                 evidence.references.append((value, "QRR", False))
 
     cut = _numbers_text(tx.remittance_lines) if tx.remittance_lines else None
-    numbered = folded if cut is None else fold(f"{cut} {tx.additional_info}" if tx.additional_info else cut)
+    info = without_accounts(tx.additional_info) if tx.additional_info else ""
+    if cut is None:
+        cut = " ".join(p for p in (*tx.remittance_lines, rejoined) if p)
+    numbered = without_accounts(fold(f"{cut} {info}" if info else cut))
     numbers = list(candidates(_BANK_FIELDS.sub(" ", numbered), prefixes=prefixes))
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
     if customer_numbers:
