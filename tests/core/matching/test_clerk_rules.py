@@ -790,6 +790,25 @@ def test_equal_items_and_a_month_named_that_is_not_the_oldest(acme: list[Party],
         assert rows(d) == [("invoice", "MR26-000101", "750.00")]
 
 
+@pytest.mark.parametrize("rents", [2, 3, 11])
+def test_equal_items_of_a_customer_known_by_its_account_first_in_first_out(
+    acme: list[Party], rents: int
+) -> None:
+    # a payment plan or a monthly rent: however many equal items are open, the oldest due is settled
+    months = [(2025 + (3 + n) // 12, (3 + n) % 12 + 1) for n in range(rents)]  # from April 2025
+    items = [
+        inv(f"MR25-0001{n:02d}", "c1", "286.50", issued=f"{y}-{m:02d}-01", due=f"{y}-{m:02d}-15")
+        for n, (y, m) in enumerate(months)
+    ]
+    d = make_engine(items, acme).match(tx("286.50", "2. Rate Ratenvereinbarung", on="2026-03-02", **BY_ACCOUNT))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR25-000100", "286.50")]
+    assert f"oldest of {rents} open items of this amount" in d.explanation
+    # the customer's name alone, which another customer resembles, does not make it certain
+    d = make_engine(items, acme).match(tx("286.50", "Rate", on="2026-03-02", name="ACME"))
+    assert d.status != Status.APPLIED, d.explanation
+
+
 def test_a_month_no_equal_item_belongs_to_is_the_payers_period(acme: list[Party]) -> None:
     items = [
         inv("INV-2025-00350", "c1", "1210.00", issued="2025-10-02", due="2025-10-30"),

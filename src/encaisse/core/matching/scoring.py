@@ -205,6 +205,7 @@ def rule_logit(f: Sequence[float]) -> float:
         payer -= 2.0
     score += payer
     # how the amount fits
+    first_in_first_out = False  # a certain customer's equal items, broken as the rule says
     if f[_FIT_EXACT]:
         # without a reference, one open item of exactly this amount is what identifies it
         score += 3.0 if referenced else 4.5 if unique else 4.0
@@ -217,6 +218,7 @@ def rule_logit(f: Sequence[float]) -> float:
             # a certain customer with one open item of this amount (or its oldest items, in order, or the one
             # combination adding up to it to the cent): as telling as an invoice number
             score += 2.5
+            first_in_first_out = fifo
         elif f[_REF_FUZZY] == 1.0 and certain and not f[_REF_OTHER_STRONG]:
             # a number one character away from the certain customer's own item, paid to the cent: a typo
             score += 1.5
@@ -268,7 +270,8 @@ def rule_logit(f: Sequence[float]) -> float:
     elif f[_SUBSET]:
         score -= 0.5 + 0.25 * max(0.0, 2.0 ** f[_N_ITEMS] - 2.0)
         score -= 0.5 * max(0.0, f[_SUBSET_SPACE] + 10.0)
-    score -= 0.15 * f[_TIES]  # equal items are broken first in, first out, as the rule says
+    if not first_in_first_out:
+        score -= 0.15 * f[_TIES]  # which of equal items is meant, the payer's customer not certain
     if f[_RESERVED]:
         score -= 1.0
     if f[_UNEXPLAINED_NUMBER]:
