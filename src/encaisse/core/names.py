@@ -420,6 +420,87 @@ def _household(name: str, tokens: tuple[str, ...]) -> str:
     return next(iter(rest)) if words & (_HOUSEHOLD | _TITLES) and not words & LEGAL_FORMS else ""
 
 
+# words of a trade a sole trader names its business by, beside the family name ("Taxi Dupont", "Rijschool Prins
+# v.o.f.", "Schoonheidssalon Michiels", "Malerbetrieb Schulz"), and the ends of such compounds
+_TRADES: Final = frozenset(
+    [
+        # Dutch and Flemish
+        "RIJSCHOOL", "AUTORIJSCHOOL", "KAPSALON", "KAPPER", "KAPPERS", "HAARSALON", "HAARMODE",
+        "SCHOONHEIDSSALON", "NAGELSTUDIO", "BAKKERIJ", "BAKKER", "SLAGERIJ", "SLAGER", "BLOEMISTERIJ", "BLOEMEN",
+        "TAXI", "TAXIBEDRIJF", "TRANSPORT", "TRANSPORTEN", "TRANSPORTBEDRIJF", "KOERIERSDIENST", "AANNEMER",
+        "AANNEMERSBEDRIJF", "BOUW", "BOUWBEDRIJF", "TIMMERBEDRIJF", "TIMMERWERKEN", "SCHILDERSBEDRIJF",
+        "SCHILDERWERKEN", "SCHILDER", "LOODGIETER", "LOODGIETERSBEDRIJF", "INSTALLATIEBEDRIJF", "INSTALLATIETECHNIEK",
+        "ELEKTRO", "ELEKTROTECHNIEK", "DAKDEKKER", "DAKWERKEN", "HOVENIER", "HOVENIERSBEDRIJF", "TUINEN",
+        "TUINAANLEG", "GARAGE", "AUTOBEDRIJF", "AUTO", "AUTOS", "FYSIOTHERAPIE", "FYSIOTHERAPEUT", "PRAKTIJK",
+        "TANDARTS", "TANDARTSPRAKTIJK", "HUISARTS", "HUISARTSPRAKTIJK", "APOTHEEK", "ADMINISTRATIEKANTOOR",
+        "BOEKHOUDING", "ADVIES", "CONSULTANCY", "MAKELAARDIJ", "MAKELAAR", "FOTOGRAFIE", "FOTOSTUDIO", "STUDIO",
+        "ATELIER", "CAFE", "EETCAFE", "RESTAURANT", "SNACKBAR", "FRITUUR", "BISTRO", "BRASSERIE", "HOTEL",
+        "PENSION", "DRUKKERIJ", "KLUSBEDRIJF", "KLUSSENBEDRIJF", "SCHOONMAAKBEDRIJF", "SCHOONMAAK", "OPTIEK",
+        "OPTICIEN", "JUWELIER", "BOEKHANDEL", "HANDEL", "HANDELSONDERNEMING", "VERHUUR", "KWEKERIJ", "MANEGE",
+        "DIERENARTS", "DIERENARTSPRAKTIJK", "PEDICURE", "MASSAGE", "KINESITHERAPIE", "VERZEKERINGEN",
+        # German
+        "PHYSIOTHERAPIE", "PRAXIS", "ZAHNARZTPRAXIS", "ARZTPRAXIS", "TIERARZTPRAXIS", "BACKEREI", "BAECKEREI",
+        "METZGEREI", "FLEISCHEREI", "FRISEUR", "FRISEURSALON", "KOSMETIK", "KOSMETIKSTUDIO", "FAHRSCHULE",
+        "TAXIUNTERNEHMEN", "MALERBETRIEB", "MALER", "DACHDECKER", "DACHDECKEREI", "SCHREINEREI", "TISCHLEREI",
+        "ZIMMEREI", "SANITAR", "SANITAER", "HEIZUNGSBAU", "ELEKTROTECHNIK", "GARTENBAU", "LANDSCHAFTSBAU",
+        "BAUUNTERNEHMEN", "BAU", "AUTOHAUS", "KFZ", "WERKSTATT", "STEUERBERATUNG", "IMMOBILIEN", "BLUMEN",
+        "GASTSTATTE", "GASTHAUS", "GASTHOF", "KONDITOREI", "HAUSMEISTERSERVICE", "REINIGUNG", "GEBAUDEREINIGUNG",
+        "TRANSPORTE", "SPEDITION", "UMZUGE", "HANDWERK", "INSTALLATEUR",
+        # French
+        "COIFFURE", "SALON", "BOULANGERIE", "PATISSERIE", "BOUCHERIE", "CHARCUTERIE", "PLOMBERIE", "MENUISERIE",
+        "ELECTRICITE", "PEINTURE", "MACONNERIE", "TOITURE", "COUVERTURE", "CHAUFFAGE", "JARDINS", "PAYSAGISTE",
+        "TAXIS", "TRANSPORTS", "AMBULANCES", "PHARMACIE", "CABINET", "KINE", "INFIRMIER", "INFIRMIERE",
+        "OSTEOPATHE", "DENTISTE", "FLEURS", "FLEURISTE", "BOUTIQUE", "EPICERIE", "TABAC", "BAR", "ECOLE",
+        "IMMOBILIER", "AGENCE", "PHOTO", "OPTIQUE", "INSTITUT", "BEAUTE", "ESTHETIQUE", "NETTOYAGE",
+        "DEMENAGEMENTS", "TRAITEUR", "GARAGISTE", "CARROSSERIE",
+        # English
+        "PLUMBING", "PLUMBERS", "ELECTRICAL", "ELECTRICS", "BUILDERS", "BUILDING", "CONSTRUCTION", "ROOFING",
+        "PAINTING", "DECORATING", "DECORATORS", "LANDSCAPING", "GARDENS", "MOTORS", "CABS", "HAULAGE", "REMOVALS",
+        "BAKERY", "BAKERS", "BUTCHERS", "FLORIST", "FLORISTS", "BARBERS", "HAIR", "BEAUTY", "DENTAL", "PHYSIO",
+        "PHARMACY", "CATERING", "CLEANING", "SERVICES", "CONSULTING", "PHOTOGRAPHY",
+    ]
+)  # fmt: skip
+_TRADE_ENDS: Final = (
+    "BEDRIJF", "BETRIEB", "PRAKTIJK", "PRAXIS", "SALON", "STUDIO", "SCHOOL", "SCHULE", "HANDEL", "SERVICE",
+    "TECHNIEK", "TECHNIK", "WERKEN", "KANTOOR", "BURO", "BUREAU", "WINKEL", "ERIJ", "EREI",
+)  # fmt: skip
+
+
+def _trade(word: str) -> bool:
+    """A word naming a trade ("TAXI", "SCHOONHEIDSSALON", "MALERBETRIEB").
+
+    >>> [_trade(w) for w in ("TAXI", "SCHOONHEIDSSALON", "MALERBETRIEB", "DUPONT", "VALERIE", "JAN")]
+    [True, True, True, False, False, False]
+    """
+    return word in _TRADES or (len(word) >= 8 and word.endswith(_TRADE_ENDS))
+
+
+def family_trade(name: str) -> str:
+    """The family name a sole trader's business is named by ("Taxi Dupont", "Rijschool Prins v.o.f.",
+    "Schoonheidssalon Michiels"), umlauts written plain; empty for any other name (a person's, a household's, a
+    business named otherwise or with a given name: "Rijschool M.C. de Boer").
+
+    >>> [family_trade(n) for n in ("Taxi Dupont", "Rijschool Prins v.o.f.", "Malerbetrieb Müller", "Jan Prins")]
+    ['DUPONT', 'PRINS', 'MULLER', '']
+    >>> [family_trade(n) for n in ("Rijschool M.C. de Boer", "Taxi", "Dupont & Fils SA", "Famille Dupont")]
+    ['', '', '', '']
+    """
+    tokens = name_tokens(name)
+    if not any(_trade(t) for t in tokens):
+        return ""
+    rest = {_plain(t) for t in tokens if not _trade(t)}
+    if len(rest) != 1:
+        return ""
+    family = next(iter(rest))
+    return "" if _initials(family) or family in _HOUSEHOLD else family
+
+
+def is_business(name: str) -> bool:
+    """Whether a name is a business's: a legal form or a word of a trade in it."""
+    tokens, forms = _parse(name)
+    return bool(forms) or any(_trade(t) for t in tokens)
+
+
 class NameIndex:
     """Names of parties (customers, payers) by their words.
 
@@ -440,6 +521,7 @@ class NameIndex:
         "_postings",
         "_similar",
         "_token_sets",
+        "_trades",
         "_vocab_sorted",
         "_weights",
     )
@@ -458,6 +540,7 @@ class NameIndex:
         self._weights: dict[str, float] = {}
         self._plain: dict[str, list[str]] | None = None  # a word with umlauts written plain -> the words
         self._families: dict[str, list[int]] = defaultdict(list)  # a family name -> households named by it
+        self._trades: dict[str, list[int]] = defaultdict(list)  # a family name -> businesses named by it
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -490,6 +573,9 @@ class NameIndex:
         family = _household(name, tokens)
         if family:
             self._families[family].append(key)
+        trading = family_trade(name)
+        if trading:
+            self._trades[trading].append(key)
         self._vocab_sorted = None
         if self._similar:
             self._similar = {}
@@ -573,7 +659,8 @@ class NameIndex:
     def relatives(self, name: str, *, cap: int = 500) -> list[int]:
         """Keys a payer ``name`` may pay for as one of a family: households named by one of its words ("Famille
         Martin", "Eheleute Martin", "Martin family"; titles are no words, so "M. et Mme Martin" too, for "Nicolas
-        Martin"), and, when the payer is a household itself ("M ET MME MARTIN"), every key bearing its family
+        Martin"), businesses named by one of its words when the payer is a person ("Taxi Dupont" for "François
+        Dupont"), and, when the payer is a household itself ("M ET MME MARTIN"), every key bearing its family
         name (none when more than ``cap`` do). Empty for a surname alone.
         """
         tokens, _, _ = self._query(name)
@@ -585,7 +672,12 @@ class NameIndex:
         if len(full) < 2 and not (full and len(tokens) > len(full)):
             return []  # a surname alone, or only initials beside it: nobody is told apart
         families = self._families
-        return sorted({k for word in full for k in families.get(word, ())})
+        found = {k for word in full for k in families.get(word, ())}
+        if not is_business(name):
+            # a person may pay for the business named by its family name ("J PRINS" for "Rijschool Prins")
+            trades = self._trades
+            found.update(k for word in full for k in trades.get(word, ()))
+        return sorted(found)
 
     def _plain_words(self) -> dict[str, list[str]]:
         """A word with its umlauts written plain -> the words of the index written so."""

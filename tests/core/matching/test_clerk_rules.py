@@ -800,7 +800,9 @@ def test_equal_items_of_a_customer_known_by_its_account_first_in_first_out(
         inv(f"MR25-0001{n:02d}", "c1", "286.50", issued=f"{y}-{m:02d}-01", due=f"{y}-{m:02d}-15")
         for n, (y, m) in enumerate(months)
     ]
-    d = make_engine(items, acme).match(tx("286.50", "2. Rate Ratenvereinbarung", on="2026-03-02", **BY_ACCOUNT))
+    d = make_engine(items, acme).match(
+        tx("286.50", "2. Rate Ratenvereinbarung", on="2026-03-02", **BY_ACCOUNT)
+    )
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "MR25-000100", "286.50")]
     assert f"oldest of {rents} open items of this amount" in d.explanation
@@ -933,6 +935,45 @@ def test_a_household_of_the_payers_family_name_with_the_amount_is_a_rival() -> N
     )
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "MR26-036455", "165.95")]
+
+
+@pytest.mark.parametrize(
+    ("payer", "business"),
+    [
+        ("J PRINS", "Rijschool Prins v.o.f."),
+        ("François Dupont", "Taxi Dupont"),
+        ("MICHIELS L", "Schoonheidssalon Michiels"),
+        ("Schulz, Katrin", "Malerbetrieb Schulz"),
+    ],
+)
+def test_a_business_named_after_the_payers_family_with_the_amount_is_a_rival(
+    payer: str, business: str
+) -> None:
+    # the person may be the one behind the business; a careful clerk asks
+    person = {"J PRINS": "Prins, J.", "MICHIELS L": "Michiels Luc", "Schulz, Katrin": "Katrin Schulz"}
+    parties = [Party("p1", person.get(payer, payer)), Party("b1", business), Party("o1", "Anna Other")]
+    items = [
+        inv("MR26-028166", "p1", "119.00", issued="2026-02-12", due="2026-02-26"),
+        inv("MR26-023017", "b1", "119.00", issued="2026-02-06", due="2026-02-20"),
+        inv("MR26-023018", "o1", "119.00", issued="2026-02-06", due="2026-02-20"),
+    ]
+    d = make_engine(items, parties).match(tx("119.00", "huur", on="2026-03-27", name=payer))
+    assert d.status != Status.APPLIED, d.explanation
+    # the business without an item of the amount is no rival
+    d = make_engine([items[0], items[2]], parties).match(tx("119.00", "huur", on="2026-03-27", name=payer))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-028166", "119.00")]
+
+
+def test_a_business_paying_has_no_rival_in_another_business_of_its_family_name() -> None:
+    parties = [Party("b1", "Garage Leroy"), Party("b2", "Transports Leroy")]
+    items = [
+        inv("INV-2026-000301", "b1", "450.00", issued="2026-02-06", due="2026-02-20"),
+        inv("INV-2026-000302", "b2", "450.00", issued="2026-02-06", due="2026-02-20"),
+    ]
+    d = make_engine(items, parties).match(tx("450.00", "", on="2026-03-02", name="GARAGE LEROY"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000301", "450.00")]
 
 
 def test_a_household_paying_may_be_any_customer_of_its_family_name() -> None:
