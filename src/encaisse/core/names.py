@@ -547,10 +547,11 @@ class NameIndex:
 
     def add(self, key: int, name: str) -> None:
         # a name and the trade's ("Maarten de Boer h.o.d.n. Timmerbedrijf De Boer"), or the holders of a joint
-        # account each written in full ("M. de Jong en A.P. de Jong-van der Heijden"): each is the key's name too
+        # account ("M. de Jong en A.P. de Jong-van der Heijden"; "Petra und Hans Fischer": Petra Fischer too):
+        # each is the key's name too
         parts = [p.strip() for p in _TRADING_AS.split(name) if p.strip()]
         if len(parts) == 1:
-            parts = [p for p in joint_names(name) if len(name_tokens(p)) >= 2 and p in name]
+            parts = [p for p in joint_names(name) if len(name_tokens(p)) >= 2]
         if len(parts) > 1:
             for part in parts:
                 self._add(key, part)

@@ -1026,6 +1026,24 @@ def test_a_joint_account_pays_for_one_of_its_holders() -> None:
     assert rows(d) == [("invoice", "MR26-041001", "1215.00")]
 
 
+def test_a_holder_of_a_joint_customer_written_by_the_given_name_alone_pays() -> None:
+    # "Petra und Hans Fischer" is Petra Fischer too: among namesakes, the one with the item of the amount
+    parties = [
+        Party("100089", "Petra und Hans Fischer"),
+        Party("100394", "Frau Petra Fischer"),
+        Party("101307", "Petra Fischer"),
+    ]
+    items = [
+        inv("MR26-039408", "100089", "1094.10", issued="2026-02-25", due="2026-03-01"),
+        inv("MR26-039409", "101307", "75.00", issued="2026-02-25", due="2026-03-01"),
+    ]
+    d = make_engine(items, parties).match(
+        tx("1094.10", "Mietzahlung Maerz", on="2026-03-19", name="Fischer Petra")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-039408", "1094.10")]
+
+
 def test_a_sole_trader_pays_under_its_trade_name() -> None:
     parties = [
         Party("100200", "Maarten de Boer h.o.d.n. Timmerbedrijf De Boer"),
