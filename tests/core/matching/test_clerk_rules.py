@@ -1026,6 +1026,23 @@ def test_a_joint_account_pays_for_one_of_its_holders() -> None:
     assert rows(d) == [("invoice", "MR26-041001", "1215.00")]
 
 
+def test_a_namesake_paying_part_of_an_invoice_it_names_in_full() -> None:
+    # three customers named Thomas Müller: the invoice number says whose item is paid in part
+    parties = [Party("t1", "Thomas Müller"), Party("t2", "Thomas Müller"), Party("t3", "Müller, Thomas")]
+    items = [
+        inv("MR26-044287", "t2", "1629.00", issued="2026-02-25", due="2026-03-11"),
+        inv("MR26-044288", "t1", "1629.00", issued="2026-02-25", due="2026-03-11"),
+    ]
+    d = make_engine(items, parties).match(
+        tx("958.00", "1. Rate Rechnung MR 26-044287", on="2026-03-02", name="Mueller, Thomas")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "MR26-044287", "958.00")]
+    # without the number, nobody can tell which Thomas Müller pays a part of what
+    d = make_engine(items, parties).match(tx("958.00", "1. Rate", on="2026-03-02", name="Mueller, Thomas"))
+    assert d.status != Status.APPLIED, d.explanation
+
+
 def test_a_holder_of_a_joint_customer_written_by_the_given_name_alone_pays() -> None:
     # "Petra und Hans Fischer" is Petra Fischer too: among namesakes, the one with the item of the amount
     parties = [

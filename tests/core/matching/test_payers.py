@@ -162,9 +162,15 @@ def test_the_customer_number_written_tells_namesakes_apart() -> None:
     assert named.customer_id == "c1"
     assert rows(named) == [("invoice", "SI-521100", "150.00")]  # a part payment, the rest stays open
     assert "customer number 300237 written in the text" in named.explanation
-    # without the number, the namesake's equal claim to the name leaves the part payment to a person
+    # without the number, the full invoice number, unique in the book, still says whose item is paid in part
     unnamed = make_engine(items, parties).match(tx("150.00", text.format(""), name="MCALLISTER & SONS"))
-    assert unnamed.status != Status.APPLIED
+    assert unnamed.status == Status.APPLIED, unnamed.explanation
+    assert rows(unnamed) == [("invoice", "SI-521100", "150.00")]
+    # and without it either, the namesake's equal claim to the name leaves the part payment to a person
+    unreferenced = make_engine(items, parties).match(
+        tx("150.00", text.format("").replace("STUB:INV SI-521100 ", "STUB:"), name="MCALLISTER & SONS")
+    )
+    assert unreferenced.status != Status.APPLIED, unreferenced.explanation
     # the number is read without its leading zeros; another customer's number does not help
     other = make_engine(items, parties).match(tx("150.00", text.format("0306071"), name="MCALLISTER & SONS"))
     assert other.status != Status.APPLIED

@@ -139,6 +139,7 @@ _ACH_ADDENDA: Final = 80  # characters of an ACH addenda record's payment relate
 _F_RESERVED: Final = _F["reserved"]
 _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
 _F_SOLE_BEARER: Final = _F["sole_bearer"]
+_F_NUMBER_OTHER: Final = _F["number_other"]
 _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 # a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
@@ -1916,6 +1917,11 @@ class _Context:
         f[_F_PAYER_NAME] = name_self
         f[_F_PAYER_NAME_THIRD] = name_third
         f[_F_PAYER_NAME_OTHER] = name_other
+        numbered = self.payer.numbered
+        customer = h.customer
+        if numbered and customer >= 0 and customer not in numbered:
+            # the text writes another customer's number (not one of a party paying for this one)
+            f[_F_NUMBER_OTHER] = 1.0 if numbered.keys().isdisjoint(book.payers_of[customer]) else 0.0
         open_ = book.open
         total = sum([open_[i] for i in settled]) or 1
         residue = -sum([minor for kind, _, minor, _ in h.rows if kind == AllocationKind.DEDUCTION])

@@ -81,6 +81,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "reserved",  # an item is proposed to a person for an earlier payment
     "unexplained_number",  # the text quotes something shaped like an invoice number, and not these items
     "sole_bearer",  # the only customer whose name holds all of the payer's words with an item of the amount
+    "number_other",  # the text writes another customer's number ("Kd.-Nr."), not this one's
 )
 _INDEX: Final = {name: i for i, name in enumerate(FEATURES)}
 _ADVANCE_WORDS: Final = _INDEX["advance_words"]
@@ -119,6 +120,7 @@ _TEXT_CUT: Final = _INDEX["text_cut"]
 _TIES: Final = _INDEX["ties"]
 _UNEXPLAINED_NUMBER: Final = _INDEX["unexplained_number"]
 _SOLE_BEARER: Final = _INDEX["sole_bearer"]
+_NUMBER_OTHER: Final = _INDEX["number_other"]
 _YEARS_PAST_DUE: Final = _INDEX["years_past_due"]
 _REF_FUZZY: Final = _INDEX["ref_fuzzy"]
 
@@ -160,10 +162,16 @@ def rule_logit(f: Sequence[float]) -> float:
     name = f[_PAYER_NAME]
     referenced = f[_REF_COVERAGE] > 0
     unique = f[_TIES] == 0 and not f[_SUBSET]
-    # another party has the same name: the name alone cannot tell them apart, unless the amount does (no
-    # other candidate customer has an open item of exactly this amount; equal items of this one are then
-    # broken first in, first out)
-    told_apart = f[_FIT_EXACT] and not referenced and not f[_SUBSET] and not f[_COMPETITORS]
+    # a full invoice number, unique in the book, says which items, and so whose they are
+    named = (
+        f[_REF_COVERAGE] == 1.0 and f[_REF_MEAN] >= 6.5 and f[_REF_AMBIGUITY] == 0.0 and f[_REF_FUZZY] == 0.0
+    )
+    # another party has the same name: the name alone cannot tell them apart, unless the number named does (and
+    # no other customer's number is written), or the amount (no other candidate customer has an open item of
+    # exactly this amount; equal items of this one are then broken first in, first out)
+    told_apart = (named and not f[_NUMBER_OTHER]) or (
+        f[_FIT_EXACT] and not referenced and not f[_SUBSET] and not f[_COMPETITORS]
+    )
     if name > 0 and f[_PAYER_NAME_OTHER] >= name - 0.02 and iban == 0 and not told_apart:
         name -= 0.1
     if f[_SOLE_BEARER] and name >= 0.8 and iban == 0:
@@ -187,14 +195,8 @@ def rule_logit(f: Sequence[float]) -> float:
     if payer <= 0.0:
         # a key several items share says little until the payer narrows it down
         score -= f[_REF_AMBIGUITY]
-    # a full invoice number, unique in the book, and the amount to the cent say which items without the payer
-    agreed = (
-        f[_REF_COVERAGE] == 1.0
-        and f[_REF_MEAN] >= 6.5
-        and f[_REF_AMBIGUITY] == 0.0
-        and f[_REF_FUZZY] == 0.0
-        and (f[_FIT_EXACT] or f[_FIT_DISCOUNT])
-    )
+    # the items named, and the amount to the cent, say which items without the payer
+    agreed = named and (f[_FIT_EXACT] or f[_FIT_DISCOUNT])
     # a payer known as someone else (one penalty, however many signs say so): unless the text and the amount
     # agree, when it is a third party paying for the customer
     if agreed:
