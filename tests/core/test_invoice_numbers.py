@@ -100,6 +100,25 @@ def test_range_of_two_numbers_written_in_full(text: str, middle: str) -> None:
     assert middle in {c.key for c in candidates(text) if c.origin == "range"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INV/2026/00074 - INV/2026/00079 - INV/2026/00083",
+        "FACT 90012681 - 90012690 - 90012702",
+        "FA2026-1158 - FA2026-1160 - FA2026-1170",
+    ],
+)
+def test_three_numbers_joined_by_dashes_with_spaces_are_a_list_not_ranges(text: str) -> None:
+    found = candidates(text)
+    assert not [c for c in found if c.origin == "range"]
+    assert {"INV202600079", "90012690", "FA20261160"} & {c.key for c in found if c.origin == "plain"}
+
+
+def test_numbers_of_equal_length_either_side_of_a_spaced_slash_are_a_list() -> None:
+    found = {c.key: c.origin for c in candidates("0090014948 / 0092000215 FOURN 42336")}
+    assert found["0090014948"] == found["0092000215"] == "plain"
+
+
 def test_a_range_word_before_a_number_written_in_full_is_not_a_shortened_end() -> None:
     found = {c.key for c in candidates("25/02401 à 25/02403") if c.origin == "range"}
     assert "2502402" in found and "2502404" not in found and "2502425" not in found

@@ -252,6 +252,11 @@ _JOINABLE: Final[dict[str, bool]] = {}  # gaps of at most three characters seen 
 _SEGMENT_AFTER_GAP: Final = re.compile(r"([^A-Z0-9]*)([A-Z]+|[0-9]+)")
 
 
+def _spaced_dash(gap: str) -> bool:
+    """A dash with a space beside it (" - ", "- "), as lists are written."""
+    return "-" in gap and gap != "-" and not gap.strip(" -")
+
+
 def _range_end(first: str, second: str) -> int | None:
     """The last number of a range ``first``–``second`` (``1234/36`` ends at 1236)."""
     if len(first) < 3 or not second or len(second) > len(first):
@@ -347,8 +352,8 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                     and gaps[j + 1] != " "
                     and _range_end(seg, segs[j + 1]) is None
                     and not (
-                        gaps[j + 1] == "/" and len(segs[j + 1]) == len(seg) >= 3
-                    )  # a list: 002153/002116
+                        gaps[j + 1].strip() == "/" and len(segs[j + 1]) == len(seg) >= 3
+                    )  # a list: 002153/002116, "0090014948 / 0092000215"
                 )
                 if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
                     found[key] = Candidate(key, "partial" if cut_short else "plain", g)
@@ -362,7 +367,8 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 found[key] = Candidate(key, "plain", g)
 
     # ranges (1234-1236, 1234/36, 1234 to 1236) and lists (1234, 1235 & 1236);
-    # a later member inherits the leading segments of the first one
+    # a later member inherits the leading segments of the first one. Dashes with spaces that join three numbers
+    # or more in a row ("90012681 - 90012690 - 90012702") separate a list, they do not bound ranges
     inherited: dict[int, list[str]] = {}
     for j in range(1, n):
         if not digit[j]:
@@ -379,13 +385,17 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
             continue
         prev = segs[k]
         gap = gaps[k + 1].strip() if not word else ""
+        listed = _spaced_dash(gaps[k + 1]) and (
+            (j + 1 < n and digit[j + 1] and _spaced_dash(gaps[j + 1]))
+            or (k > 0 and digit[k - 1] and _spaced_dash(gaps[k]))
+        )
         context = inherited.get(k)
         if context is None:
             start = k
             while start > 0 and group_of[start - 1] == group_of[k] and k - start < 3:
                 start -= 1
             context = segs[start:k]
-        is_range_gap = word in _RANGE_WORDS or gap in ("-", "/", "..")
+        is_range_gap = word in _RANGE_WORDS or (gap in ("-", "/", "..") and not listed)
         # "25/02401 à 25/02403": the "25" after the word starts a number written in full, it does not end a range
         starts_number = j + 1 < n and digit[j + 1] and group_of[j + 1] == group_of[j]
         end = _range_end(prev, cur) if is_range_gap and not starts_number else None
@@ -395,7 +405,9 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 for start in range(len(context) + 1):
                     emit("".join(context[start:]) + number, "range", group_of[k])
             inherited[j] = context
-        elif len(cur) == len(prev) >= 3 and (word in _LIST_WORDS or gap in (",", "&", "+", ";", "", "/")):
+        elif len(cur) == len(prev) >= 3 and (
+            word in _LIST_WORDS or gap in (",", "&", "+", ";", "", "/") or listed
+        ):
             for start in range(len(context) + 1):
                 emit("".join(context[start:]) + cur, "list", group_of[j])
             inherited[j] = context
@@ -416,6 +428,8 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
         while start > 0 and group_of[start - 1] == group_of[w - 1] and w - 1 - start < 3:
             start -= 1
         context = segs[start : w - 1]
+        if smallest and _spaced_dash(gaps[w]) and any(_spaced_dash(gaps[i]) for i in range(max(start, 1), w)):
+            continue  # "INV/2026/00074 - INV/2026/00079 - INV/2026/00083": the second of a list, no range
         for size in range(len(context), smallest - 1, -1):
             e = after + size
             if (
@@ -425,7 +439,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 and len(segs[e]) == len(prev)
             ):
                 end = _range_end(prev, segs[e])
-                if end is not None:
+                if end is not None and not (smallest and e + 1 < n and _spaced_dash(gaps[e + 1])):
                     for value in range(int(prev) + 1, end + 1):
                         number = str(value).zfill(len(prev))
                         for cut in range(len(context) + 1):
