@@ -1108,3 +1108,37 @@ def test_a_number_in_the_remittance_is_still_read_beside_the_accounts() -> None:
     keys = {c.key for c in read_transaction(payment, MatchSettings()).numbers}
     assert "INV2026000104" in keys
     assert not any("96123456769" in k for k in keys), keys
+
+
+# --- numbers of several ERPs in one book -----------------------------------------------------
+
+
+def several_schemes() -> list[OpenItem]:
+    """One book with the numbers of ERPNext, Odoo and SAP side by side (as after a migration)."""
+    return [
+        inv("ACC-SINV-2026-00586", "c1", "871.92", issued="2026-01-20"),
+        inv("ACC-SINV-2026-00587", "c1", "310.00", issued="2026-01-21"),
+        inv("INV/2026/00586", "c2", "640.00", issued="2026-01-05"),
+        inv("INV/2026/00587", "c2", "95.10", issued="2026-01-06"),
+        inv("90014948", "c1", "1477.46", issued="2026-01-12"),
+        inv("92000215", "c1", "-321.10", issued="2026-01-14", credit_note=True),
+        inv("90014949", "c4", "1156.36", issued="2026-01-12"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["ACC-SINV-2026-00586 ACOMPTE 1/2", "PAIEMENT PARTIEL FACT SINV-2026-00586"])
+def test_a_number_of_one_scheme_is_not_read_inside_another_schemes_number(
+    acme: list[Party], text: str
+) -> None:
+    # "SINV-2026-00586" is not "INV/2026/00586", another customer's older invoice: the payer's own is paid in part
+    engine = make_engine(several_schemes(), acme)
+    d = engine.match(tx("559.87", text, iban=IBAN_ACME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "ACC-SINV-2026-00586", "559.87")]
+
+
+def test_an_invoice_net_of_a_credit_note_written_with_their_leading_zeros(acme: list[Party]) -> None:
+    engine = make_engine(several_schemes(), acme)
+    d = engine.match(tx("1156.36", "0090014948 / 0092000215 FOURN 42336", iban=IBAN_ACME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(rows(d)) == [("invoice", "90014948", "1477.46"), ("invoice", "92000215", "-321.10")]

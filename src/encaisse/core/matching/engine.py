@@ -1414,7 +1414,7 @@ class _Context:
             strong_all.sort(key=book.fifo_key)
             customers = [book.customer[i] for i in strong_all]
             main = max(set(customers), key=customers.count)
-            self._allocate(main, strong_all, "reference", note="items of several customers")
+            self._several(main, strong_all, "items of several customers")
         if len(groups) > 1:
             # a parent or a factor paying for several customers it is known to pay for: their items the
             # text names less strongly ("26/340" for 26/00340) belong with the strong ones
@@ -1430,9 +1430,15 @@ class _Context:
             if together != strong_all and len({book.customer[i] for i in together}) > 1:
                 customers = [book.customer[i] for i in together]
                 main = max(set(customers), key=customers.count)
-                self._allocate(
-                    main, together, "reference", note="items of several customers the payer pays for"
-                )
+                self._several(main, together, "items of several customers the payer pays for")
+
+    def _several(self, main: int, items: list[int], note: str) -> None:
+        """One payment for the items of several customers; not when what it pays is one customer's items only
+        (a part payment of the oldest, another customer's): that is no payment of several customers, and the
+        hypotheses of each customer's own items are there already."""
+        h = self._allocate(main, items, "reference", note=note)
+        if h is not None and len({self.book.customer[i] for i in h.items()}) < 2:
+            self.hypotheses.remove(h)
 
     def _group_fits(self, customer: int) -> bool:
         return any(

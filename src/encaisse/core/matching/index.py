@@ -440,9 +440,12 @@ class Book:
         for offset, item in enumerate(items):
             index = base + offset
             segs = segments(item.number)
-            if segs and segs[0].isalpha():
-                lead = segs[0]
-                prefix_counts[lead] = prefix_counts.get(lead, 0) + 1
+            # the letters a number begins with, and its words of three letters or more: "SINV" of
+            # "ACC-SINV-2026-00586" is no word ending in the "INV" of "INV/2026/00586" (not the series letter
+            # of "FT 2026A/46": "FATURA" does not end in it)
+            for n, word in enumerate(segs):
+                if word.isalpha() and (n == 0 or len(word) >= 3):
+                    prefix_counts[word] = prefix_counts.get(word, 0) + 1
             keys = variant_keys(segs)
             reference = normalise(item.structured_reference) if item.structured_reference else None
             references.append(reference)
