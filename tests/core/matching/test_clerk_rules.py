@@ -600,6 +600,23 @@ def test_the_last_number_of_a_text_cut_at_140_characters_is_not_read() -> None:
     assert "RE2026373" in keys
 
 
+@pytest.mark.parametrize(
+    "numbers",
+    [[f"INV/2025/0{n}" for n in range(3935, 3950)], [str(n) for n in range(90012663, 90012690)]],
+)
+def test_a_list_without_spaces_cut_at_140_characters_loses_only_its_last_number(numbers: list[str]) -> None:
+    written = "REGLEMENT RELEVE FACT " + "/".join(numbers)
+    cut = written[:140]  # the payer's bank cut the list in the middle of a number
+    whole = [n for n in numbers if f"{n}/" in cut]
+    last = cut.rsplit("/", 1)[1]
+    assert whole and last and last not in numbers
+    keys = {
+        c.key for c in read_transaction(tx("1.00", cut), MatchSettings(), prefixes=frozenset({"INV"})).numbers
+    }
+    assert {n.replace("/", "") for n in whole} <= keys
+    assert last not in keys
+
+
 def test_an_amount_a_full_line_cut_in_two_is_read_whole() -> None:
     lines = ("RE-2026-33044 minus Mängelrüge 230,", "00 EUR")
     assert len(lines[0]) == 35

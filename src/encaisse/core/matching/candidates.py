@@ -285,8 +285,16 @@ def _numbers_text(lines: tuple[str, ...]) -> str | None:
             parts.extend((" ", line) if i else (line,))
     text = "".join(parts).rstrip()
     if 135 <= len(text) <= 140 and text[-1:].isdigit() and " " in text:
-        return text.rsplit(" ", 1)[0]
+        head, last = text.rsplit(" ", 1)
+        # a list written without spaces ("INV/2025/03935/INV/2025/03994/…/INV/2026/0029"): only its last number
+        # was cut, before the letters it begins with, else at its last separator
+        joined = sum(map(last.count, "/,;")) >= 3 and (_LIST_CUT.match(last) or _LIST_CUT_DIGITS.match(last))
+        return f"{head} {joined.group(1)}" if joined else head
     return text if glued else None
+
+
+_LIST_CUT: Final = re.compile(r"(.*[0-9].*?)[/,;](?=[A-Z])")
+_LIST_CUT_DIGITS: Final = re.compile(r"(.*[0-9])[/,;]")
 
 
 def _words_cut_at_line_ends(lines: tuple[str, ...]) -> str:
