@@ -127,7 +127,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
-from blackbox_export import Row, outcome, read_export, report, run_steps, step_log, trap_table
+from blackbox_export import MISS_COLUMNS, Row, report, run_steps, score_kinds, step_log, trap_table
 
 SELLER = "Nordia Distribution SAS"
 PERIOD_START = date(2026, 3, 2)
@@ -2817,72 +2817,7 @@ def run_product(
 
 
 def score(gen: Generator, out: Path) -> dict[str, object]:
-    prod = read_export(out / "out.csv")
-    stats: dict[str, Counter[str]] = defaultdict(Counter)
-    misses: list[list[str]] = []
-    for t in gen.txs:
-        if t.debit:
-            continue
-        rows = prod.get(t.ref, [])
-        status, applied = outcome(rows)
-        overall = {
-            "customer": "ALL customer",
-            "trap": "ALL traps (must not apply)",
-            "nc": "ALL non-customer",
-        }[t.kind]
-        group = [stats[t.scenario], stats[overall]]
-        for s in group:
-            s["n"] += 1
-            s[status] += 1
-        if t.kind == "customer":
-            truth = sorted(t.truth)
-            if status == "applied":
-                ok = applied == truth
-                tc = Counter(truth)
-                good = sum(min(c, tc[r]) for r, c in Counter(applied).items())
-                for s in group:
-                    s["env_ok"] += ok
-                    s["lines"] += len(applied)
-                    s["lines_ok"] += good
-                if not ok:
-                    misses.append(miss_row(t, "wrong", rows))
-            else:
-                if status == "suggested":
-                    sugg = {n for n, _a, _k, s2, _c in rows if s2 == "suggested" and n}
-                    hit = {n for n, _a, k in truth if k == "invoice"} <= sugg
-                    for s in group:
-                        s["sugg_hit"] += hit
-                misses.append(miss_row(t, f"not_applied:{status}", rows))
-        elif status == "applied":
-            only_acct = all(k == "on_account" for _n, _a, k in applied)
-            if t.allow_on_account and only_acct:
-                for s in group:
-                    s["on_account_ok"] += 1
-            else:
-                for s in group:
-                    s["wrongly_applied"] += 1
-                misses.append(miss_row(t, "must_not_apply_but_applied", rows))
-    with (out / "misses.csv").open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(
-            [
-                "scenario",
-                "issue",
-                "tx_ref",
-                "amount",
-                "currency",
-                "value_date",
-                "payer_name",
-                "payer_iban",
-                "ultimate",
-                "remittance",
-                "truth_rows",
-                "product_rows",
-                "iban_on_file",
-            ]
-        )
-        w.writerows(misses)
-    return {"stats": {k: dict(v) for k, v in stats.items()}, "misses": len(misses), "product_refs": len(prod)}
+    return score_kinds(gen.txs, out, miss_row, columns=[*MISS_COLUMNS, "iban_on_file"])
 
 
 def miss_row(t: Tx, issue: str, rows: list[Row]) -> list[str]:

@@ -15,11 +15,19 @@ import shutil
 import subprocess
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 #: one export row: invoice number, amount in cents, kind, status, confidence
 Row = tuple[str, int, str, str, str]
+#: the columns of ``misses.csv`` that :func:`score_kinds` writes (a check's ``miss_row`` gives them, and may add)
+MISS_COLUMNS = [
+    "scenario", "issue", "tx_ref", "amount", "currency", "value_date", "payer_name", "payer_iban", "ultimate",
+    "remittance", "truth_rows", "product_rows",
+]  # fmt: skip
+#: the line of the totals of each kind of credit
+_OVERALL = {"customer": "ALL customer", "trap": "ALL traps (must not apply)", "nc": "ALL non-customer"}
 
 
 def cents(text: str) -> int:
@@ -70,6 +78,66 @@ def envelope(rows: list[tuple[str, int, str]]) -> tuple[list[tuple[str, int]], l
             ded[n] += a
     acc = sum(a for _n, a, k in rows if k == "on_account")
     return inv, sorted((n, a) for n, a in ded.items() if a), acc
+
+
+def score_kinds(
+    txs: Iterable[Any],
+    out: Path,
+    miss_row: Callable[[Any, str, list[Row]], list[str]],
+    *,
+    columns: list[str] = MISS_COLUMNS,
+) -> dict[str, object]:
+    """Scores the export in ``out`` against the truth of each credit of ``txs`` (objects with ``ref``,
+    ``debit``, ``kind`` — ``customer``, ``trap`` or ``nc`` —, ``scenario``, ``truth`` as (invoice number, cents,
+    kind) rows and ``allow_on_account``) per scenario and per kind, and writes ``misses.csv`` (``columns``,
+    one ``miss_row`` per transaction not as its truth wants). A customer payment applied is right when its
+    rows are the truth's; a trap or non-customer credit is right unless applied (wholly on account when
+    ``allow_on_account``)."""
+    prod = read_export(out / "out.csv")
+    stats: dict[str, Counter[str]] = defaultdict(Counter)
+    misses: list[list[str]] = []
+    for t in txs:
+        if t.debit:
+            continue
+        rows = prod.get(t.ref, [])
+        status, applied = outcome(rows)
+        group = [stats[t.scenario], stats[_OVERALL[t.kind]]]
+        for s in group:
+            s["n"] += 1
+            s[status] += 1
+        if t.kind == "customer":
+            truth = sorted(t.truth)
+            if status == "applied":
+                ok = applied == truth
+                tc = Counter(truth)
+                good = sum(min(c, tc[r]) for r, c in Counter(applied).items())
+                for s in group:
+                    s["env_ok"] += ok
+                    s["lines"] += len(applied)
+                    s["lines_ok"] += good
+                if not ok:
+                    misses.append(miss_row(t, "wrong", rows))
+            else:
+                if status == "suggested":
+                    sugg = {n for n, _a, _k, s2, _c in rows if s2 == "suggested" and n}
+                    hit = {n for n, _a, k in truth if k == "invoice"} <= sugg
+                    for s in group:
+                        s["sugg_hit"] += hit
+                misses.append(miss_row(t, f"not_applied:{status}", rows))
+        elif status == "applied":
+            only_acct = all(k == "on_account" for _n, _a, k in applied)
+            if t.allow_on_account and only_acct:
+                for s in group:
+                    s["on_account_ok"] += 1
+            else:
+                for s in group:
+                    s["wrongly_applied"] += 1
+                misses.append(miss_row(t, "must_not_apply_but_applied", rows))
+    with (out / "misses.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(columns)
+        w.writerows(misses)
+    return {"stats": {k: dict(v) for k, v in stats.items()}, "misses": len(misses), "product_refs": len(prod)}
 
 
 def run_steps(
