@@ -1159,3 +1159,24 @@ def test_an_invoice_net_of_a_credit_note_written_with_their_leading_zeros(acme: 
     d = engine.match(tx("1156.36", "0090014948 / 0092000215 FOURN 42336", iban=IBAN_ACME))
     assert d.status == Status.APPLIED, d.explanation
     assert sorted(rows(d)) == [("invoice", "90014948", "1477.46"), ("invoice", "92000215", "-321.10")]
+
+
+def test_one_number_two_schemes_share_names_one_item_not_a_payment_for_two_customers(
+    acme: list[Party],
+) -> None:
+    # "ACC-SINV-2026-00351" is ERPNext's; "2026-00351" in it is Odoo's INV/2026/00351 too, another customer's:
+    # that is no payment for the items of two customers, with what is kept back a deduction of both
+    items = [
+        *several_schemes(),
+        inv("ACC-SINV-2026-00351", "c1", "528.24", issued="2026-01-25"),
+        inv("INV/2026/00351", "c2", "93.12", issued="2026-01-08"),
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(
+        tx("475.42", "N/REF ACC-SINV-2026-00351 RETENUE 10% PALETTES NON RENDUES", iban=IBAN_ACME)
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [
+        ("invoice", "ACC-SINV-2026-00351", "528.24"),
+        ("deduction", "ACC-SINV-2026-00351", "-52.82"),
+    ]

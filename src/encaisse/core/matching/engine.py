@@ -1391,7 +1391,9 @@ class _Context:
             items.sort(key=book.fifo_key)
             open_items = [i for i in items if book.open[i] != 0]
             closed = [i for i in items if book.open[i] == 0]
-            strong_all.extend(i for i in open_items if refs[i].strength >= 6.0)
+            # named strongly and by a number no other item has: "2026/00351", Odoo's INV/2026/00351 and
+            # ERPNext's ACC-SINV-2026-00351 alike, names one of them, not both
+            strong_all.extend(i for i in open_items if refs[i].strength >= 6.0 and refs[i].multiplicity == 1)
             if open_items:
                 self._allocate(customer, open_items, "reference")
                 if len(open_items) > 1:
