@@ -114,9 +114,25 @@ def test_three_numbers_joined_by_dashes_with_spaces_are_a_list_not_ranges(text: 
     assert {"INV202600079", "90012690", "FA20261160"} & {c.key for c in found if c.origin == "plain"}
 
 
-def test_numbers_of_equal_length_either_side_of_a_spaced_slash_are_a_list() -> None:
-    found = {c.key: c.origin for c in candidates("0090014948 / 0092000215 FOURN 42336")}
-    assert found["0090014948"] == found["0092000215"] == "plain"
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("0090014948 / 0092000215 FOURN 42336", "0090014948", "0092000215"),
+        (
+            "0090012990 / 92000282",
+            "0090012990",
+            "92000282",
+        ),  # an invoice and a credit memo, five digits or more
+    ],
+)
+def test_numbers_either_side_of_a_spaced_slash_are_a_list(text: str, first: str, second: str) -> None:
+    found = {c.key: c.origin for c in candidates(text)}
+    assert found[first] == found[second] == "plain"
+
+
+def test_a_year_and_a_serial_either_side_of_a_spaced_slash_are_one_number() -> None:
+    found = {c.key: c.origin for c in candidates("Facture 2026 / 00123")}
+    assert found["202600123"] == "plain" and found["2026"] == "partial"
 
 
 def test_a_range_word_before_a_number_written_in_full_is_not_a_shortened_end() -> None:

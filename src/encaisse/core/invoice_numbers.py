@@ -352,8 +352,12 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                     and gaps[j + 1] != " "
                     and _range_end(seg, segs[j + 1]) is None
                     and not (
-                        gaps[j + 1].strip() == "/" and len(segs[j + 1]) == len(seg) >= 3
-                    )  # a list: 002153/002116, "0090014948 / 0092000215"
+                        gaps[j + 1].strip() == "/"
+                        and (
+                            len(segs[j + 1]) == len(seg) >= 3
+                            or (gaps[j + 1] != "/" and min(len(seg), len(segs[j + 1])) >= 5)
+                        )
+                    )  # a list: 002153/002116, "0090014948 / 0092000215", "0090012990 / 92000282"
                 )
                 if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
                     found[key] = Candidate(key, "partial" if cut_short else "plain", g)
