@@ -148,11 +148,12 @@ def _child(folder: str, info: dict[str, Any], options: dict[str, Any] | None = N
     out["statement_import_s"] = time.perf_counter() - t
     out["transactions"] = new
     peak = _RssPeak()
-    t, cpu = time.perf_counter(), time.process_time()
+    t, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     with peak:
         summary = match(entity, today=__import__("datetime").date(2026, 12, 31), **(options or {}))
     out["match_s"] = time.perf_counter() - t
     out["match_cpu_s"] = time.process_time() - cpu
+    out["match_workers_cpu_s"] = _children_cpu() - children  # forked workers (--workers), once joined
     out["match_peak_rss_mb"] = peak.mb
     out["load_average"] = os.getloadavg()
     out["summary"] = summary.as_dict()
@@ -161,6 +162,11 @@ def _child(folder: str, info: dict[str, Any], options: dict[str, Any] | None = N
         write_export([entity.pk], fh)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _run(
@@ -196,6 +202,7 @@ def main() -> None:
     parser.add_argument(
         "--no-overlap", action="store_true", help="record each batch before deciding the next"
     )
+    parser.add_argument("--workers", type=int, default=1, help="processes deciding side by side")
     parser.add_argument(
         "--workdir", help="keep the generated data here and reuse it (a large run, one database at a time)"
     )
@@ -205,7 +212,7 @@ def main() -> None:
         help="the PostgreSQL database to drop and create for the run",
     )
     args = parser.parse_args()
-    options: dict[str, Any] = {"overlap": not args.no_overlap}
+    options: dict[str, Any] = {"overlap": not args.no_overlap, "workers": args.workers}
     if args.batch_size:
         options["batch_size"] = args.batch_size
     from scorer import format_table, read_decisions, read_scenarios, read_truth, score
@@ -239,8 +246,8 @@ def main() -> None:
                   f"debits set aside {s['skipped_debits']}; peak RSS {r['peak_rss_mb']:.0f} MB "
                   f"(during the match {r['match_peak_rss_mb']:.0f} MB)")  # fmt: skip
             load = ", ".join(f"{x:.2f}" for x in r["load_average"])
-            print(f"   match: {r['match_s']:.1f} s wall, {r['match_cpu_s']:.1f} s CPU (process); load average {load}; "
-                  f"options {options}")  # fmt: skip
+            print(f"   match: {r['match_s']:.1f} s wall, {r['match_cpu_s']:.1f} s CPU (process), "
+                  f"{r['match_workers_cpu_s']:.1f} s CPU (workers); load average {load}; options {options}")  # fmt: skip
             print(f"   {'step':<34} {'wall s':>8} {'CPU s':>8} {'µs CPU/tx':>10}")
             for step, t in r["steps"].items():
                 print(f"   {step:<34} {t['wall_s']:>8.2f} {t['cpu_s']:>8.2f} {t['cpu_s'] / n * 1e6:>10.0f}")

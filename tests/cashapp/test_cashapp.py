@@ -174,7 +174,9 @@ def test_confirmation_beyond_the_payment_or_in_another_currency_is_refused(book,
 
 def test_commands_match_review_export(book, write, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     load(write, [tx(1, "1210.00", text=format_ogm(OGM1), ref=OGM1), tx(2, "500.01", name="nobody")])
-    call_command("match", "--format", "json")
+    with pytest.raises(CommandError, match="--workers must be 1 or more"):
+        call_command("match", "--workers", "0")
+    call_command("match", "--format", "json", "--workers", "2")  # too few transactions to share: one process
     assert '"applied": 1' in capsys.readouterr().out
     call_command("review", "--format", "csv")
     listed = capsys.readouterr().out

@@ -354,3 +354,58 @@ def test_a_second_payment_in_another_currency_is_kept_on_account_at_the_customer
     second = MatchDecision.objects.get(transaction__bank_reference="BANKREF0002")
     assert "the rate of U-2026-0002, the customer's latest invoice in USD" in second.explanation
     assert check([date(2026, 3, 31)]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_worker_processes_the_run_records_the_decisions_of_one_process(
+    entity, write, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """``match(workers=2)``: a forked process analyses part of each batch while the writes go on in their thread."""
+    from encaisse.core.matching import parallel
+
+    with override_settings(HOME=tmp_path):
+        entity.ibans = [OWN_IBAN]
+        entity.save()
+        import_customers(write("c.csv", CUSTOMERS))
+        import_invoices(write("i.csv", _many_invoices(45)))
+        names = {1: ("Brasserie Dupont", "BE71096123456769"), 2: ("Bakkerij Peeters", "BE62510007547061"),
+                 3: ("Schmidt Maschinenbau", "DE89370400440532013000")}  # fmt: skip
+        txs = []
+        for n in range(1, 46):
+            name, iban = names[n % 3 + 1]
+            if n % 4 == 0:  # by payer and amount alone
+                txs.append(tx(n, f"{100 + n}.00", name=name, iban=iban))
+            elif n % 4 == 1:  # a part payment, then the rest
+                txs.append(tx(n, f"{50 + n}.00", name=name, text=f"acompte F-2026-{n:04d}"))
+                txs.append(tx(100 + n, "50.00", name=name, text=f"solde F-2026-{n:04d}"))
+            else:
+                txs.append(tx(n, f"{100 + n}.00", name=name, iban=iban, text=f"Facture F-2026-{n:04d}"))
+            if n % 9 == 0:
+                txs.append(
+                    tx(200 + n, f"{100 + n}.00", name=name, iban=iban, text=f"F-2026-{n:04d}")
+                )  # twice
+        load(write, txs)
+        expected = services.match(entity, dry_run=True, today=TODAY)
+        monkeypatch.setattr(parallel, "BATCH", 3)  # many small batches between the processes
+        pools, runs = [], []
+        opened, run = parallel.Pool.__init__, parallel.Pool.run
+
+        def counted_pool(pool, engine, workers, own=None):  # type: ignore[no-untyped-def]
+            pools.append((workers, own))
+            opened(pool, engine, workers, own)
+
+        def counted_run(pool, transactions):  # type: ignore[no-untyped-def]
+            decisions, stats = run(pool, transactions)
+            runs.append(stats)
+            return decisions, stats
+
+        monkeypatch.setattr(parallel.Pool, "__init__", counted_pool)
+        monkeypatch.setattr(parallel.Pool, "run", counted_run)
+        summary = services.match(entity, today=TODAY, batch_size=31, overlap=True, workers=2)
+    assert pools == [(2, 0.25)]  # the worker is forked once for the whole run; it takes 3/4 of the payers
+    assert len(runs) == 2 and sum(s.taken for s in runs) > 0  # and shares both batches
+    assert recorded() == decided(expected)
+    assert (summary.applied, summary.suggested, summary.unmatched) == (
+        expected.applied, expected.suggested, expected.unmatched)  # fmt: skip
+    assert summary.applied >= 40
+    assert check([date(2026, 3, 31)]) == []

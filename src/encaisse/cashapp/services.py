@@ -50,7 +50,7 @@ from encaisse.cashapp.models import (
     PaymentHabit,
     ScoringModel,
 )
-from encaisse.core.matching import learning
+from encaisse.core.matching import learning, parallel
 from encaisse.core.matching.engine import Engine
 from encaisse.core.matching.index import Book, to_minor
 from encaisse.core.matching.records import (
@@ -396,6 +396,7 @@ def match(
     actor: str = "engine",
     today: date | None = None,
     overlap: bool = True,
+    workers: int = 1,
 ) -> MatchSummary:
     """Match every unprocessed credit transaction of the entity (see the module).
 
@@ -405,8 +406,10 @@ def match(
     database transaction with bulk inserts and a few set-based updates
     (:func:`_record_batch`). With ``overlap`` (and outside a caller's
     transaction) a batch is recorded in a second thread while the engine
-    decides the next one (:class:`_Writer`). ``summary.timings`` holds the
-    time of each step.
+    decides the next one (:class:`_Writer`). With ``workers`` above one,
+    forked processes analyse part of each batch beside this one
+    (:mod:`encaisse.core.matching.parallel`: the decisions are exactly those
+    of one process). ``summary.timings`` holds the time of each step.
     """
     summary = MatchSummary(dry_run=dry_run)
     timings = summary.timings
@@ -457,21 +460,26 @@ def match(
             progress(len(decisions))
 
     credits.sort(key=_booking_order)  # batches in the engine's order: the same decisions as one run of all
-    batches = deque(credits[i : i + batch_size] for i in range(0, len(credits), batch_size))
-    del credits  # each batch's transactions are let go once decided
-    writer = _Writer(record, threaded=overlap and run is not None and not connection.in_atomic_block)
     gc.freeze()  # the collector need not go through the book again (see _collector_paused)
-    try:
-        while batches:
-            with timings.step("engine"):
-                decisions = engine.run(batches.popleft())
-                gc.freeze()  # nor through what the engine keeps of the batches decided so far
+    threaded = overlap and run is not None and not connection.in_atomic_block
+    # the workers are forked once, before the writing thread starts, and serve every batch; this
+    # process keeps half its share of the payers when it also writes (docs/performance.md)
+    shared = workers if parallel.worth_it(len(credits), workers) else 1
+    with engine.processes(shared, own=0.5 / shared if threaded else None):
+        batches = deque(credits[i : i + batch_size] for i in range(0, len(credits), batch_size))
+        del credits  # each batch's transactions are let go once decided
+        writer = _Writer(record, threaded=threaded)
+        try:
+            while batches:
+                with timings.step("engine"):
+                    decisions = engine.run(batches.popleft())
+                    gc.freeze()  # nor through what the engine keeps of the batches decided so far
+                with timings.step("waiting for the writes") if writer.threaded else nullcontext():
+                    writer.put(decisions)
+        finally:
             with timings.step("waiting for the writes") if writer.threaded else nullcontext():
-                writer.put(decisions)
-    finally:
-        with timings.step("waiting for the writes") if writer.threaded else nullcontext():
-            writer.close()
-        gc.unfreeze()
+                writer.close()
+            gc.unfreeze()
     if run is not None:
         run.finished_at = timezone.now()
         run.counts = summary.as_dict()

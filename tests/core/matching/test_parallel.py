@@ -19,7 +19,7 @@ from encaisse.core.matching import (
     parallel,
 )
 
-pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="needs processes that can be forked")
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="needs processes that can be forked")
 
 START = date(2026, 1, 5)
 AMOUNTS = ["100.00", "250.00", "99.90", "1200.00", "45.50"]  # recurring: equal open items compete
@@ -154,3 +154,42 @@ def test_few_transactions_are_matched_in_one_process() -> None:
     decisions = engine.run(txs[:20], workers=2)
     assert len(decisions) == 20
     assert engine.parallel_stats is None
+
+
+def test_a_pool_of_processes_serves_several_runs_with_the_decisions_of_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``Engine.processes``: the workers are forked once and follow the book from one run to the next."""
+    monkeypatch.setattr(parallel, "BATCH", 12)
+    forks = []
+    start = parallel.multiprocessing.process.BaseProcess.start
+
+    def counted(process):  # type: ignore[no-untyped-def]
+        forks.append(process)
+        start(process)
+
+    monkeypatch.setattr(parallel.multiprocessing.process.BaseProcess, "start", counted)
+    parties, items, txs = ledger(5)
+    one = engine_for(parties, items)
+    several = engine_for(parties, items)
+    parts = [txs[:250], txs[250:260], txs[260:520], txs[520:]]  # the second too small to share
+    expected = [one.run(part) for part in parts]
+    got, stats = [], []
+    with several.processes(3, own=0.2):  # this process keeps a fifth of the payers
+        for part in parts:
+            several.parallel_stats = None
+            got.append(several.run(part))
+            stats.append(several.parallel_stats)
+    assert len(forks) == 2  # two workers, forked once for the four runs
+    assert not any(p.is_alive() for p in forks)  # and stopped at the end of the block
+    assert got == expected
+    assert [d.explanation for part in got for d in part] == [d.explanation for part in expected for d in part]
+    assert list(several.book.open) == list(one.book.open)
+    assert several._reserved == one._reserved and several._pending == one._pending
+    assert several.book.iban_parties == one.book.iban_parties
+    assert stats[1] is None and all(s is not None and s.taken > 0 for s in stats[::2])
+    own = sum(s.own for s in stats if s is not None)
+    assert 0 < own < sum(s.taken + s.again for s in stats if s is not None) / 2
+    assert several._journal is None and several._pool is None
+    after = several.run(txs[:30])  # after the block, one process again (all already decided)
+    assert after == expected[0][:30]

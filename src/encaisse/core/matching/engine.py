@@ -50,7 +50,8 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -340,6 +341,7 @@ class Engine:
         self._pending: set[int] = set()  # customers with an earlier payment of the run left to a person
         self._journal: list[tuple[str, int | str, int]] | None = None  # changes, while run in parallel
         self.parallel_stats: parallel.RunStats | None = None  # of the last run in parallel
+        self._pool: parallel.Pool | None = None  # processes kept for the runs of a block (processes())
         self._order_reference: set[int] = set()
         if aliases is not None:
             self._load_aliases(aliases)
@@ -351,19 +353,41 @@ class Engine:
 
         ``workers``: processes that analyse transactions side by side
         (:mod:`~encaisse.core.matching.parallel`; where processes can be
-        forked); the decisions are exactly those of one.
+        forked); the decisions are exactly those of one. Inside
+        :meth:`processes`, its pool's processes do.
         """
         txs = list(transactions)
         order = sorted(range(len(txs)), key=lambda i: (txs[i].position, txs[i].booking_date, txs[i].id))
         out: list[Decision | None] = [None] * len(txs)
-        if workers > 1 and parallel.worth_it(len(txs), workers):
+        pool = self._pool
+        if pool is not None and parallel.worth_it(len(txs), pool.workers):
+            decisions, self.parallel_stats = pool.run([txs[i] for i in order])
+        elif pool is None and workers > 1 and parallel.worth_it(len(txs), workers):
             decisions, self.parallel_stats = parallel.run(self, [txs[i] for i in order], workers)
-            for i, decision in zip(order, decisions, strict=True):
-                out[i] = decision
         else:
-            for i in order:
-                out[i] = self.match(txs[i])
+            decisions = [self.match(txs[i]) for i in order]
+        for i, decision in zip(order, decisions, strict=True):
+            out[i] = decision
         return [d for d in out if d is not None]
+
+    @contextmanager
+    def processes(self, workers: int, *, own: float | None = None) -> Iterator[None]:
+        """Keep ``workers`` processes (this one included) for every :meth:`run` inside the block.
+
+        They are forked once, on entry (where processes can be forked and
+        ``workers`` is above one; else the runs stay in one process).
+        ``own``: the share of payers this process matches itself (see
+        :class:`~encaisse.core.matching.parallel.Pool`).
+        """
+        if workers < 2 or self._pool is not None or not parallel.can_fork():
+            yield
+            return
+        with parallel.Pool(self, workers, own) as pool:
+            self._pool = pool
+            try:
+                yield
+            finally:
+                self._pool = None
 
     def match(self, tx: CreditTransaction) -> Decision:
         """The decision for one transaction; an applied one consumes open amounts (once)."""

@@ -21,6 +21,10 @@ between two neighbouring transactions, so:
    matched again on the parent's book.
 4. The changes of each batch go to the workers with the batch after next, so
    that their copies stay at most two batches behind.
+5. A :class:`Pool` keeps its workers for every run of the engine while it is
+   open (the application matches in batches of thousands, one run each): they
+   are forked once, and their copies of the book stay shared with the parent's
+   pages until either writes them.
 
 Where processes cannot be forked, or for a few transactions, the engine
 matches in one process.
@@ -44,7 +48,7 @@ from encaisse.core.matching.records import CreditTransaction, Decision
 if TYPE_CHECKING:
     from encaisse.core.matching.engine import Engine
 
-__all__ = ["BATCH", "RunStats", "run", "worth_it"]
+__all__ = ["BATCH", "Pool", "RunStats", "can_fork", "run", "worth_it"]
 
 BATCH: Final = 48  # transactions per process and batch
 
@@ -61,10 +65,10 @@ class RunStats:
 
 def worth_it(transactions: int, workers: int) -> bool:
     """Whether ``transactions`` are enough to share among ``workers`` processes (that can be forked)."""
-    return workers > 1 and transactions >= 4 * BATCH * workers and _can_fork()
+    return workers > 1 and transactions >= 4 * BATCH * workers and can_fork()
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -163,7 +167,7 @@ class _RecordingBook(Book):
 _Result = tuple[Decision, str, int | None, _Reads]
 
 
-def _work(engine: Engine, txs: Sequence[CreditTransaction], conn: Connection) -> None:
+def _work(engine: Engine, conn: Connection) -> None:
     """A worker: analyse the transactions handed over, after applying the changes that come with them."""
     try:
         gc.freeze()  # the collector leaves the inherited objects alone (their pages stay shared)
@@ -177,10 +181,10 @@ def _work(engine: Engine, txs: Sequence[CreditTransaction], conn: Connection) ->
             message = conn.recv()
             if message is None:
                 break
-            journal, indices = message
+            journal, txs = message
             engine._replay(journal)
             results: list[_Result] = []
-            for j in indices:
+            for tx in txs:
                 reads = _Reads()
                 book._reads = reads  # type: ignore[attr-defined]
                 reserved._read = reads.reserved
@@ -188,7 +192,7 @@ def _work(engine: Engine, txs: Sequence[CreditTransaction], conn: Connection) ->
                 plain = book.open
                 book.open = _RecordingOpen(plain, reads.opened)  # type: ignore[assignment]
                 try:
-                    analysis = engine.analyse(txs[j])
+                    analysis = engine.analyse(tx)
                     decision = engine._decide(analysis)
                 finally:
                     book.open = plain
@@ -202,88 +206,138 @@ def _work(engine: Engine, txs: Sequence[CreditTransaction], conn: Connection) ->
         conn.close()
 
 
-def _process_of(tx: CreditTransaction, processes: int) -> int:
-    """The process a transaction goes to: by payer, so that each meets the same payers."""
-    payer = tx.counterparty_account or tx.counterparty_name or tx.ultimate_debtor or tx.id
-    return zlib.crc32(payer.encode("utf-8", "replace")) % processes
+def _process_of(tx: CreditTransaction, processes: int, own: float | None = None) -> int:
+    """The process a transaction goes to: by payer, so that each meets the same payers.
 
-
-def run(engine: Engine, txs: Sequence[CreditTransaction], workers: int) -> tuple[list[Decision], RunStats]:
-    """The decisions of ``txs`` (in booking order), taken in that order as :meth:`Engine.match` takes them.
-
-    ``workers``: processes in all, this one included.
+    ``own``: the share of payers the parent keeps (else an equal share each).
     """
-    context = multiprocessing.get_context("fork")
-    n = len(txs)
-    size = BATCH * workers
-    batches = [range(start, min(start + size, n)) for start in range(0, n, size)]
-    owner = [_process_of(tx, workers) for tx in txs]
-    pipes: list[Connection] = []
-    processes = []
-    for _ in range(workers - 1):
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_work, args=(engine, txs, child_end), daemon=True)
-        process.start()
-        child_end.close()
-        pipes.append(parent_end)
-        processes.append(process)
+    payer = tx.counterparty_account or tx.counterparty_name or tx.ultimate_debtor or tx.id
+    h = zlib.crc32(payer.encode("utf-8", "replace"))
+    if own is None:
+        return h % processes
+    return 0 if h % 1000 < own * 1000 else 1 + (h // 1000) % (processes - 1)
 
-    journal: list[tuple[str, int | str, int]] = []
-    sent = 0  # journal entries the workers have
-    decisions: list[Decision | None] = [None] * n
-    stats = RunStats(workers=workers)
 
-    def hand_out(b: int) -> None:
-        nonlocal sent
-        changes = journal[sent:]
-        sent = len(journal)
-        for w, pipe in enumerate(pipes, start=1):
-            pipe.send((changes, [j for j in batches[b] if owner[j] == w]))
+class Pool:
+    """Worker processes forked once for an engine, for as many runs as it makes while the pool is open.
 
-    engine._journal = journal
-    try:
-        hand_out(0)
-        if len(batches) > 1:
-            hand_out(1)
-        for b, batch in enumerate(batches):
-            results: list[list[_Result]] = []
-            for pipe in pipes:
-                status, payload = pipe.recv()
-                if status != "ok":
-                    raise RuntimeError(f"a matching worker failed:\n{payload}")
-                results.append(payload)
-            taken = [0] * len(pipes)
-            for j in batch:
-                tx = txs[j]
-                w = owner[j]
-                if w == 0:
-                    decisions[j] = engine.match(tx)
-                    stats.own += 1
-                    continue
-                decision, iban, learned, reads = results[w - 1][taken[w - 1]]
-                taken[w - 1] += 1
-                done = engine._decisions.get(tx.id)
-                if done is not None:  # the same transaction again
-                    decisions[j] = done
-                elif reads.still(engine):
-                    engine._commit(tx, decision, iban, learned)
-                    decisions[j] = decision
-                    stats.taken += 1
-                else:
-                    decisions[j] = engine.match(tx)  # an earlier decision changed what it read
-                    stats.again += 1
-            if b + 2 < len(batches):
-                hand_out(b + 2)
-    finally:
-        engine._journal = None
-        for pipe in pipes:
+    Forked once, the workers' copies of the book are shared with this
+    process's pages until either writes them; forking again for each run
+    would copy those pages again each time (a book of a million items is
+    gigabytes). Between runs the workers receive, with their next
+    transactions, the changes the decisions since made (step 4 above).
+    ``workers``: processes in all, this one included; ``own``: the share of
+    the payers this process matches itself (else an equal share each), less
+    when it has other work to do meanwhile, such as writing the decisions.
+    """
+
+    def __init__(self, engine: Engine, workers: int, own: float | None = None) -> None:
+        self.engine = engine
+        self.workers = workers
+        self.own = own
+        context = multiprocessing.get_context("fork")
+        self._pipes: list[Connection] = []
+        self._processes: list[multiprocessing.process.BaseProcess] = []
+        self._journal: list[tuple[str, int | str, int]] = []
+        self._sent = 0  # journal entries the workers have
+        try:
+            for _ in range(workers - 1):
+                parent_end, child_end = context.Pipe()
+                process = context.Process(target=_work, args=(engine, child_end), daemon=True)
+                process.start()
+                child_end.close()
+                self._pipes.append(parent_end)
+                self._processes.append(process)
+        except BaseException:
+            self.close()
+            raise
+        engine._journal = self._journal
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers; the engine goes on in one process."""
+        if self.engine._journal is self._journal:
+            self.engine._journal = None
+        for pipe in self._pipes:
             try:
                 pipe.send(None)
                 pipe.close()
             except OSError:
                 pass
-        for process in processes:
+        for process in self._processes:
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
-    return [d for d in decisions if d is not None], stats
+        self._pipes, self._processes = [], []
+
+    def run(self, txs: Sequence[CreditTransaction]) -> tuple[list[Decision], RunStats]:
+        """The decisions of ``txs`` (in booking order), taken in that order as :meth:`Engine.match` takes them."""
+        if not self._pipes:
+            raise RuntimeError("the pool of matching workers is closed")
+        engine = self.engine
+        journal = self._journal
+        pipes = self._pipes
+        n = len(txs)
+        size = BATCH * self.workers
+        batches = [range(start, min(start + size, n)) for start in range(0, n, size)]
+        owner = [_process_of(tx, self.workers, self.own) for tx in txs]
+        decisions: list[Decision | None] = [None] * n
+        stats = RunStats(workers=self.workers)
+
+        def hand_out(b: int) -> None:
+            changes = journal[self._sent :]
+            self._sent = len(journal)
+            for w, pipe in enumerate(pipes, start=1):
+                pipe.send((changes, [txs[j] for j in batches[b] if owner[j] == w]))
+
+        try:
+            if batches:
+                hand_out(0)
+            if len(batches) > 1:
+                hand_out(1)
+            for b, batch in enumerate(batches):
+                results: list[list[_Result]] = []
+                for pipe in pipes:
+                    status, payload = pipe.recv()
+                    if status != "ok":
+                        raise RuntimeError(f"a matching worker failed:\n{payload}")
+                    results.append(payload)
+                taken = [0] * len(pipes)
+                for j in batch:
+                    tx = txs[j]
+                    w = owner[j]
+                    if w == 0:
+                        decisions[j] = engine.match(tx)
+                        stats.own += 1
+                        continue
+                    decision, iban, learned, reads = results[w - 1][taken[w - 1]]
+                    taken[w - 1] += 1
+                    done = engine._decisions.get(tx.id)
+                    if done is not None:  # the same transaction again
+                        decisions[j] = done
+                    elif reads.still(engine):
+                        engine._commit(tx, decision, iban, learned)
+                        decisions[j] = decision
+                        stats.taken += 1
+                    else:
+                        decisions[j] = engine.match(tx)  # an earlier decision changed what it read
+                        stats.again += 1
+                if b + 2 < len(batches):
+                    hand_out(b + 2)
+        except BaseException:
+            self.close()  # the workers' state is no longer known
+            raise
+        del journal[: self._sent]  # what every worker has is not needed again
+        self._sent = 0
+        return [d for d in decisions if d is not None], stats
+
+
+def run(engine: Engine, txs: Sequence[CreditTransaction], workers: int) -> tuple[list[Decision], RunStats]:
+    """The decisions of ``txs`` (in booking order) with a pool of ``workers`` processes for this run alone."""
+    with Pool(engine, workers) as pool:
+        return pool.run(txs)

@@ -28,9 +28,17 @@ class Command(BaseCommand):
             action="store_true",
             help="record each batch before deciding the next (one thread)",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes deciding side by side (forked; the decisions are those of one process)",
+        )
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["workers"] < 1:
+            raise CommandError(f"--workers must be 1 or more, not {opts['workers']}")
         results = {}
         for entity in entities(opts["entity"]):
             todo = BankTransaction.objects.filter(
@@ -39,7 +47,7 @@ class Command(BaseCommand):
             try:
                 with progress_bar(f"matching {entity.code}", todo) as advance:
                     summary = match(entity, dry_run=opts["dry_run"], batch_size=opts["batch_size"], progress=advance,
-                                    today=today(), overlap=not opts["no_overlap"])  # fmt: skip
+                                    today=today(), overlap=not opts["no_overlap"], workers=opts["workers"])  # fmt: skip
             except CashAppError as exc:
                 raise CommandError(str(exc)) from None
             results[entity.code] = summary.as_dict()
