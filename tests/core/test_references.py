@@ -207,3 +207,11 @@ def test_created_national_references_are_valid_and_one_changed_digit_is_refused(
         if country == "FI" and changed[0] == "0":
             return  # a leading zero is not a digit of a viitenumero: "0123" is "123"
         assert not ref.is_valid_national(changed, country)
+
+
+def test_a_grouped_rf_followed_by_a_word_does_not_take_the_words_first_letter() -> None:
+    # RF56…XJAK and RF56…XJAKT both have valid check digits: the run of 21 characters stopped inside "thank"
+    rf = ref.create_rf("1FE2WQL1VKWM363DXJAK")
+    assert rf == "RF561FE2WQL1VKWM363DXJAK" and ref.is_valid_rf(rf + "T")
+    assert ref.find_rfs(f"Payment ref {ref.format_rf(rf)} thank you") == (rf,)
+    assert ref.find_rfs("RF18539007547034THANKS") == ("RF18539007547034",)  # glued: the longest valid prefix

@@ -169,6 +169,9 @@ def format_rf(value: str) -> str:
 _RF_IN_TEXT = re.compile(r"(?<![0-9A-Z])RF\s?[0-9]{2}(?:[ \-]?[0-9A-Z]){1,21}", re.IGNORECASE)
 
 
+_WORD_STARTED = re.compile(r"[ \-][0-9A-Z]+$", re.IGNORECASE)
+
+
 def _grouped_prefix(raw: str) -> str:
     """The part of a matched run that can be one printed reference.
 
@@ -194,7 +197,11 @@ def find_rfs(text: str) -> tuple[str, ...]:
     """
     found: list[str] = []
     for match in _RF_IN_TEXT.finditer(text):
-        candidate = _grouped_prefix(match.group(0))
+        raw = match.group(0)
+        if match.end() < len(text) and text[match.end()].isalnum():
+            # the run stops inside a word: a group it begins is that word's start ("… XJAK thank you")
+            raw = _WORD_STARTED.sub("", raw)
+        candidate = _grouped_prefix(raw)
         for end in range(len(candidate), 4, -1):
             if is_valid_rf(candidate[:end]):
                 if candidate[:end] not in found:
