@@ -167,3 +167,16 @@ def test_dates_and_amounts_are_not_numbers() -> None:
     masked = mask_dates_and_amounts("FACT 1234 DU 15.01.2026 EUR 1.234,56 2026-01-15")
     assert "2026" not in masked and "1234" in masked
     assert "15012026" not in keys("payment 15.01.2026")
+
+
+def test_a_year_written_in_full_also_gives_the_key_with_two_digits() -> None:
+    # VF26/018962 is indexed under 26018962; payers write "2026/018962" or "Rg. 2026/001811"
+    assert "26018962" in keys("2026/018962")
+    assert "26001811" in keys("Rg. 2026/001811")
+    assert "VF26018962" in {v.key for v in variants("VF26/018962")} and "26018962" in {
+        v.key for v in variants("VF26/018962")
+    }
+    assert "2601" not in keys("2026/01 Miete")  # a month, not a serial
+    # a year glued to letters belongs to that number: "2600066" is the key of another scheme's 26/00066
+    assert "2600066" not in keys("FA2026-000402 less CN AV2026-00066")
+    assert {c.origin for c in candidates("2026/018962") if c.key == "26018962"} == {"year"}

@@ -370,6 +370,22 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
             ):
                 found[key] = Candidate(key, "plain", g)
 
+    # a year written in full before a serial the book writes after a two-digit year ("2026/018962" for VF26/018962)
+    for i in range(n - 1):
+        year = segs[i]
+        if (
+            digit[i]
+            and digit[i + 1]
+            and len(year) == 4
+            and year[:2] in ("19", "20")
+            and len(segs[i + 1]) >= 3  # a serial, not a month ("2026/01")
+            and group_of[i + 1] == group_of[i]
+            and (
+                i == 0 or gaps[i]
+            )  # the year begins a word: not "AV2026-00066", whose "2600066" is another's
+        ):
+            emit(year[2:] + segs[i + 1], "year", group_of[i])
+
     # ranges (1234-1236, 1234/36, 1234 to 1236) and lists (1234, 1235 & 1236);
     # a later member inherits the leading segments of the first one. Dashes with spaces that join three numbers
     # or more in a row ("90012681 - 90012690 - 90012702") separate a list, they do not bound ranges

@@ -401,6 +401,8 @@ _TRADING_AS: Final = re.compile(
     r"|-|–)\s+",
     re.IGNORECASE,
 )
+# a name with another in parentheses after it, as the trade's name and its owner's: "Café Le Sport (Isabelle Charlier)"
+_OWNER_AFTER: Final = re.compile(r"\s*(.+?)\s*\(([^()]+)\)\s*")
 _TITLES: Final = frozenset(
     ["MR", "MRS", "MS", "M", "MME", "MLLE", "DHR", "MEVR", "HERR", "FRAU", "MONSIEUR", "MADAME"]
 )
@@ -550,6 +552,12 @@ class NameIndex:
         # account ("M. de Jong en A.P. de Jong-van der Heijden"; "Petra und Hans Fischer": Petra Fischer too):
         # each is the key's name too
         parts = [p.strip() for p in _TRADING_AS.split(name) if p.strip()]
+        owner = _OWNER_AFTER.fullmatch(name)
+        if len(parts) == 1 and owner and len(name_tokens(owner[2])) >= 2:
+            parts = [
+                owner[1],
+                owner[2],
+            ]  # "Brasserie De Gouden Leeuw (Geert Maes)": the trade's name, its owner's
         if len(parts) == 1:
             parts = [p for p in joint_names(name) if len(name_tokens(p)) >= 2]
         if len(parts) > 1:

@@ -43,12 +43,75 @@ from typing import Final
 from stdnum import iban as stdnum_iban
 
 from encaisse.core.invoice_numbers import Candidate, candidates, fold, normalise
-from encaisse.core.matching.index import compact_iban
+from encaisse.core.matching.index import compact_iban, to_minor
 from encaisse.core.matching.records import CreditTransaction, MatchSettings, TransactionCode
 from encaisse.core.money import minor_unit
 from encaisse.core.references import find_ogms, find_qrrs, find_rfs, is_valid_ogm, is_valid_rf
 
 __all__ = ["TextEvidence", "is_date_near", "read_transaction", "transaction_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Remitted:
+    """One document of a structured remittance, with the amounts the payer gives for it.
+
+    The statement parsers write each ``Strd/RfrdDocInf`` that comes with its
+    ``RfrdDocAmt`` as one line (:mod:`encaisse.formats.bank.camt`): "CINV
+    VF26/000352 due 1294.65 adjustment -260.61 SHRT short delivery paid
+    1034.04". Amounts in minor units.
+    """
+
+    key: str  # the document's number, normalised (letters and digits, upper case)
+    due: int | None  # DuePyblAmt
+    paid: int | None  # RmtdAmt
+    kept: int  # what the payer keeps back and says why: discounts and adjustments (due less paid, when both given)
+    reasons: tuple[str, ...]  # "discount", and the adjustments' reason codes and texts
+
+
+# "CINV VF26/000352 due 1294.65 discount 25.89 adjustment -260.61 SHRT short delivery paid 1008.15"
+_REMITTED: Final = re.compile(
+    r"^(?:[A-Z]{4} )?(?P<number>\S+) (?P<amounts>(?:due|discount|credit note|tax|adjustment|paid) -?\d+\.\d{2}.*)$"
+)
+_REMITTED_AMOUNT: Final = re.compile(r"\b(due|discount|credit note|tax|adjustment|paid) (-?\d+\.\d{2,})\b")
+
+
+def _without_amounts(line: str) -> str:
+    """A structured remittance's document line without its amounts: "CINV VF26/000352" (other lines as they are)."""
+    m = _REMITTED.match(line)
+    return line if m is None else line[: m.start("amounts")].rstrip()
+
+
+def remitted_documents(lines: tuple[str, ...], currency: str) -> tuple[Remitted, ...]:
+    """The documents of a structured remittance that come with the amount paid (see :class:`Remitted`).
+
+    >>> [d.kept for d in remitted_documents(("CINV VF26/000352 due 1294.65 adjustment -260.61 SHRT short paid 1034.04",), "EUR")]
+    [26061]
+    """
+    found = []
+    for line in lines:
+        m = _REMITTED.match(line)
+        if m is None:
+            continue
+        amounts: dict[str, int] = {}
+        reasons: list[str] = []
+        adjusted = 0
+        parts = list(_REMITTED_AMOUNT.finditer(m["amounts"]))
+        for n, part in enumerate(parts):
+            label, value = part[1], to_minor(Decimal(part[2]), currency)
+            if label == "adjustment":
+                adjusted += abs(value)
+                end = parts[n + 1].start() if n + 1 < len(parts) else len(m["amounts"])
+                reasons.append(m["amounts"][part.end() : end].strip() or "adjustment")
+            else:
+                amounts[label] = amounts.get(label, 0) + abs(value)
+        if "discount" in amounts:
+            reasons.insert(0, "discount")
+        due, paid = amounts.get("due"), amounts.get("paid")
+        if paid is None:
+            continue
+        kept = due - paid if due is not None and reasons else amounts.get("discount", 0) + adjusted
+        found.append(Remitted(normalise(m["number"]), due, paid, kept, tuple(reasons)))
+    return tuple(found)
 
 
 @dataclass(slots=True)
@@ -65,6 +128,7 @@ class TextEvidence:
     non_customer: list[tuple[str, bool]] = field(default_factory=list)  # reason, hard?
     number_like: bool = False  # a word of the text looks like one of the book's invoice numbers
     customer_numbers: tuple[str, ...] = ()  # written as such ("Kd-Nr. 10023"), without leading zeros
+    documents: tuple[Remitted, ...] = ()  # of a structured remittance, with the amount paid of each
 
     @property
     def is_hard_non_customer(self) -> bool:
@@ -87,7 +151,7 @@ _DEDUCTION: Final = _words(
     CONTESTE CONTESTATION BETWIST STRITTIG REKLAMATION RECLAMATION CLAIM AVOIR CREDITNOTA GUTSCHRIFT CREDITNOTE
     MISSING MANQUANT MANQUANTE FEHLMENGE FEHLT ONTBREKEND SHORTAGE SHORT RETURNED MINDERUNG KURZUNG KUERZUNG
     VERREKEND VERRECHNET VERREKENING COMPENSATION COMPENSE GEKORT PENALTY PENALITE BOETE VERTRAGSSTRAFE
-    LESS OFFSET CONTESTEE CONTESTES CONTESTEES"""
+    LESS OFFSET CONTESTEE CONTESTES CONTESTEES VERMINDERD VERMINDERING BESCHADIGDE TEKORT MANQUANTS"""
 )
 _PARTIAL: Final = _words(
     """ACOMPTE PARTIAL PARTIEL PARTIELLE PARTIELLEMENT TEILZAHLUNG ABSCHLAG ABSCHLAGSZAHLUNG TEILBETRAG
@@ -273,12 +337,12 @@ def _numbers_text(lines: tuple[str, ...]) -> str | None:
         if (
             i
             and len(before) in _LINE_WIDTHS
-            and line[:1].isalnum()
             and (
-                before[-1:].isalnum()
+                (line[:1].isalnum() and before[-1:].isalnum())
                 or (before[-1:] in ",." and before[-2:-1].isdigit() and line[:1].isdigit())
+                or (line[:1] in ",." and line[1:2].isdigit() and before[-1:].isdigit())
             )
-        ):  # a word, a number or an amount ("230," + "00") cut in two
+        ):  # a word, a number or an amount ("230," + "00", "53" + ",50") cut in two
             parts.append(line)
             glued = True
         else:
@@ -298,11 +362,14 @@ _LIST_CUT_DIGITS: Final = re.compile(r"(.*[0-9])[/,;]")
 
 
 def _words_cut_at_line_ends(lines: tuple[str, ...]) -> str:
-    """The words a full line cut in two, put back together ("2" + "32,58": "232,58"), space separated."""
+    """The words a full line cut in two, put back together ("2" + "32,58": "232,58"; "53" + ",50": "53,50"),
+    space separated."""
     glued = [
         a.rsplit(" ", 1)[-1] + b.split(" ", 1)[0]
         for a, b in pairwise(lines)
-        if len(a) in _LINE_WIDTHS and a[-1:].isalnum() and b[:1].isalnum()
+        if len(a) in _LINE_WIDTHS
+        and a[-1:].isalnum()
+        and (b[:1].isalnum() or (b[:1] in ",." and b[1:2].isdigit() and a[-1:].isdigit()))
     ]
     return " ".join(glued)
 
@@ -366,7 +433,7 @@ _AMOUNT_IN_TEXT: Final = re.compile(
     r"(?<![0-9A-Z])(?:(?:EUR|USD|GBP|CHF|€|\$)\s?)?-?"
     # 1,234.56 or 1.234,56
     r"([0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9]{2}(?![0-9]))|[0-9]{1,3}(?:[.' ][0-9]{3})+|[0-9]+)"
-    r"(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$))?"
+    r"(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$)(?![A-Z]))?"
 )
 
 
@@ -502,10 +569,16 @@ def read_transaction(
                 seen.add(value)
                 evidence.references.append((value, "QRR", False))
 
-    cut = _numbers_text(tx.remittance_lines) if tx.remittance_lines else None
+    lines = tx.remittance_lines
+    if " paid " in text or " credit note " in text:
+        evidence.documents = remitted_documents(lines, tx.currency)
+        # the numbers of a structured remittance's documents, without their amounts (a list of forty documents
+        # with three amounts each would fill the candidates with keys of amounts before its last numbers)
+        lines = tuple(_without_amounts(line) for line in lines)
+    cut = _numbers_text(lines) if lines else None
     info = without_accounts(tx.additional_info) if tx.additional_info else ""
     if cut is None:
-        cut = " ".join(p for p in (*tx.remittance_lines, rejoined) if p)
+        cut = " ".join(p for p in (*lines, rejoined) if p)
     numbered = without_accounts(fold(f"{cut} {info}" if info else cut))
     numbers = list(candidates(_BANK_FIELDS.sub(" ", numbered), prefixes=prefixes))
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
@@ -536,6 +609,13 @@ def read_transaction(
         evidence.number_like = any(
             c.origin == "plain" and _shaped_like(c.key, prefixes, day) for c in numbers if c.group >= 0
         )
+    if (
+        lines is not tx.remittance_lines
+    ):  # the amounts of a structured remittance's documents count as written
+        whole = _numbers_text(tx.remittance_lines) or " ".join(
+            p for p in (*tx.remittance_lines, rejoined) if p
+        )
+        numbered = without_accounts(fold(f"{whole} {info}" if info else whole))
     evidence.amounts = _amounts(numbered, tx.currency)
     worded = folded
     if tx.additional_info and _BOOKING_ONLY.fullmatch(fold(tx.additional_info).strip()):

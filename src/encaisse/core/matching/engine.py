@@ -60,9 +60,17 @@ from typing import Final
 
 from rapidfuzz.distance import OSA
 
-from encaisse.core.invoice_numbers import VariantKind, fold, mask_dates_and_amounts, segments, variant_keys
+from encaisse.core.invoice_numbers import (
+    VariantKind,
+    fold,
+    mask_dates_and_amounts,
+    normalise,
+    segments,
+    variant_keys,
+)
 from encaisse.core.matching import parallel
 from encaisse.core.matching.candidates import (
+    Remitted,
     TextEvidence,
     is_date_near,
     network_payer_names,
@@ -690,6 +698,9 @@ class Engine:
                 text = describe_reference(hit.label, hit.key, book.number[item]) if hit else ""
                 if kind == AllocationKind.DEDUCTION:
                     text = describe_amount(reason or "explained", h, book, tx)
+                    document = _remitted(analysis, item, book.number[item])
+                    if document is not None and document.reasons:
+                        text = f"kept back on {book.number[item]}, as the remittance gives it: {'; '.join(document.reasons)}"
                 allocations.append(
                     Allocation(kind, amount, book.item_id[item], book.number[item], conf, text, reason)
                 )
@@ -784,6 +795,20 @@ class Engine:
                 self._pending.add(int(key))
             else:
                 book.add_iban(str(key), value, 1)
+
+
+def _remitted(analysis: Analysis, item: int, number: str) -> Remitted | None:
+    """The document of a structured remittance that is ``item``: by its number, else by the key that found it
+    ("CINV 6261" for VF26/006261)."""
+    documents = analysis.evidence.documents
+    if not documents:
+        return None
+    key = normalise(number)
+    hit = analysis.refs.get(item)
+    for d in documents:
+        if d.key == key:
+            return d
+    return next((d for d in documents if hit is not None and d.key == hit.key), None)
 
 
 def h_about(h: Hypothesis) -> tuple[int, ...]:
@@ -1364,13 +1389,19 @@ class _Context:
         say which of equal items is meant; a number like one of theirs (to two edits, or its last digits)
         may, and then first in, first out is not safe.
         """
+        book = self.book
+        if h.customer >= 0 and self.analysis.refs:
+            refs = self.analysis.refs
+            amounts = {book.open[i] for i in h.items()}
+            tied = (i for a in amounts for i in book.items_with_amount(h.customer, a, self.currency))
+            if any(i in refs and refs[i].strength >= 2.0 for i in tied):
+                return True  # a reference or number found one of them (a mistyped structured reference)
         written = [w for w in self._written() if not is_date_near(w, self.day)]
         if not written:
             return False
         labelled = {re.sub(r"[^0-9]", "", m) for m in _LABELLED.findall(fold(self.evidence.text))}
         if not labelled.isdisjoint(written):
             return True  # "Facture 7781": an invoice the payer means, unknown here
-        book = self.book
         if h.customer < 0:
             return False
         amounts = {book.open[i] for i in h.items()}
@@ -1428,6 +1459,8 @@ class _Context:
                 total = sum(book.open[i] for i in open_items)
                 if self.amount > total and not self._group_fits(customer):
                     self._extend(customer, open_items, total)
+                elif 0 < self.amount < total:
+                    self._net_credit_note(customer, open_items, total)
             if closed:
                 h = self._add(
                     customer,
@@ -1528,6 +1561,35 @@ class _Context:
                     h.notes.append("completed with unreferenced open items adding up to the rest")
                     if self.text_cut:
                         self._drop_overpaid(customer, items)
+
+    def _net_credit_note(self, customer: int, items: list[int], total: int) -> None:
+        """Referenced items less one open credit note of the customer that is the shortfall to the cent.
+
+        Customers take their open credit notes off the next payment without
+        saying so; a credit note of exactly what is missing (and the only one)
+        explains it better than bank charges or a part payment do.
+        """
+        book = self.book
+        short = total - self.amount
+        chosen = set(items)
+        notes = [
+            i
+            for i in book.items_with_amount(customer, -short, self.currency)
+            if i not in chosen and self._eligible(i, note=False)
+        ]
+        if len(notes) != 1:
+            return
+        h = self._allocate(customer, sorted([*items, notes[0]], key=book.fifo_key), "reference")
+        if h is not None:
+            h.netted = (notes[0],)
+            h.notes.append("less the customer's open credit note of the amount missing")
+            # the credit note is the shortfall to the cent: no bank charges taken on the way
+            written = tuple(items)
+            self.hypotheses[:] = [
+                g
+                for g in self.hypotheses
+                if not (g.fit == "charges" and g.customer == customer and g.items() == written)
+            ]
 
     def _drop_overpaid(self, customer: int, items: list[int]) -> None:
         """A cut text's items, and an excess that other open items of the customer make up to the cent: the
@@ -1751,7 +1813,12 @@ class _Context:
             discounts = [(i, book.discount(i, self.discount_day)) for i in invoices]
             discounts = [(i, d) for i, d in discounts if d > 0]
             discount_total = sum(d for _, d in discounts)
-            if discounts and abs(short - discount_total) <= len(discounts):
+            advised = self._advised(invoices, short) if self.evidence.documents else None
+            if advised:
+                # the remittance gives, document by document, what the payer keeps back and why
+                fit = "explained"
+                rows.extend((AllocationKind.DEDUCTION, i, -kept, reason) for i, kept, reason in advised)
+            elif discounts and abs(short - discount_total) <= len(discounts):
                 fit = "discount"
                 adjust = short - discount_total
                 for n, (i, d) in enumerate(discounts):
@@ -1808,6 +1875,30 @@ class _Context:
         if note:
             h.notes.append(note)
         return h
+
+    def _advised(self, invoices: list[int], short: int) -> list[tuple[int, int, str]] | None:
+        """The deductions a structured remittance gives per document, when they are the whole of ``short``.
+
+        A document of ``invoices`` the remittance pays less than its open
+        amount, with a discount or an adjustment that is exactly the
+        difference, is settled with a deduction of that difference on it
+        (reason ``discount`` for a discount alone, else ``explained``). None
+        when a document is paid less without such a reason (a part payment) or
+        the deductions are not all of ``short``.
+        """
+        book = self.book
+        advised = []
+        for i in invoices:
+            d = _remitted(self.analysis, i, book.number[i])
+            if d is None or d.paid is None or d.paid >= book.open[i]:
+                continue
+            kept = book.open[i] - d.paid
+            if kept != d.kept:
+                return None
+            advised.append((i, kept, "discount" if d.reasons == ("discount",) else "explained"))
+        if not advised or sum(kept for _, kept, _ in advised) != short:
+            return None
+        return advised
 
     def _written_amounts(self) -> list[int]:
         """The amounts the text writes, other than the payment's own (minor units)."""
@@ -1896,6 +1987,8 @@ class _Context:
         known_payer = iban_self or iban_third or name_self >= 0.8 or name_third >= 0.8
         log2 = math.log2
         for i in items:
+            if i in h.netted:
+                continue  # what the text names is what it pays; the credit note makes up the difference
             hit = refs.get(i)
             if hit is None:
                 strengths.append(0.0)

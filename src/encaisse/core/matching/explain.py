@@ -77,7 +77,10 @@ def describe_amount(reason: str, h: Hypothesis, book: Book, tx: CreditTransactio
     if reason in ("charges", "bank_charges"):
         return f"{_money(deductions, cur)} short of {which}: bank charges within the tolerance"
     if reason == "explained":
-        return f"{_money(deductions, cur)} deducted, as the remittance text explains"
+        kept = -sum(m for kind, _, m, r in h.rows if kind == AllocationKind.DEDUCTION and r != "bank_charges")
+        on = {i for kind, i, _, r in h.rows if kind == AllocationKind.DEDUCTION and r != "bank_charges"}
+        where = f" on {len(on)} invoices" if len(on) > 1 else ""
+        return f"{_money(kept, cur)} deducted{where}, as the remittance text explains"
     if reason == "partial":
         opened = sum(book.open[i] for i, _ in invoice_rows)
         paid = sum(m for _, m in invoice_rows)

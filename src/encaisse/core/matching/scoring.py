@@ -326,6 +326,7 @@ class Hypothesis:
     subset_space: float = 0.0
     prefix: bool = False
     notes: list[str] = field(default_factory=list)
+    netted: tuple[int, ...] = ()  # credit notes of the customer the payer took off without naming them
     features: tuple[float, ...] = ()
     logit: float = -99.0
     settled: tuple[int, ...] | None = field(default=None, repr=False, compare=False)  # items(), once
