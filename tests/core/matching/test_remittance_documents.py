@@ -30,10 +30,11 @@ def test_remitted_documents_are_read_with_what_the_payer_keeps_back() -> None:
         "CREN CN26/000010 credit note 41.57",
     )
     found = remitted_documents(lines, "EUR")
-    assert [(d.key, d.due, d.paid, d.kept, d.reasons) for d in found] == [
-        ("VF26000352", 129465, 103404, 26061, ("SHRT short delivery",)),
-        ("VF26000353", 10000, 9800, 200, ("discount",)),
-        ("VF26000354", 50000, 20000, 0, ()),  # paid less, and no reason given: a part payment
+    assert [(d.key, d.due, d.paid, d.kept, d.reasons, d.credit) for d in found] == [
+        ("VF26000352", 129465, 103404, 26061, ("SHRT short delivery",), None),
+        ("VF26000353", 10000, 9800, 200, ("discount",), None),
+        ("VF26000354", 50000, 20000, 0, (), None),  # paid less, and no reason given: a part payment
+        ("CN26000010", None, None, 0, (), 4157),
     ]
 
 
@@ -177,3 +178,37 @@ def test_a_mistyped_structured_reference_names_one_of_equal_items_not_the_oldest
     d = engine.match(tx("72.60", f"+++{typed[:3]}/{typed[3:7]}/{typed[7:]}+++", **PAYER))
     assert d.status == Status.APPLIED
     assert rows(d) == [("invoice", "VF26/008152", "72.60")]  # not VF26/008150, the oldest of equal items
+
+
+def test_documents_a_chain_names_by_serial_are_its_stores_items_by_their_amounts() -> None:
+    """A head office pays its stores' invoices and credit notes, each named by its serial with its amounts."""
+    parties = [
+        Party("hq", "Hyper Nordis SAS", ibans=("FR7630006000011234567890189",)),
+        Party("s1", "Hyper Nordis Lille SAS", paid_by=("hq",)),
+        Party("s2", "Hyper Nordis Arras SAS", paid_by=("hq",)),
+    ]
+    items = [
+        inv("VF26/006261", "s1", "18865.55"),
+        inv("VF25/006261", "s2", "990.00", issued="2025-06-10"),  # the same serial a year before
+        inv("VF26/006405", "s2", "3498.50"),
+        inv("CN26/002235", "s1", "-189.11", credit_note=True),
+    ]
+    engine = make_engine(items, parties)
+    credit = replace(
+        tx("21577.66", name="HYPER NORDIS SAS", iban="FR7630006000011234567890189"),  # type: ignore[arg-type]
+        remittance_lines=(
+            "Avis de paiement 2026031700003",
+            "CREN 2235 credit note 189.11",
+            "CINV 6261 due 18865.55 discount 377.31 adjustment -150.00 LIST listing fee paid 18338.24",
+            "CINV 6405 due 3498.50 discount 69.97 paid 3428.53",
+        ),
+    )
+    d = engine.match(credit)
+    assert d.status == Status.APPLIED
+    assert sorted(rows(d)) == [
+        ("deduction", "VF26/006261", "-527.31"),
+        ("deduction", "VF26/006405", "-69.97"),
+        ("invoice", "CN26/002235", "-189.11"),
+        ("invoice", "VF26/006261", "18865.55"),
+        ("invoice", "VF26/006405", "3498.50"),
+    ]

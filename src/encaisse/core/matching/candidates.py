@@ -66,6 +66,7 @@ class Remitted:
     paid: int | None  # RmtdAmt
     kept: int  # what the payer keeps back and says why: discounts and adjustments (due less paid, when both given)
     reasons: tuple[str, ...]  # "discount", and the adjustments' reason codes and texts
+    credit: int | None = None  # CdtNoteAmt: a credit note the payer takes off
 
 
 # "CINV VF26/000352 due 1294.65 discount 25.89 adjustment -260.61 SHRT short delivery paid 1008.15"
@@ -106,11 +107,15 @@ def remitted_documents(lines: tuple[str, ...], currency: str) -> tuple[Remitted,
                 amounts[label] = amounts.get(label, 0) + abs(value)
         if "discount" in amounts:
             reasons.insert(0, "discount")
-        due, paid = amounts.get("due"), amounts.get("paid")
-        if paid is None:
+        due, paid, credit = amounts.get("due"), amounts.get("paid"), amounts.get("credit note")
+        if paid is None and credit is None:
             continue
-        kept = due - paid if due is not None and reasons else amounts.get("discount", 0) + adjusted
-        found.append(Remitted(normalise(m["number"]), due, paid, kept, tuple(reasons)))
+        kept = (
+            due - paid
+            if due is not None and paid is not None and reasons
+            else amounts.get("discount", 0) + adjusted
+        )
+        found.append(Remitted(normalise(m["number"]), due, paid, kept, tuple(reasons), credit))
     return tuple(found)
 
 

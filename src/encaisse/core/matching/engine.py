@@ -887,6 +887,8 @@ class _Context:
     def run(self) -> None:
         refs = self.analysis.refs
         self._reference_hits(refs)
+        if self.evidence.documents:
+            self._remitted_amounts(refs)
         self._reference_hypotheses(refs)
         if not self._has_fit(reference_only=True, min_strength=5.0):
             before = set(refs)
@@ -979,6 +981,25 @@ class _Context:
                 self.analysis.rejected.append(f"{book.number[item]} was issued after the payment")
             return False
         return True
+
+    def _remitted_amounts(self, refs: dict[int, RefHit]) -> None:
+        """A structured remittance's document named by a short form ("CINV 6261") whose amount due (or credit
+        note amount) is the open amount of exactly one of the items that form finds names that item as surely
+        as its full number: the payer's system wrote both."""
+        book = self.book
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for i, hit in refs.items():
+            by_key[hit.key].append(i)
+        for d in self.evidence.documents:
+            amount = d.due if d.due is not None else -d.credit if d.credit is not None else None
+            found = by_key.get(d.key)
+            if amount is None or not found:
+                continue
+            fits = [i for i in found if book.open[i] == amount]
+            if len(fits) == 1 and refs[fits[0]].strength < 6.5:
+                hit = refs[fits[0]]
+                hit.strength, hit.multiplicity, hit.same_customer = 6.5, 1, 1
+                hit.label = f"{hit.label} and the amount the remittance gives it"
 
     def _reference_hits(self, refs: dict[int, RefHit]) -> None:
         book = self.book
