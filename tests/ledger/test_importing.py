@@ -272,3 +272,45 @@ def test_a_belgian_entity_still_refuses_a_viitenumero(customers, write) -> None:
     [error] = failure.value.errors
     assert (error.line, error.column) == (2, "structured_reference")
     assert error.reason == "neither a valid RF nor a valid Belgian OGM reference"
+
+
+def test_customer_aliases_are_imported_cleaned_and_kept_when_a_file_omits_them(entity, write) -> None:  # type: ignore[no-untyped-def]
+    text = 'id,name,country,aliases\nC1,Acme SA,BE,"Acme Trading;  ACME   SA |acme sa|Brasserie Le Coq;Acme Trading"\n'
+    import_customers(write("c.csv", text))
+    assert Customer.objects.get(external_id="C1").aliases == ["Acme Trading", "Brasserie Le Coq"]
+    again = import_customers(write("c.csv", text))
+    assert (again.known, again.updated) == (1, 0)
+    # a file without the column (another system's export) leaves the aliases as they are
+    without = import_customers(write("c2.csv", "id,name,country\nC1,Acme SA,BE\n"))
+    assert (without.known, without.updated) == (1, 0)
+    assert Customer.objects.get(external_id="C1").aliases == ["Acme Trading", "Brasserie Le Coq"]
+    # an empty column clears them, audit-logged as a change
+    cleared = import_customers(write("c3.csv", "id,name,country,aliases\nC1,Acme SA,BE,\n"))
+    assert cleared.updated == 1
+    assert Customer.objects.get(external_id="C1").aliases == []
+    event = AuditEvent.objects.filter(action="customer.updated").latest("sequence")
+    assert event.data["before"] == {"aliases": ["Acme Trading", "Brasserie Le Coq"]}
+
+
+def test_customer_aliases_from_json_and_too_long_names_refused(entity, write) -> None:  # type: ignore[no-untyped-def]
+    doc = [{"id": "C1", "name": "Acme SA", "aliases": ["Acme; Trading", " Acme Logistics "]}]
+    import_customers(write("c.json", json.dumps(doc)))
+    assert Customer.objects.get(external_id="C1").aliases == ["Acme; Trading", "Acme Logistics"]
+    with pytest.raises(ImportFailed) as failure:
+        import_customers(write("c.csv", f"id,name,aliases\nC2,Beta BV,{'B' * 201}\n"))
+    assert [(e.line, e.column) for e in failure.value.errors] == [(2, "aliases")]
+    assert not Customer.objects.filter(external_id="C2").exists()
+
+
+def test_columns_no_import_reads_are_reported_not_lost_in_silence(customers, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    text = INVOICES.replace("structured_reference\n", "structured_reference,open_amount\n", 1)
+    summary = import_invoices(write("i.csv", text))
+    assert summary.new == 3
+    assert summary.ignored_columns == ["open_amount"]
+    assert import_customers(write("c.csv", CUSTOMERS)).ignored_columns == []
+    call_command(
+        "import-customers", str(write("c2.csv", "id,name,Nmae,foo\nC9,Gamma,x,y\n")), "--format", "json"
+    )
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["ignored_columns"] == ["foo", "nmae"]
+    assert "c2.csv: column(s) not read: foo, nmae" in captured.err

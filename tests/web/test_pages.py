@@ -64,6 +64,9 @@ def test_detail_pages_and_filters(clerk) -> None:  # type: ignore[no-untyped-def
     assert "Invoice B-1" in detail and "100.00" in detail
     cust = Customer.objects.get(external_id="C1")
     assert "Statement of open items" in clerk.get(f"/customers/{cust.pk}/").content.decode()
+    Customer.objects.filter(pk=cust.pk).update(aliases=["Acme Logistics", "Café <Acme>"])
+    page = clerk.get(f"/customers/{cust.pk}/").content.decode()
+    assert "Also pays as</dt><dd>Acme Logistics; Café &lt;Acme&gt;</dd>" in page
     assert "B-1" in clerk.get("/invoices/?status=overdue").content.decode()
     assert "B-1" not in clerk.get("/invoices/?status=paid").content.decode()
     assert "No invoices match" in clerk.get("/invoices/?from=not-a-date").content.decode()

@@ -230,16 +230,18 @@ def _parties(entity: Entity) -> list[Party]:
     ):
         names[cust].append(value)
     rows = Customer.objects.filter(entity=entity).values_list(
-        "id", "name", "ibans", "parent_id", "external_id"
+        "id", "name", "ibans", "parent_id", "external_id", "aliases"
     )
     parties = []
-    for pk, name, ibans, parent, number in rows.iterator(chunk_size=_CHUNK):
+    for pk, name, ibans, parent, number, imported in rows.iterator(chunk_size=_CHUNK):
         paid_by = (str(parent),) if parent else ()
+        learned = names.get(pk, ())
         parties.append(
             Party(
                 id=str(pk),
                 name=name,
-                aliases=tuple(names.get(pk, ())),
+                # the names on file (trade names, former names), then those people confirmed
+                aliases=tuple(dict.fromkeys((*imported, *learned))) if imported else tuple(learned),
                 ibans=tuple(ibans or ()),
                 paid_by=paid_by,
                 numbers=(number,) if number else (),

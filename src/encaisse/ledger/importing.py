@@ -84,6 +84,7 @@ class ImportSummary:
     changed: list[str] = field(default_factory=list)
     updated: int = 0
     dry_run: bool = False
+    ignored_columns: list[str] = field(default_factory=list)  # columns of the file no import reads
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,7 +95,14 @@ class ImportSummary:
             "updated": self.updated,
             "changed": self.changed,
             "dry_run": self.dry_run,
+            "ignored_columns": self.ignored_columns,
         }
+
+
+def _ignored(columns: set[str], known: frozenset[str]) -> list[str]:
+    """The columns of a file that the import does not read (reported, so that a misspelt or unsupported
+    column is not lost in silence)."""
+    return sorted(c for c in columns if c and c not in known)
 
 
 # --- reading rows -------------------------------------------------------------
@@ -222,8 +230,19 @@ class _Row:
 
 CUSTOMER_FIELDS = (
     "name", "country", "vat_number", "legal_form", "emails", "language", "payment_terms_days",
-    "credit_limit_minor", "credit_limit_currency", "ibans", "segment", "parent_external_id",
+    "credit_limit_minor", "credit_limit_currency", "ibans", "aliases", "segment", "parent_external_id",
 )  # fmt: skip
+CUSTOMER_COLUMNS = frozenset((
+    "id", "external_id", "entity", "name", "country", "vat_number", "legal_form", "iban", "ibans", "bank_routing",
+    "bank_account", "email", "emails", "language", "payment_terms_days", "credit_limit", "credit_limit_currency",
+    "segment", "parent_id", "parent", "aliases",
+))  # fmt: skip
+INVOICE_COLUMNS = frozenset((
+    "number", "customer_id", "issue_date", "due_date", "currency", "total", "structured_reference", "entity",
+    "net", "vat", "kind", "type", "series", "rate", "exchange_rate", "payment_terms", "discount_percent",
+    "discount_days", "order_reference", "lines",
+))  # fmt: skip
+_ALIAS_MAX = 200  # PayerAlias.value's length: the longest name a bank or a person writes for a payer
 
 
 def _national_reference(ref: str, ent: Entity | None, r: _Row) -> str:
@@ -254,6 +273,28 @@ def _entity_for(code: str | None, entities: dict[str, Entity], r: _Row | None = 
     if r is not None:
         r.fail("entity", "several entities exist: give the entity column or --entity")
     return None
+
+
+def _aliases(r: _Row, name: str) -> list[str] | None:
+    """The ``aliases`` column: other names of the customer, separated by ``;`` or ``|`` (a JSON list in JSON),
+    in order, without repeats or the name itself; ``None`` when the file has no such column (the customer's
+    aliases are then kept as they are)."""
+    if "aliases" not in r.row:
+        return None
+    raw = r.row["aliases"]
+    values = [str(v) for v in raw] if isinstance(raw, list) else re.split(r"[;|]", str(raw or ""))
+    found: list[str] = []
+    seen = {" ".join(name.casefold().split())}
+    for value in values:
+        alias = " ".join(value.split())
+        if not alias:
+            continue
+        if len(alias) > _ALIAS_MAX:
+            r.fail("aliases", f"a name longer than {_ALIAS_MAX} characters", alias[:40])
+        elif alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            found.append(alias)
+    return found
 
 
 def _split_list(value: Any) -> list[str]:
@@ -441,12 +482,15 @@ def import_customers(
     parsed: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
     seen: dict[tuple[int | None, str], int] = {}
     summary = ImportSummary(source, dry_run=dry_run)
+    columns: set[str] = set()
     for line, row in read_rows(path, data):
         summary.rows += 1
+        columns.update(row)
         r = _Row(line, row, errors)
         ent = _entity_for(_text(row, "entity") or entity_code, entities, r)
         ext = r.required("id") if "id" in row else r.required("external_id")
         name = r.required("name")
+        aliases = _aliases(r, name)
         country = _text(row, "country").upper()
         if country and not re.fullmatch(r"[A-Z]{2}", country):
             r.fail("country", "not an ISO 3166 two-letter code", country)
@@ -481,12 +525,13 @@ def import_customers(
                 "payment_terms_days": int(terms) if terms.isdigit() else 30,
                 "credit_limit_minor": Money(limit, limit_currency).minor_units() if limit is not None else None,
                 "credit_limit_currency": limit_currency if limit is not None else "",
-                "ibans": ibans, "segment": _text(row, "segment"),
+                "ibans": ibans, "aliases": aliases, "segment": _text(row, "segment"),
                 "parent_external_id": _text(row, "parent_id") or _text(row, "parent"),
             },
         )  # fmt: skip
         if progress:
             progress(1)
+    summary.ignored_columns = _ignored(columns, CUSTOMER_COLUMNS)
     # parents must exist in the file or the ledger
     existing = {
         (c["entity_id"], c["external_id"]): c
@@ -503,6 +548,8 @@ def import_customers(
         new_rows, updates = [], []
         for (ent_id, ext), (_line, values) in parsed.items():
             old = existing.get((ent_id, ext))
+            if values["aliases"] is None:  # a file without the column keeps the aliases on file
+                values["aliases"] = list(old["aliases"] or []) if old else []
             if old is None:
                 new_rows.append((ent_id, ext, values))
                 continue
@@ -661,8 +708,10 @@ def import_invoices(
     errors: list[RowError] = []
     rows: dict[tuple[int, str], _InvoiceRow] = {}
     summary = ImportSummary(source, dry_run=dry_run)
+    columns: set[str] = set()
     for line, row in read_rows(path, data):
         summary.rows += 1
+        columns.update(row)
         if progress and summary.rows % 1000 == 0:
             progress(1000)
         r = _Row(line, row, errors)
@@ -775,6 +824,7 @@ def import_invoices(
         )  # fmt: skip
     if errors:
         raise ImportFailed(source, sorted(errors, key=lambda e: e.line))
+    summary.ignored_columns = _ignored(columns, INVOICE_COLUMNS)
 
     with transaction.atomic():
         existing: dict[tuple[int, str], str] = {}

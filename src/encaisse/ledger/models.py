@@ -101,6 +101,9 @@ class Customer(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     ibans = models.JSONField(default=list, blank=True)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names the customer pays under (trade names, former names)"
+    )
     segment = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,6 +15,7 @@ from encaisse.ledger.importing import ImportFailed
 
 class ImportCommand(BaseCommand):
     what = "rows"
+    command = "import"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)
@@ -46,6 +47,11 @@ class ImportCommand(BaseCommand):
                 failed = True
                 continue
             results.append(summary)
+            if summary.ignored_columns:
+                self.stderr.write(
+                    f"{path}: column(s) not read: {', '.join(summary.ignored_columns)} "
+                    f"(`encaisse {self.command} --help` and docs/cli.md list the columns read)"
+                )
             if opts["format"] == "table":
                 changed = f", {len(summary.changed)} changed and kept as issued" if summary.changed else ""
                 updated = f", {summary.updated} updated" if summary.updated else ""

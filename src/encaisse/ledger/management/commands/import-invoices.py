@@ -11,9 +11,10 @@ from encaisse.ledger.management.importcommand import ImportCommand
 class Command(ImportCommand):
     help = (
         "Import invoices from a CSV (number,customer_id,issue_date,due_date,currency,total,structured_reference"
-        "[,entity,net,vat,kind,lines]) or JSON file."
+        "[,entity,net,vat,kind,order_reference,payment_terms,discount_percent,discount_days,lines]) or JSON file."
     )
     what = "invoices"
+    command = "import-invoices"
 
     def run(self, path: Any, **kw: Any) -> Any:
         return import_invoices(path, **kw)
