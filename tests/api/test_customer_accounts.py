@@ -45,3 +45,27 @@ def test_an_external_id_is_trimmed_as_the_import_trims_it(book) -> None:  # type
     assert r.status_code == 409, r.content
     r = book.write.post("/customers", {"external_id": " \n ", "name": "Harbor Foods LLC"})
     assert r.status_code == 422, r.content
+
+
+def test_a_customer_is_created_with_the_names_it_pays_under_and_answers_them(book) -> None:  # type: ignore[no-untyped-def]
+    r = book.write.post(
+        "/customers",
+        {
+            "external_id": "H1",
+            "name": "Horeca Peeters BV",
+            "aliases": ["Café De Kroon", " Café  De Kroon ", "x" * 201],
+        },
+    )
+    assert r.status_code == 422
+    assert [(e["field"], e["reason"]) for e in r.json()["errors"]] == [
+        ("aliases", "a name longer than 200 characters")
+    ]
+    r = book.write.post(
+        "/customers",
+        {"external_id": "H1", "name": "Horeca Peeters BV", "aliases": ["Café De Kroon", "De Kroon"]},
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["aliases"] == ["Café De Kroon", "De Kroon"]
+    assert Customer.objects.get(external_id="H1").aliases == ["Café De Kroon", "De Kroon"]
+    listed = book.write.get("/customers", {"external_id": "H1"}).json()["items"]
+    assert [c["aliases"] for c in listed] == [["Café De Kroon", "De Kroon"]]

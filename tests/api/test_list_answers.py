@@ -73,7 +73,7 @@ def _customer(c: Customer, code: str) -> dict[str, Any]:
         "vat_number": c.vat_number, "emails": list(c.emails or []), "language": c.language,
         "payment_terms_days": c.payment_terms_days,
         "credit_limit": _money(c.credit_limit_minor, c.credit_limit_currency), "segment": c.segment,
-        "parent_id": c.parent_id, "created_at": c.created_at,
+        "parent_id": c.parent_id, "aliases": list(c.aliases or []), "created_at": c.created_at,
     }  # fmt: skip
 
 

@@ -91,6 +91,7 @@ class CustomerOut(Out):
     credit_limit: Money | None
     segment: str
     parent_id: int | None
+    aliases: list[str]
     created_at: datetime
 
 
@@ -113,6 +114,11 @@ class CustomerIn(Schema):
     )
     segment: str = ""
     parent_id: str = Field("", description="The parent customer's external id")
+    aliases: list[str] = Field(
+        [],
+        description="Other names the customer pays under (trade names, brands, former names); cash "
+        "application reads them as names of the customer",
+    )
 
 
 class InvoiceOut(Out):

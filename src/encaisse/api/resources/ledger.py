@@ -82,7 +82,7 @@ def get_entity(request: HttpRequest, entity_id: int) -> Any:
 # the columns an answer shows: lists read only these (``.values()``), one instance is read as a row of them
 CUSTOMER_FIELDS = ("id", "entity_id", "external_id", "name", "country", "vat_number", "emails", "language",
                    "payment_terms_days", "credit_limit_minor", "credit_limit_currency", "segment", "parent_id",
-                   "created_at")  # fmt: skip
+                   "aliases", "created_at")  # fmt: skip
 
 
 def _row(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def customer_json(c: dict[str, Any], codes: dict[int, str]) -> dict[str, Any]:
         "country": c["country"], "vat_number": c["vat_number"], "emails": list(c["emails"] or []),
         "language": c["language"], "payment_terms_days": c["payment_terms_days"],
         "credit_limit": money(c["credit_limit_minor"], c["credit_limit_currency"]), "segment": c["segment"],
-        "parent_id": c["parent_id"], "created_at": instant(c["created_at"]),
+        "parent_id": c["parent_id"], "aliases": list(c["aliases"] or []), "created_at": instant(c["created_at"]),
     }  # fmt: skip
 
 
@@ -148,7 +148,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
         "vat_number": payload.vat_number, "email": payload.emails, "language": payload.language,
         "payment_terms_days": str(payload.payment_terms_days), "iban": payload.ibans, "segment": payload.segment,
         "parent_id": payload.parent_id, "credit_limit": payload.credit_limit or "",
-        "credit_limit_currency": payload.credit_limit_currency,
+        "credit_limit_currency": payload.credit_limit_currency, "aliases": payload.aliases,
     }  # fmt: skip
     try:
         import_customers(
