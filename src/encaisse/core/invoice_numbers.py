@@ -213,8 +213,12 @@ def deletions(key: str) -> tuple[str, ...]:
 
 # Dates and amounts are masked before looking for numbers: "15.01.2026" and
 # "1.234,56" are not invoice numbers.
+# A day and month that cannot be a date ("83/02/2026"), or written after letters and a slash or dash
+# ("FV/7/03/2026": Polish invoices number their serial within the month), are part of a number.
 _DATE: Final = re.compile(
-    r"(?<![0-9])(?:[0-9]{1,2}[./-][0-9]{1,2}[./-](?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2})(?![0-9])"
+    r"(?<![0-9])(?<![A-Z][/-])(?:(?:[0-2]?[0-9]|3[01])[./-](?:0?[0-9]|1[0-2])[./-](?:19|20)?[0-9]{2}"
+    r"|(?:0?[0-9]|1[0-2])[./-](?:[0-2]?[0-9]|3[01])[./-](?:19|20)?[0-9]{2}"
+    r"|(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2})(?![0-9])"
 )
 _AMOUNT: Final = re.compile(
     r"(?<![0-9A-Z/.,-])(?:EUR|USD|GBP|CHF|€|\$)?\s?-?[0-9]{1,3}(?:[., '][0-9]{3})*[.,][0-9]{2}(?![0-9])(?![.,/-][0-9])(?:\s?(?:EUR|USD|GBP|CHF|€))?"

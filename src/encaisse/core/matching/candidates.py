@@ -134,6 +134,7 @@ class TextEvidence:
     number_like: bool = False  # a word of the text looks like one of the book's invoice numbers
     customer_numbers: tuple[str, ...] = ()  # written as such ("Kd-Nr. 10023"), without leading zeros
     documents: tuple[Remitted, ...] = ()  # of a structured remittance, with the amount paid of each
+    split_vat: int | None = None  # a Polish split payment's VAT part (minor units), paid to the VAT account
 
     @property
     def is_hard_non_customer(self) -> bool:
@@ -156,17 +157,19 @@ _DEDUCTION: Final = _words(
     CONTESTE CONTESTATION BETWIST STRITTIG REKLAMATION RECLAMATION CLAIM AVOIR CREDITNOTA GUTSCHRIFT CREDITNOTE
     MISSING MANQUANT MANQUANTE FEHLMENGE FEHLT ONTBREKEND SHORTAGE SHORT RETURNED MINDERUNG KURZUNG KUERZUNG
     VERREKEND VERRECHNET VERREKENING COMPENSATION COMPENSE GEKORT PENALTY PENALITE BOETE VERTRAGSSTRAFE
-    LESS OFFSET CONTESTEE CONTESTES CONTESTEES VERMINDERD VERMINDERING BESCHADIGDE TEKORT MANQUANTS"""
+    LESS OFFSET CONTESTEE CONTESTES CONTESTEES VERMINDERD VERMINDERING BESCHADIGDE TEKORT MANQUANTS
+    POTRACENIE POTRACENIA POTRACONO REKLAMACJA REKLAMACJI KARA UPUST RABAT SRAZKA SRAZENO REKLAMACE SLEVA POKUTA
+    PENALE ZRAZKA REKLAMACIA ZLAVA KOTBER LEVONAS LEVONVA ENGEDMENY REKLAMACIO HIANY MINUSZ"""
 )
 _PARTIAL: Final = _words(
     """ACOMPTE PARTIAL PARTIEL PARTIELLE PARTIELLEMENT TEILZAHLUNG ABSCHLAG ABSCHLAGSZAHLUNG TEILBETRAG
     DEELBETALING GEDEELTELIJK GEDEELTELIJKE INSTALLMENT INSTALMENT TRANCHE RATE ECHEANCE AFBETALING TERMIJN
     PART FIRST CZESCIOWA CZESCIOWY CZESCIOWE RATA PARZIALE ACCONTO PARCIAL PARCIALMENTE PARCELA DELBETALING
-    DELBETALNING OSAMAKSU RESZLET CASTECNA"""
+    DELBETALNING OSAMAKSU RESZLET CASTECNA CZESC CASTECNE CIASTOCNA RESZFIZETES SPLATKA"""
 )
 _ADVANCE: Final = _words(
     """ACOMPTE ADVANCE AVANCE VORAUSZAHLUNG ANZAHLUNG VOORSCHOT DEPOSIT PREPAYMENT PROFORMA VORKASSE ARRHES
-    ANTICIPO ADIANTAMENTO ZALICZKA FORSKUD FORSKOTT ENNAKKO ENNAKKOMAKSU ZALOHA"""
+    ANTICIPO ADIANTAMENTO ZALICZKA FORSKUD FORSKOTT ENNAKKO ENNAKKOMAKSU ZALOHA PRZEDPLATA PREDEM VOPRED ELOLEG"""
 )
 # thanks in advance: courtesy, not an advance ("Merci d'avance", "d'avance merci", "thank you in advance")
 _THANKS_IN_ADVANCE: Final = re.compile(
@@ -206,6 +209,8 @@ _NON_CUSTOMER_TEXT: Final = re.compile(
     r"INTEREST|INTERETS?(?: CREDITEURS?)?|HABENZINSEN|ZINSEN|ZINSGUTSCHRIFT|CREDITRENTE|RENTE"
     r"|CARD SETTLEMENT|CARTE BANCAIRE|REMISE CB|CB|TPE|PAYOUT|ACQUIRING|POS SETTLEMENT|KAARTBETALINGEN"
     r"|TAX REFUND|VAT REFUND|REMBOURSEMENT TVA|REMBOURSEMENT D IMPOT|TVA A RECUPERER|BTW TERUGGAVE|TERUGGAVE"
+    r"|REMB(?:T)? (?:DE )?TVA|CREDIT (?:DE )?TVA|ZWROT (?:VAT|PODATKU)|VRACENI DPH|VRATENIE DPH"
+    r"|AFA VISSZATERITES|ADO VISSZATERITES"
     r"|STEUERERSTATTUNG|EINKOMMENSTEUER|UMSATZSTEUER ERSTATTUNG"
     r"|REFUND|REMBOURSEMENT|TERUGBETALING|RUCKERSTATTUNG|RUECKERSTATTUNG|ERSTATTUNG|REVERSAL|STORNO|RETOUR VIREMENT"
     r"|ACH RETURN|RETURN(?:ED)? ITEMS?|RUE?CKLASTSCHRIFT|LASTSCHRIFT ?RUE?CKGABE"
@@ -434,11 +439,12 @@ def _end_to_end(tx: CreditTransaction) -> str:
     return e2e
 
 
+_SPLIT_PAYMENT: Final = re.compile(r"/VAT/\s?([0-9][0-9 .]{0,15}[.,][0-9]{2})\s?/\s?IDC/")
 _AMOUNT_IN_TEXT: Final = re.compile(
     r"(?<![0-9A-Z])(?:(?:EUR|USD|GBP|CHF|€|\$)\s?)?-?"
     # 1,234.56 or 1.234,56
     r"([0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9]{2}(?![0-9]))|[0-9]{1,3}(?:[.' ][0-9]{3})+|[0-9]+)"
-    r"(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$)(?![A-Z]))?"
+    r"(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$|PLN|ZL|CZK|KC|HUF|FT)(?![A-Z]))?"
 )
 
 
@@ -622,6 +628,15 @@ def read_transaction(
         )
         numbered = without_accounts(fold(f"{whole} {info}" if info else whole))
     evidence.amounts = _amounts(numbered, tx.currency)
+    if "/VAT/" in folded and (split := _SPLIT_PAYMENT.search(folded)):
+        # the Polish split payment (mechanizm podzielonej płatności): "/VAT/367,97/IDC/…/INV/FV …/TXT/…". The
+        # payer's bank pays the VAT to the seller's VAT account and the rest to this one, so each credit is a
+        # part of the invoice, not the invoice less a deduction of the VAT
+        vat = _amounts(split.group(1), tx.currency)
+        if vat:
+            evidence.split_vat = vat[0]
+            evidence.amounts = [a for a in evidence.amounts if a != vat[0]]
+            evidence.partial_words.append("MPP")
     worded = folded
     if tx.additional_info and _BOOKING_ONLY.fullmatch(fold(tx.additional_info).strip()):
         worded = fold(" ".join([*tx.remittance_lines, rejoined]))  # the bank's booking text alone
