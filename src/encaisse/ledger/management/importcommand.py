@@ -15,7 +15,6 @@ from encaisse.ledger.importing import ImportFailed
 
 class ImportCommand(BaseCommand):
     what = "rows"
-    command = "import"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", type=Path)
@@ -50,7 +49,7 @@ class ImportCommand(BaseCommand):
             if summary.ignored_columns:
                 self.stderr.write(
                     f"{path}: column(s) not read: {', '.join(summary.ignored_columns)} "
-                    f"(`encaisse {self.command} --help` and docs/cli.md list the columns read)"
+                    f"(`encaisse {self.__module__.rpartition('.')[2]} --help` and docs/cli.md list the columns read)"
                 )
             if opts["format"] == "table":
                 changed = f", {len(summary.changed)} changed and kept as issued" if summary.changed else ""

@@ -11,7 +11,6 @@ from encaisse.ledger.management.importcommand import ImportCommand
 class Command(ImportCommand):
     help = "Import customers from a CSV (id,name,country,vat_number,iban,email,language[,aliases,parent_id…]) or JSON file."
     what = "customers"
-    command = "import-customers"
 
     def run(self, path: Any, **kw: Any) -> Any:
         return import_customers(path, **kw)

@@ -14,7 +14,6 @@ class Command(ImportCommand):
         "[,entity,net,vat,kind,order_reference,payment_terms,discount_percent,discount_days,lines]) or JSON file."
     )
     what = "invoices"
-    command = "import-invoices"
 
     def run(self, path: Any, **kw: Any) -> Any:
         return import_invoices(path, **kw)
