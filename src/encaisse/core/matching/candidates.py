@@ -48,7 +48,7 @@ from encaisse.core.matching.records import CreditTransaction, MatchSettings, Tra
 from encaisse.core.money import minor_unit
 from encaisse.core.references import find_ogms, find_qrrs, find_rfs, is_valid_ogm, is_valid_rf
 
-__all__ = ["TextEvidence", "is_date_near", "read_transaction", "transaction_text"]
+__all__ = ["TextEvidence", "is_date_near", "names_in_text", "read_transaction", "transaction_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,10 @@ class TextEvidence:
     customer_numbers: tuple[str, ...] = ()  # written as such ("Kd-Nr. 10023"), without leading zeros
     documents: tuple[Remitted, ...] = ()  # of a structured remittance, with the amount paid of each
     split_vat: int | None = None  # a Polish split payment's VAT part (minor units), paid to the VAT account
+    # the public authority whose name (as the payer or in the text) is every reason in ``non_customer``: the
+    # State's treasury pays its suppliers too (a French DRFIP, the US Treasury), so an invoice named in full
+    # outweighs it
+    authority: str = ""
 
     @property
     def is_hard_non_customer(self) -> bool:
@@ -159,7 +163,8 @@ _DEDUCTION: Final = _words(
     VERREKEND VERRECHNET VERREKENING COMPENSATION COMPENSE GEKORT PENALTY PENALITE BOETE VERTRAGSSTRAFE
     LESS OFFSET CONTESTEE CONTESTES CONTESTEES VERMINDERD VERMINDERING BESCHADIGDE TEKORT MANQUANTS
     POTRACENIE POTRACENIA POTRACONO REKLAMACJA REKLAMACJI KARA UPUST RABAT SRAZKA SRAZENO REKLAMACE SLEVA POKUTA
-    PENALE ZRAZKA REKLAMACIA ZLAVA KOTBER LEVONAS LEVONVA ENGEDMENY REKLAMACIO HIANY MINUSZ"""
+    PENALE ZRAZKA REKLAMACIA ZLAVA KOTBER LEVONAS LEVONVA ENGEDMENY REKLAMACIO HIANY MINUSZ PENALITES PENALTIES
+    PENALIDAD PENALIDADES PENALE PENALI DEDUITS DEDUITES RETENUES REFACTION REFACTIONS"""
 )
 _PARTIAL: Final = _words(
     """ACOMPTE PARTIAL PARTIEL PARTIELLE PARTIELLEMENT TEILZAHLUNG ABSCHLAG ABSCHLAGSZAHLUNG TEILBETRAG
@@ -212,6 +217,7 @@ _NON_CUSTOMER_TEXT: Final = re.compile(
     r"|REMB(?:T)? (?:DE )?TVA|CREDIT (?:DE )?TVA|ZWROT (?:VAT|PODATKU)|VRACENI DPH|VRATENIE DPH"
     r"|AFA VISSZATERITES|ADO VISSZATERITES"
     r"|STEUERERSTATTUNG|EINKOMMENSTEUER|UMSATZSTEUER ERSTATTUNG"
+    r"|TAX REF|TAXREF|RESTITUTION (?:DE )?(?:CREANCE|CREDIT|CIR|CII|IMPOT|TVA|TROP PERCU)|CREDIT D IMPOT|CREDIT IMPOT"
     r"|REFUND|REMBOURSEMENT|TERUGBETALING|RUCKERSTATTUNG|RUECKERSTATTUNG|ERSTATTUNG|REVERSAL|STORNO|RETOUR VIREMENT"
     r"|ACH RETURN|RETURN(?:ED)? ITEMS?|RUE?CKLASTSCHRIFT|LASTSCHRIFT ?RUE?CKGABE"
     r"|RETOURE (?:AC|AG|AM|BE|DT|ED|FF|MD|MS|RC|RR|SL)[0-9]{2}"
@@ -423,6 +429,32 @@ def network_payer_names(tx: CreditTransaction) -> tuple[str, ...] | None:
         run: list[str] = []
         for word in [*words, ""]:
             if word and word not in _NOT_NAME_WORDS:
+                run.append(word)
+                continue
+            name = " ".join(run)
+            if sum(c.isalpha() for c in name) >= 4 and name not in names:
+                names.append(name)
+            run = []
+    return tuple(names[:6])
+
+
+# words of a remittance text that are no part of a name (a public accountant's mandate and bordereau, an
+# invoice or payment word)
+_TEXT_NOT_NAME: Final = _NOT_NAME_WORDS | frozenset({
+    "MANDAT", "MDT", "BORD", "BORDEREAU", "BDX", "EX", "EXERCICE", "FACTURE", "FACTURES", "FACT", "FAC", "VIR",
+    "VIREMENT", "PAIEMENT", "REGLEMENT", "DP", "EJ", "ENG", "N", "DU", "AU", "ET", "SIRET", "CHORUS", "RECHNUNG",
+    "ZAHLUNG", "FACTUUR", "BETALING", "OUR", "YOUR", "SEPA",
+})  # fmt: skip
+
+
+def names_in_text(tx: CreditTransaction) -> tuple[str, ...]:
+    """Runs of words of the remittance text that may be a name ("COMMUNE DE BRON MDT 1234 BDX 56" gives
+    "COMMUNE DE BRON"): what a payer paying for others writes of the one it pays for."""
+    names: list[str] = []
+    for chunk in _NAME_CUT.split(fold(" ".join(tx.remittance_lines))):
+        run: list[str] = []
+        for word in [*chunk.split(), ""]:
+            if word and word not in _TEXT_NOT_NAME:
                 run.append(word)
                 continue
             name = " ".join(run)
@@ -670,6 +702,7 @@ def read_transaction(
     if account and account in _own_accounts(settings.own_ibans):
         evidence.non_customer.append(("from one of the entity's own accounts", True))
     payer = fold(" ".join(p for p in (tx.counterparty_name, tx.ultimate_debtor) if p))
+    authorities: list[str] = []
     if payer:
         psp = _PSP_RE.search(payer)
         if psp:
@@ -679,6 +712,7 @@ def read_transaction(
             evidence.non_customer.append(
                 (f"payer is a tax or social security authority ({tax.group(0)})", True)
             )
+            authorities.append(tax.group(0))
         for group_name, folded_name in _folded_names(settings.group_names):
             if folded_name and folded_name in payer:
                 evidence.non_customer.append((f"payer is a group company ({group_name})", True))
@@ -690,4 +724,8 @@ def read_transaction(
     )
     if text_hit:
         evidence.non_customer.append((f"text says {text_hit.group(0)}", False))
+        if _TAX_RE.fullmatch(text_hit.group(0)):
+            authorities.append(text_hit.group(0))
+    if authorities and len(authorities) == len(evidence.non_customer):
+        evidence.authority = authorities[0]
     return evidence

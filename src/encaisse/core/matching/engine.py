@@ -49,8 +49,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -73,6 +73,7 @@ from encaisse.core.matching.candidates import (
     Remitted,
     TextEvidence,
     is_date_near,
+    names_in_text,
     network_payer_names,
     read_transaction,
 )
@@ -103,6 +104,10 @@ _TRIPLES_MAX: Final = 60  # three items at a time only among so few
 _BEARERS_CAP: Final = 50
 # a name more customers bear tells nobody apart: neither rivals nor the sole bearer of an amount
 _NAMESAKES_TOLD_APART: Final = 12
+# an account on file for customers of this many families pays for others (see Engine.paying_agent)
+_PAYING_AGENT: Final = 3
+# how well a name in a paying agent's text must match one of the customers it is on file for
+_AGENT_NAMED: Final = 0.93
 
 _F: Final = {name: i for i, name in enumerate(FEATURES)}
 _F_REF_BEST: Final = _F["ref_best"]
@@ -223,6 +228,8 @@ class PayerView:
     has_info: bool
     names: tuple[str, ...] = ()  # the payer's and the ultimate debtor's names
     network: str = ""  # the payables network that paid for the customer (its name), which the text names
+    # the account is a paying agent's, on file for this many customers (Engine.paying_agent): it names none of them
+    agent: int = 0
     # customers whose number the text writes ("CUST ACCT 300237"): the number, and how far the name matched
     numbered: dict[int, tuple[str, float]] = field(default_factory=dict)
 
@@ -274,6 +281,14 @@ def _keep_best(names: dict[int, float], found: dict[int, float]) -> None:
             names[party] = score
 
 
+def _names_alone(hit: RefHit, taken: int = 1) -> bool:
+    """The reference names its item without the payer: a full invoice number or a structured reference, or a long
+    order reference, not a near miss, whose key no item but the ``taken`` ones carries."""
+    if hit.multiplicity > taken or hit.fuzzy:
+        return False
+    return hit.strength >= 6.5 or (hit.label == "order reference" and len(hit.key) >= 8)
+
+
 def _strength(kind: VariantKind, key: str, origin: str) -> float:
     n = len(key)
     if kind == VariantKind.REFERENCE:
@@ -288,8 +303,8 @@ def _strength(kind: VariantKind, key: str, origin: str) -> float:
         value = 4.5 if n >= 5 else 3.5
     elif kind == VariantKind.SERIAL:
         value = 4.0 if n >= 6 else 3.0 if n >= 4 else 2.0
-    else:  # order reference
-        value = 5.5 if n >= 6 else 4.0
+    else:  # order reference: a long one, the only one of its key in the book, says which item as an invoice number does
+        value = 6.5 if n >= 8 else 5.5 if n >= 6 else 4.0
     if origin == "e2e":
         value -= 1.5
     elif origin == "partial":
@@ -489,6 +504,8 @@ class Engine:
             return self._network_payer(tx, in_text)
         iban = compact_iban(tx.counterparty_account or "")
         iban_hits = dict(book.customers_of_iban(iban)) if iban else {}
+        if self.paying_agent(iban_hits):
+            return self._agent_payer(tx, iban, iban_hits)
         names: dict[int, float] = {}
         for name in (tx.counterparty_name, tx.ultimate_debtor):
             if not name:
@@ -567,6 +584,32 @@ class Engine:
                     "has the amount too"
                 )
         return ""
+
+    def paying_agent(self, iban_hits: Mapping[int, int]) -> bool:
+        """The account is on file for customers of at least three families (a customer with those paying for it):
+        a public accountant, a shared service centre or a payment factory paying for many, whose account does
+        not say whose item a payment settles."""
+        if len(iban_hits) < _PAYING_AGENT:
+            return False
+        payers_of = self.book.payers_of
+        families = {payers_of[party][0] if payers_of[party] else party for party in iban_hits}
+        return len(families) >= _PAYING_AGENT
+
+    def _agent_payer(self, tx: CreditTransaction, iban: str, iban_hits: Mapping[int, int]) -> PayerView:
+        """A paying agent paid: neither its account nor its name (its own, which one of the customers it pays for
+        may bear) says for whom; the ultimate debtor the bank gives does, and the references."""
+        names: dict[int, float] = {}
+        if tx.ultimate_debtor:
+            _keep_best(names, self._names(tx.ultimate_debtor))
+        given = (tx.ultimate_debtor,) if tx.ultimate_debtor else ()
+        # the body it pays for, named in the text ("COMMUNE DE BRON MDT 1234 BDX 56"): among those it is on file for
+        written = names_in_text(tx)
+        for party in iban_hits if written else ():
+            score, name = max((self._similarity(party, name), name) for name in written)
+            if score >= _AGENT_NAMED and score > names.get(party, 0.0):
+                names[party] = score
+                given = (*given, name)
+        return PayerView(iban, {}, names, True, given, agent=len(iban_hits))
 
     def _numbered(self, payer: PayerView, numbers: tuple[str, ...]) -> None:
         """Customers the text names by their number ("Kd-Nr. 10023") count as named by the payer, when the number
@@ -935,7 +978,17 @@ class _Context:
                 "advance",
                 "payer",
             )
-        if self.evidence.non_customer:
+        evidence = self.evidence
+        if evidence.authority:
+            named = self._named_in_full()
+            if named is not None:
+                # a public treasury paying a supplier (the State's accountant, "DRFIP", "US TREASURY 220 VENDOR
+                # PAY"): the invoices named in full, each the only one of its number, with the amount, say so
+                named.notes.append(
+                    f"{evidence.authority} pays as a public treasury: the text names the invoice"
+                )
+                evidence.non_customer.clear()
+        if evidence.non_customer:
             h = Hypothesis(
                 -1, [(AllocationKind.UNRELATED, _NO_ITEM, self.amount, None)], "unrelated", "unrelated"
             )
@@ -951,6 +1004,39 @@ class _Context:
                 if len(items) == 1 and refs[items[0]].strength >= 6.5 and refs[items[0]].multiplicity == 1:
                     return True
         return False
+
+    def _named_in_full(self) -> Hypothesis | None:
+        """A reference allocation that fits the amount whose every item the text names by a strong reference
+        (a full number or a structured reference, unique in the book, not a near miss)."""
+        refs = self.analysis.refs
+        fits: tuple[str, ...] = ("exact", "explained", "discount", "charges", "duplicate")
+        if self.evidence.partial_words:
+            fits = (*fits, "partial")
+        for h in self.hypotheses:
+            if h.source != "reference" or h.fit not in fits:
+                continue
+            items = h.items() or h_about(h)
+            if not items or any(i not in refs for i in items):
+                continue
+            keys = self._taken_keys(h, items)
+            if all(_names_alone(refs[i], keys[refs[i].key] or 1) for i in items):
+                return h
+        return None
+
+    def _taken_keys(self, h: Hypothesis, items: Sequence[int]) -> Counter[str]:
+        """For the keys of the text several items share, how many of those items the allocation accounts for.
+
+        It takes them all: one engagement or order number for the invoices of a contract, paid together. Or it
+        takes the only one of them with the amount: one delivery of an order invoiced in several.
+        """
+        refs = self.analysis.refs
+        shared = Counter(refs[i].key for i in items if i in refs and refs[i].multiplicity > 1)
+        if shared and h.fit == "exact" and len(items) == 1:
+            hit = refs[items[0]]
+            others = [j for j, other in refs.items() if other.key == hit.key and j != items[0]]
+            if len(others) == hit.multiplicity - 1 and all(self.book.open[j] != self.amount for j in others):
+                shared[hit.key] = hit.multiplicity
+        return shared
 
     def _has_fit(
         self, *, reference_only: bool, min_strength: float = 0.0, customers: Collection[int] | None = None
@@ -2018,6 +2104,9 @@ class _Context:
         fuzzy = 0.0
         known_payer = iban_self or iban_third or name_self >= 0.8 or name_third >= 0.8
         log2 = math.log2
+        # a key several items share is no ambiguity for an allocation that takes them all (one engagement or
+        # order number for the invoices of a contract, paid together)
+        shared = self._taken_keys(h, items)
         for i in items:
             if i in h.netted:
                 continue  # what the text names is what it pays; the credit note makes up the difference
@@ -2025,9 +2114,10 @@ class _Context:
             if hit is None:
                 strengths.append(0.0)
                 continue
-            k = hit.same_customer if known_payer else hit.multiplicity
+            taken = max(shared[hit.key] - 1, 0)
+            k = (hit.same_customer if known_payer else hit.multiplicity) - taken
             strengths.append(max(hit.strength - log2(max(k, 1)), 0.5))
-            ambiguity = max(ambiguity, log2(max(hit.multiplicity, 1)))
+            ambiguity = max(ambiguity, log2(max(hit.multiplicity - taken, 1)))
             if hit.structured:
                 f[_F_REF_STRUCTURED] = 1.0
             if hit.fuzzy:

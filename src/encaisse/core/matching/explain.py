@@ -126,19 +126,25 @@ def describe_payer(
         name_self = numbered[1]
     if name_self >= 0.7:
         named = (
-            payer.names[0] if payer.network and payer.names else tx.counterparty_name or tx.ultimate_debtor
+            payer.names[0]
+            if (payer.network or payer.agent) and payer.names
+            else tx.counterparty_name or tx.ultimate_debtor
         )
-        where = "name in the text" if payer.network else "payer name"
+        where = "payer name"
+        if payer.network or (payer.agent and named != tx.ultimate_debtor):
+            where = "name in the text"
         parts.append(f"{where} '{named}' matches the customer ({name_self:.2f})")
     if name_third >= 0.7:
         names = [book.party_name[p] for p in book.payers_of[customer] if payer.name_hits.get(p, 0.0) >= 0.7]
         parts.append(f"payer name matches {', '.join(names)}, which pays for this customer")
     if name_other >= 0.9 and name_self < 0.7 and name_third < 0.7 and not iban_self:
         parts.append(f"payer name looks like another party ({name_other:.2f})")
-    if not parts:
+    if not parts and not payer.agent:
         parts.append("payer unknown" if payer.has_info else "no payer details")
     if payer.network:  # its account and name are not the customer's (none were read)
         parts.insert(0, f"paid through {payer.network}, a payables network")
+    elif payer.agent:  # nor a paying agent's
+        parts.insert(0, f"paid by a paying agent (its account is on file for {payer.agent} customers)")
     return "; ".join(parts)
 
 

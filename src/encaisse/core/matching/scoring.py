@@ -195,8 +195,10 @@ def rule_logit(f: Sequence[float]) -> float:
     if payer <= 0.0:
         # a key several items share says little until the payer narrows it down
         score -= f[_REF_AMBIGUITY]
-    # the items named, and the amount to the cent, say which items without the payer
-    agreed = named and (f[_FIT_EXACT] or f[_FIT_DISCOUNT])
+    # the items named, and the amount to the cent (or the text giving what it kept back on them, and why: a public
+    # accountant withholding a retention), say which items without the payer
+    kept_back = named and f[_FIT_EXPLAINED] and f[_TEXT_AMOUNT] and f[_DEDUCTION_WORDS]
+    agreed = named and (f[_FIT_EXACT] or f[_FIT_DISCOUNT] or kept_back)
     # a payer known as someone else (one penalty, however many signs say so): unless the text and the amount
     # agree, when it is a third party paying for the customer
     if agreed:
@@ -232,6 +234,8 @@ def rule_logit(f: Sequence[float]) -> float:
         score += 0.5 + (1.0 if f[_TEXT_AMOUNT] else 0.0) + (0.5 if f[_DEDUCTION_WORDS] else 0.0)
         if not referenced:
             score -= 2.0
+        elif kept_back and not certain:
+            score += 1.0  # the payer need not be known, as for an invoice named and paid to the cent
     elif f[_FIT_PARTIAL]:
         share = f[_FIT_PARTIAL]
         score += 0.5 if f[_PARTIAL_WORDS] else -1.0
