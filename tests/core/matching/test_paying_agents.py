@@ -188,3 +188,17 @@ def test_a_paying_agent_naming_the_body_it_pays_for_in_the_text() -> None:
     engine = make_engine(items, parties)
     d = engine.match(tx("1740.00", "COMMUNE DE MONTREVEL MDT 3993", name="SGC BOURG", iban=SGC))
     assert d.status != Status.APPLIED
+
+
+def test_a_part_payment_the_text_calls_one_of_the_invoice_named_in_full() -> None:
+    engine = make_engine(ITEMS, state_services())
+    d = engine.match(
+        tx("5000.00", "DRFIP 69 DP 2026-801736 ACOMPTE N 1 SUR FACT FA-2026-01310", name="DR DGFIP PARIS")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "FA-2026-01310", "5000.00")]
+    assert "partial payment of 5000.00 EUR on 17773.20 EUR open" in d.explanation
+    # without the words, a third party paying less than the invoice named is for a person
+    engine = make_engine(ITEMS, state_services())
+    d = engine.match(tx("5000.00", "DRFIP 69 DP 2026-801736 FACT FA-2026-01310", name="DR DGFIP PARIS"))
+    assert d.status != Status.APPLIED, d.explanation

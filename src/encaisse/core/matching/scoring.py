@@ -198,7 +198,9 @@ def rule_logit(f: Sequence[float]) -> float:
     # the items named, and the amount to the cent (or the text giving what it kept back on them, and why: a public
     # accountant withholding a retention), say which items without the payer
     kept_back = named and f[_FIT_EXPLAINED] and f[_TEXT_AMOUNT] and f[_DEDUCTION_WORDS]
-    agreed = named and (f[_FIT_EXACT] or f[_FIT_DISCOUNT] or kept_back)
+    # or the text calls it a part payment of the one invoice it names ("ACOMPTE N 1 SUR FACT FA-2026-11898")
+    stated_part = named and f[_FIT_PARTIAL] and f[_PARTIAL_WORDS] and not f[_N_ITEMS]
+    agreed = named and (f[_FIT_EXACT] or f[_FIT_DISCOUNT] or kept_back or stated_part)
     # a payer known as someone else (one penalty, however many signs say so): unless the text and the amount
     # agree, when it is a third party paying for the customer
     if agreed:
@@ -239,6 +241,8 @@ def rule_logit(f: Sequence[float]) -> float:
     elif f[_FIT_PARTIAL]:
         share = f[_FIT_PARTIAL]
         score += 0.5 if f[_PARTIAL_WORDS] else -1.0
+        if stated_part and not certain:
+            score += 2.0  # a part payment of the invoice named, whoever paid (docs/cashapp.md)
         if share < 0.05:
             score -= 1.0
         if f[_N_ITEMS] > 0:
