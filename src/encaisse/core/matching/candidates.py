@@ -423,12 +423,17 @@ def network_payer_names(tx: CreditTransaction) -> tuple[str, ...] | None:
     text = fold(transaction_text(tx))
     if not payer and not _NETWORK_RE.search(text):
         return None
+    return _name_runs(_NETWORK_RE.sub(" ", text), _NOT_NAME_WORDS)
+
+
+def _name_runs(text: str, not_names: frozenset[str]) -> tuple[str, ...]:
+    """The first six runs of words of a folded ``text`` between numbers, punctuation and ``not_names`` that hold
+    four letters or more."""
     names: list[str] = []
-    for chunk in _NAME_CUT.split(_NETWORK_RE.sub(" ", text)):
-        words = chunk.split()
+    for chunk in _NAME_CUT.split(text):
         run: list[str] = []
-        for word in [*words, ""]:
-            if word and word not in _NOT_NAME_WORDS:
+        for word in [*chunk.split(), ""]:
+            if word and word not in not_names:
                 run.append(word)
                 continue
             name = " ".join(run)
@@ -450,18 +455,7 @@ _TEXT_NOT_NAME: Final = _NOT_NAME_WORDS | frozenset({
 def names_in_text(tx: CreditTransaction) -> tuple[str, ...]:
     """Runs of words of the remittance text that may be a name ("COMMUNE DE BRON MDT 1234 BDX 56" gives
     "COMMUNE DE BRON"): what a payer paying for others writes of the one it pays for."""
-    names: list[str] = []
-    for chunk in _NAME_CUT.split(fold(" ".join(tx.remittance_lines))):
-        run: list[str] = []
-        for word in [*chunk.split(), ""]:
-            if word and word not in _TEXT_NOT_NAME:
-                run.append(word)
-                continue
-            name = " ".join(run)
-            if sum(c.isalpha() for c in name) >= 4 and name not in names:
-                names.append(name)
-            run = []
-    return tuple(names[:6])
+    return _name_runs(fold(" ".join(tx.remittance_lines)), _TEXT_NOT_NAME)
 
 
 def _end_to_end(tx: CreditTransaction) -> str:
