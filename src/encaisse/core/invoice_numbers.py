@@ -162,7 +162,10 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
 
     year: str | None = None
     rest: list[str]
-    if len(digit_segs) >= 2 and _is_year(digit_segs[0]):
+    # two digits first are a year ("VK26-04512"), not when a year in full follows them (Polish "FV/76/03/2026":
+    # a serial, a month and the year)
+    year_later = any(len(s) == 4 and _is_year(s) for s in digit_segs[1:])
+    if len(digit_segs) >= 2 and _is_year(digit_segs[0]) and not (len(digit_segs[0]) == 2 and year_later):
         year, rest = digit_segs[0], digit_segs[1:]
     elif len(digit_segs) == 1 and len(digit_segs[0]) >= 7 and _is_year(digit_segs[0][:4]):
         # a year glued to its serial: INV20260042

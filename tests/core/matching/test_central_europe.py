@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from matching_builders import inv, make_engine, rows, tx
 
-from encaisse.core.invoice_numbers import candidates
+from encaisse.core.invoice_numbers import candidates, variants
 from encaisse.core.matching import Party, Status
 
 PL_IBAN = "PL61109010140000071219812874"
@@ -125,3 +125,28 @@ def test_a_vat_refund_written_short_stays_unapplied() -> None:
         )
     )
     assert d.status != Status.APPLIED, d.explanation
+
+
+def test_two_digits_before_a_year_in_full_are_a_serial_not_a_year() -> None:
+    # "FV/76/03/2026": the 76th invoice of March 2026; read as the year 76, its serial was "03/2026", a key every
+    # invoice of the month shares
+    assert [v.key for v in variants("FV/76/03/2026")] == ["FV76032026", "76032026"]
+    assert "04512" in [v.key for v in variants("VK26-04512")]  # a year first is still a year
+    items = [
+        inv("FV/76/03/2026", "c1", "1730.59", issued="2026-03-02"),
+        inv("FV/77/03/2026", "c1", "1029.58", issued="2026-03-02"),
+        inv("FV/273/03/2026", "c1", "3480.22", issued="2026-03-20"),
+    ]
+    engine = make_engine(items, pl_customer())
+    d = engine.match(
+        tx(
+            "2363.43",
+            "zapł. fv FV/0273/03/2026 część należności",
+            iban=PL_IBAN,
+            currency="PLN",
+            on="2026-03-30",
+        )
+    )
+    assert d.status != Status.APPLIED, d.explanation
+    proposed = [a.invoice_number for p in d.proposals for a in p.allocations]
+    assert "FV/76/03/2026" not in proposed, d.explanation
