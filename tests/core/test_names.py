@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from encaisse.core.names import NameIndex, name_tokens, normalise_name
+from encaisse.core.names import NameIndex, legal_forms, name_tokens, normalise_name
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,34 @@ from encaisse.core.names import NameIndex, name_tokens, normalise_name
 )
 def test_legal_forms_accents_and_case(written: str, expected: str) -> None:
     assert normalise_name(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("ledger", "bank"),
+    [
+        ("Nowicki Budownictwo Sp. z o.o.", "NOWICKI BUDOWNICTWO SPOLKA Z OGRANICZONA ODPOWIEDZIALN"),
+        (
+            "Pawłowski Technika Spawalnicza Sp. z o.o.",
+            "PAWLOWSKI TECHNIKA SPAWALNICZA SPOLKA Z OGRANICZONA OD",
+        ),
+        ("Budownictwo Włodarczyk S.A.", "BUDOWNICTWO WLODARCZYK SPOLKA AKCYJNA"),
+        ("Lis Stal sp.j.", "LIS STAL SPÓŁKA JAWNA"),
+        ("Ložiska Vávra s.r.o.", "LOŽISKA VÁVRA SPOL. S R.O."),
+        ("Krajčí Kovovýroba s.r.o.", "KRAJČÍ KOVOVÝROBA SPOLOČNOSŤ S RUČE"),
+        ("Strojárne Košice a.s.", "STROJÁRNE KOŠICE AKCIOVÁ SPOLOČNOSŤ"),
+        ("Rácz Hegesztéstechnika Zrt.", "RACZ HEGESZTESTECHNIKA ZARTKORUEN MUKODO RESZVENYTARSASAG"),
+        ("Szalai Csapágy Kft.", "SZALAI CSAPAGY KORLATOLT FELELOSSEG"),
+        ("Sipos Műszaki Kereskedelmi Bt.", "Sipos Műszaki Kereskedelmi Betéti Társaság"),
+    ],
+)
+def test_central_european_legal_forms_written_out_or_cut(ledger: str, bank: str) -> None:
+    # banks write the form out in full, and cut it at 35 characters; the ledger has the abbreviation
+    assert name_tokens(bank) == name_tokens(ledger)
+    assert legal_forms(bank) == legal_forms(ledger)
+
+
+def test_words_of_a_legal_form_in_a_name_are_kept_without_the_form() -> None:
+    assert name_tokens("Spółka Wodna Zalew") == ("SPOLKA", "WODNA", "ZALEW")
 
 
 def test_single_letters_run_together() -> None:

@@ -70,6 +70,7 @@ class VariantKind(IntEnum):
     NOYEAR = 4  # prefix and serial, the year left out
     SERIAL = 5  # the serial alone (year and prefix left out)
     ORDER = 6  # the customer's own order (PO) reference
+    SHORT_YEAR = 7  # a year last in two digits ("FV/852/03/26" for FV/852/03/2026)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,14 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
                 keys.append((head + serial_nz, VariantKind.SERIAL))
         elif len(serial_nz) >= min_serial:
             keys.append((head + serial_nz, VariantKind.SERIAL))
+    # a year last written in two digits ("FV/852/03/26"; a year first in two digits is a year without its
+    # century, which the year-less keys and the payer find)
+    if year is None and len(digit_segs) >= 2 and len(digit_segs[-1]) == 4 and _is_year(digit_segs[-1]):
+        short = [*digit_segs[:-1], digit_segs[-1][2:]]
+        if prefix:
+            keys.append((prefix + "".join(short), VariantKind.SHORT_YEAR))
+        if len("".join(short)) >= 6:
+            keys.append(("".join(short), VariantKind.SHORT_YEAR))
     for key, kind in keys:  # every one of these holds a digit (the serial's)
         if len(key) >= 3 and key not in out:
             out[key] = kind

@@ -112,6 +112,10 @@ LEGAL_FORMS: Final = frozenset(
         "ZRT",
         "SRO",
         "BHD",
+        "SPZOO",
+        "SPJ",
+        "SPK",
+        "NYRT",
     ]
 )
 _LEGAL_PHRASES: Final = re.compile(
@@ -120,6 +124,21 @@ _LEGAL_PHRASES: Final = re.compile(
     r"|GESELLSCHAFT MIT BESCHRANKTER HAFTUNG|AKTIENGESELLSCHAFT|PUBLIC LIMITED COMPANY|LIMITED LIABILITY COMPANY"
     r"|CO KG|AND CO|ET CIE|ET CO|UND CO|EN CO|& CO|& CIE)\b"
 )
+# Central European legal forms written out, or in the abbreviations' other spellings, and as banks cut them
+# (35 characters): each is read as the abbreviation the ledger writes ("Sp. z o.o.", "s.r.o.", "Kft.")
+_LEGAL_FORMS_WRITTEN: Final = (
+    (re.compile(r"\bSPOLKA Z O(?:GRANICZONA)?[A-Z]*(?: O[A-Z]*)?\b|\bSP ?Z ?O ?O\b"), " SPZOO "),
+    (re.compile(r"\bSPOLKA AKCYJNA\b"), " SA "),
+    (re.compile(r"\bSPOLKA JAWNA\b|\bSP J\b"), " SPJ "),
+    (re.compile(r"\bSPOLKA KOMANDYTOWA\b|\bSP K\b"), " SPK "),
+    (re.compile(r"\bSPOL S R ?O\b|\bSPOL[EO]CNOST S RUC[A-Z]*(?: O[A-Z]*)?\b"), " SRO "),
+    (re.compile(r"\bAKCIOVA SPOL[EO]CNOST\b"), " AS "),
+    (re.compile(r"\bKORLATOLT FELELOSSEG[A-Z]*(?: T[A-Z]*)?\b"), " KFT "),
+    (re.compile(r"\bZARTKORUEN(?: M[A-Z]*(?: R[A-Z]*)?)?\b"), " ZRT "),
+    (re.compile(r"\bNYILVANOSAN(?: M[A-Z]*(?: R[A-Z]*)?)?\b"), " NYRT "),
+    (re.compile(r"\bBETETI TARSASAG\b"), " BT "),
+)
+_FORM_HINTS: Final = ("SPOL", "SP ", "AKCI", "KORLATOLT", "ZARTKORUEN", "NYILVANOSAN", "BETETI")
 _STOP: Final = frozenset(
     [
         "THE",
@@ -207,6 +226,10 @@ def _from_words(words: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
 def _words(name: str) -> list[str]:
     text = fold(name).replace(".", "").replace("'", "")
     text = _LEGAL_PHRASES.sub(" ", text.replace("&", " & "))
+    if any(hint in text for hint in _FORM_HINTS):
+        text = _NON_WORD.sub(" ", text)
+        for pattern, form in _LEGAL_FORMS_WRITTEN:
+            text = pattern.sub(form, text)
     raw = _NON_WORD.split(text)
     # single letters in a row are one abbreviation: "S A" -> "SA", "J P" -> "JP"
     merged: list[str] = []

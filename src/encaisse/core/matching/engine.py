@@ -297,7 +297,7 @@ def _strength(kind: VariantKind, key: str, origin: str) -> float:
         value = 7.0 if n >= 6 else 5.0
     elif kind == VariantKind.DIGITS:
         value = 6.5 if n >= 7 else 5.0 if n >= 5 else 3.0
-    elif kind == VariantKind.NOZERO:
+    elif kind in (VariantKind.NOZERO, VariantKind.SHORT_YEAR):
         value = 6.5 if n >= 8 else 5.5 if n >= 6 else 4.0
     elif kind == VariantKind.NOYEAR:
         value = 4.5 if n >= 5 else 3.5
@@ -322,6 +322,7 @@ _LABELS: Final = {
     VariantKind.NOYEAR: "invoice number without year",
     VariantKind.SERIAL: "serial of invoice number",
     VariantKind.ORDER: "order reference",
+    VariantKind.SHORT_YEAR: "invoice number with a two-digit year",
 }
 
 
