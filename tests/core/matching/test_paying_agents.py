@@ -202,3 +202,19 @@ def test_a_part_payment_the_text_calls_one_of_the_invoice_named_in_full() -> Non
     engine = make_engine(ITEMS, state_services())
     d = engine.match(tx("5000.00", "DRFIP 69 DP 2026-801736 FACT FA-2026-01310", name="DR DGFIP PARIS"))
     assert d.status != Status.APPLIED, d.explanation
+
+
+def test_a_parents_account_paying_under_a_name_like_another_customers() -> None:
+    # the group's shared service centre pays from the holding's account on file; its name resembles another
+    # subsidiary's, which says nothing against the account
+    parties = [
+        Party("h", "Groupe Ferrix SA", ibans=(SGC,), is_customer=False),
+        Party("f1", "Ferrix Ingénierie SAS", paid_by=("h",)),
+        Party("f2", "Ferrix Services SNC", paid_by=("h",)),
+    ]
+    items = [inv("FA-2026-13648", "f1", "12960.00"), inv("FA-2026-14393", "f2", "1080.00")]
+    engine = make_engine(items, parties)
+    text = "FACTURE FA-2026-13648 MOINS PENALITES DE RETARD"  # what was kept back, without its amount
+    d = engine.match(tx("12636.00", text, name="FERRIX GLOBAL SERVICES", iban=SGC))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "FA-2026-13648", "12960.00"), ("deduction", "FA-2026-13648", "-324.00")]

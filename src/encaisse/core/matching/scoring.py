@@ -207,8 +207,14 @@ def rule_logit(f: Sequence[float]) -> float:
         pass
     elif f[_PAYER_IBAN_OTHER] > 0 and iban == 0 and f[_PAYER_IBAN_THIRD] == 0:
         payer -= 3.0
-    elif f[_PAYER_NAME_OTHER] >= 0.9 and name < 0.7 and third_name < 0.7 and iban == 0:
-        payer -= 2.0
+    elif (
+        f[_PAYER_NAME_OTHER] >= 0.9
+        and name < 0.7
+        and third_name < 0.7
+        and iban == 0
+        and not f[_PAYER_IBAN_THIRD]
+    ):
+        payer -= 2.0  # (an account known to pay for the customer says who paid, whatever name it holds)
     score += payer
     # how the amount fits
     first_in_first_out = False  # a certain customer's equal items, broken as the rule says
