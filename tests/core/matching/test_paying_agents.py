@@ -109,6 +109,11 @@ def test_a_retention_the_text_gives_is_a_deduction_without_the_payer_known() -> 
     d = engine.match(tx("5187.00", text, name="SGC VILLEURBANNE", iban=DRFIP))
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "FA-2026-01301", "5460.00"), ("deduction", "FA-2026-01301", "-273.00")]
+    # the retention written short, at its rate
+    engine = make_engine(ITEMS, state_services(on_file=True))
+    d = engine.match(tx("5187.00", "FACTURE FA-2026-01301 RG 5 % 273,00 EUR", name="SGC VIENNE", iban=DRFIP))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "FA-2026-01301", "5460.00"), ("deduction", "FA-2026-01301", "-273.00")]
     # late-delivery penalties, in the plural
     engine = make_engine(ITEMS, state_services(on_file=True))
     d = engine.match(

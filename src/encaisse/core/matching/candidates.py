@@ -166,6 +166,8 @@ _DEDUCTION: Final = _words(
     PENALE ZRAZKA REKLAMACIA ZLAVA KOTBER LEVONAS LEVONVA ENGEDMENY REKLAMACIO HIANY MINUSZ PENALITES PENALTIES
     PENALIDAD PENALIDADES PENALE PENALI DEDUITS DEDUITES RETENUES REFACTION REFACTIONS"""
 )
+# "RG 5 %": the retenue de garantie of French public and building contracts, written short with its rate
+_RETENTION_RATE: Final = re.compile(r"\bRG\s?[0-9]{1,2}(?:[.,][0-9]{1,2})?\s?(?:%|POUR ?CENT)")
 _PARTIAL: Final = _words(
     """ACOMPTE PARTIAL PARTIEL PARTIELLE PARTIELLEMENT TEILZAHLUNG ABSCHLAG ABSCHLAGSZAHLUNG TEILBETRAG
     DEELBETALING GEDEELTELIJK GEDEELTELIJKE INSTALLMENT INSTALMENT TRANCHE RATE ECHEANCE AFBETALING TERMIJN
@@ -683,6 +685,8 @@ def read_transaction(
                 evidence.advance_words.append(word)
     if _INSTALMENT.search(folded):
         evidence.partial_words.append("n/m")
+    if "RG" in folded and _RETENTION_RATE.search(folded):  # a retenue de garantie ("RG 5 % 216.00 EUR")
+        evidence.deduction_words.append("RG")
 
     # not a customer payment?
     reason = _code_reason(tx.bank_transaction_code)
