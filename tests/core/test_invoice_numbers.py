@@ -180,3 +180,34 @@ def test_a_year_written_in_full_also_gives_the_key_with_two_digits() -> None:
     # a year glued to letters belongs to that number: "2600066" is the key of another scheme's 26/00066
     assert "2600066" not in keys("FA2026-000402 less CN AV2026-00066")
     assert {c.origin for c in candidates("2026/018962") if c.key == "26018962"} == {"year"}
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("10045/2026", "202610045"),
+        ("RE 10045/2026", "RE202610045"),
+        ("FACTURA 457/26", "2026457"),
+        ("INV 26/42", "INV202642"),
+        ("INV-26-0042", "INV20260042"),
+        ("INV-0042", "INV42"),
+        ("FV/80/03/2026", "FV8032026"),
+    ],
+)
+def test_a_year_written_after_its_serial_or_in_two_digits_and_zeros_written_give_the_books_form(
+    text: str, key: str
+) -> None:
+    assert key in [c.key for c in candidates(text)]
+
+
+def test_a_serial_zero_padded_before_the_month_and_year_is_indexed_without_its_zeros() -> None:
+    keys = {v.key: v.kind for v in variants("FV/0080/03/2026")}
+    assert keys["FV8032026"] == VariantKind.NOZERO
+    assert "FV8032026" in [c.key for c in candidates("FV 80/3/2026")]
+
+
+def test_the_forms_read_otherwise_come_after_the_numbers_as_written() -> None:
+    # a long list fills the candidates with what is written before any other reading of it
+    text = ", ".join(f"VF26/{4000 + n:06d}" for n in range(60))
+    found = candidates(text, limit=120)
+    assert all(c.origin in ("plain", "partial", "list") for c in found[:100])

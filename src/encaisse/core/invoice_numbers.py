@@ -97,6 +97,7 @@ class Candidate:
     key: str
     origin: str = "plain"
     group: int = 0
+    written: str = ""  # for a number read otherwise (``zeros``): the key as written
 
 
 _SEGMENT: Final = re.compile(r"[A-Z]+|[0-9]+")
@@ -199,6 +200,13 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
             keys.append((prefix + "".join(short), VariantKind.SHORT_YEAR))
         if len("".join(short)) >= 6:
             keys.append(("".join(short), VariantKind.SHORT_YEAR))
+    # every group of digits without its leading zeros ("FV/0080/03/2026" as FV8032026, read from "FV/80/3/2026")
+    if len(digit_segs) >= 2 and any(len(s) > 1 and s[0] == "0" for s in digit_segs[:-1]):
+        stripped = [s.lstrip("0") or "0" if s.isdigit() else s for s in segs]
+        keys.append(("".join(stripped), VariantKind.NOZERO))
+        digits_only = "".join(s for s in stripped if s.isdigit())
+        if prefix and len(digits_only) >= 6:
+            keys.append((digits_only, VariantKind.NOZERO))
     for key, kind in keys:  # every one of these holds a digit (the serial's)
         if len(key) >= 3 and key not in out:
             out[key] = kind
@@ -311,9 +319,9 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
     folded = mask_dates_and_amounts(fold(text))
     found: dict[str, Candidate] = {}
 
-    def emit(key: str, origin: str, group: int) -> None:
+    def emit(key: str, origin: str, group: int, written: str = "") -> None:
         if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
-            found[key] = Candidate(key, origin, group)
+            found[key] = Candidate(key, origin, group, written)
 
     # segments with their groups (maximal runs of joinable segments)
     segs: list[str] = []
@@ -346,11 +354,15 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
 
     n = len(segs)
     digit = [seg.isdigit() for seg in segs]
+    derived: list[
+        tuple[str, str, int, str]
+    ] = []  # other ways to read what is written, looked up after the rest
     for i in range(n):
         first = segs[i]
         if not digit[i] and len(first) > 8:
             continue
         key = ""
+        canon = ""  # the key with the leading zeros of each group of digits left out ("FV/0080/03" → FV803)
         has_digit = False
         g = group_of[i]
         for j in range(i, min(n, i + max_segments)):
@@ -359,6 +371,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
             seg = segs[j]
             key += seg
             if digit[j]:
+                canon += seg.lstrip("0") or "0"
                 has_digit = True
                 # a run that stops before the digits written after it is a part of a number
                 cut_short = (
@@ -377,6 +390,10 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 )
                 if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
                     found[key] = Candidate(key, "partial" if cut_short else "plain", g)
+                if j > i and not cut_short and canon != key:
+                    derived.append(
+                        (canon, "zeros", g, key)
+                    )  # a single group of digits padded is candidates.py's
             elif (
                 has_digit
                 and len(seg) <= 2
@@ -385,6 +402,8 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 and len(found) < limit
             ):
                 found[key] = Candidate(key, "plain", g)
+            if not digit[j]:
+                canon += seg
 
     # a year written in full before a serial the book writes after a two-digit year ("2026/018962" for VF26/018962)
     for i in range(n - 1):
@@ -481,4 +500,43 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                         for cut in range(len(context) + 1):
                             emit("".join(context[cut:]) + number, "range", group_of[w - 1])
                 break
+    # a serial written before its year ("10045/2026", "RE 457/26", "0042/2026"), or a year in two digits before
+    # its serial ("INV-26-0042", "INV 26/42"): the book writes the year in full, first
+    for i in range(n - 1):
+        if not (digit[i] and digit[i + 1] and group_of[i + 1] == group_of[i]):
+            continue
+        g = group_of[i]
+        before = i > 0 and group_of[i - 1] == g
+        if before and digit[i - 1]:
+            continue  # the digits do not start here ("FV/123/03/2026" is the Polish form itself)
+        prefix = segs[i - 1] if before and len(segs[i - 1]) >= 2 else ""
+        ends = i + 2 >= n or group_of[i + 2] != g or not digit[i + 2]
+        first, second = segs[i], segs[i + 1]
+        if ends and gaps[i + 1].strip() in ("/", "-"):  # not a dot: "2718.32" is an amount
+            if len(second) == 4 and second[:2] in ("19", "20"):
+                year = second
+            elif len(second) == 2 and "15" <= second <= "39" and (len(first) >= 3 or prefix):
+                year = "20" + second
+            else:
+                year = ""
+            if year and len(first.lstrip("0")) >= 2 and (len(first) >= 3 or prefix):
+                if prefix:
+                    derived.append((prefix + year + first, "reordered", g, ""))
+                if len(first) >= 3:
+                    derived.append((year + first, "reordered", g, ""))
+                    derived.append((year[2:] + first, "reordered", g, ""))
+        if (
+            len(first) == 2
+            and "15" <= first <= "39"
+            and len(second) >= 2
+            and (prefix or len(second) >= 4)
+            and gaps[i + 1].strip() in ("", "/", "-")
+        ):
+            if prefix:
+                derived.append((prefix + "20" + first + second, "century", g, ""))
+            if len(second) >= 3:
+                derived.append(("20" + first + second, "century", g, ""))
+
+    for key, origin, g, written in derived:
+        emit(key, origin, g, written)
     return tuple(found.values())

@@ -231,3 +231,37 @@ def test_zeros_are_not_stripped_down_to_a_short_number(acme: list[Party]) -> Non
     engine = make_engine([inv("123", "c1", "50.00", issued="2026-01-05"), inv("124", "c1", "50.00")], acme)
     d = engine.match(tx("50.00", "REF 000124", name="Acme Logistics"))
     assert "124" not in {a.invoice_number for a in d.allocations if d.status == Status.APPLIED}, d.explanation
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        ("RE-2026-10045", "RECHNUNG 10045/2026"),  # the serial before its year
+        ("RE-2026-10045", "RE 10045/2026"),
+        ("2026/0457", "FACTURA 457/2026"),
+        ("2026/0457", "FACTURA 0457-26"),
+        ("INV-2026-0042", "INV 42/26"),
+        ("INV-2026-0042", "INV-26-0042"),  # the year in two digits, first
+        ("INV-2026-0042", "INV 26/42"),
+        ("INV-42", "INV-0042"),  # zeros the book does not write
+        ("FV/0080/03/2026", "ZAPLATA FV/80/03/2026"),  # zeros of a serial before the month and year
+        ("FV/0080/03/2026", "FV 80/3/2026"),
+        ("FV/123/03/2026", "FV/0123/03/2026"),
+    ],
+)
+def test_an_invoice_number_with_its_year_or_zeros_written_otherwise(
+    number: str, text: str, acme: list[Party]
+) -> None:
+    # three older items of the customer with the same amount: first in, first out would take another
+    items = [inv(f"X-{n}", "c1", "500.00", issued=f"2026-01-0{n}") for n in range(1, 4)]
+    items += [inv(number, "c1", "500.00", issued="2026-01-20"), inv("X-9", "c2", "500.00")]
+    d = make_engine(items, acme).match(tx("500.00", text, name="Acme Logistics"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", number, "500.00")]
+
+
+def test_a_month_and_year_are_not_an_invoice_number_reordered(acme: list[Party]) -> None:
+    # "12/2025" is a period: it does not become the serial 12 of 2025
+    items = [inv("2025-0012", "c2", "500.00", issued="2025-12-01"), inv("X-1", "c1", "500.00")]
+    d = make_engine(items, acme).match(tx("500.00", "LOYER 12/2025", name="Acme Logistics"))
+    assert ("invoice", "2025-0012", "500.00") not in (rows(d) if d.status == Status.APPLIED else [])

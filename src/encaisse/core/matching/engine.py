@@ -148,7 +148,16 @@ _F_DEDUCTION_WORDS: Final = _F["deduction_words"]
 _F_ADVANCE_WORDS: Final = _F["advance_words"]
 _F_COMPETITORS: Final = _F["competitors"]
 _F_TEXT_CUT: Final = _F["text_cut"]
-_ORIGINS: Final = {"e2e": "the end-to-end id", "partial": "a number cut short"}  # where a number was read
+_ORIGINS: Final = {  # where a number was read
+    "e2e": "the end-to-end id",
+    "partial": "a number cut short",
+    "zeros": "the number without its leading zeros",
+    "reordered": "the serial written before its year",
+    "century": "a year written in two digits",
+}
+# other readings of what is written (invoice_numbers.candidates): looked up only where the numbers as written named
+# nothing, since a padding or a year written otherwise differs from a typo only by the payer's habits
+_OTHER_READINGS: Final = frozenset({"zeros", "reordered", "century"})
 _ACH_ADDENDA: Final = 80  # characters of an ACH addenda record's payment related information
 _F_RESERVED: Final = _F["reserved"]
 _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
@@ -309,6 +318,8 @@ def _strength(kind: VariantKind, key: str, origin: str) -> float:
         value -= 1.5
     elif origin == "partial":
         value -= 2.5
+    elif origin in _OTHER_READINGS:  # zeros, a year written otherwise: the payer's habit, or another's number
+        value -= 1.5
     elif origin != "plain":
         value -= 0.5
     return value
@@ -1103,19 +1114,24 @@ class _Context:
             )
             meta.append(("reference", structured, label))
         seen = set(keys)
+        groups: list[int] = [-2] * len(keys)
         for candidate in evidence.numbers:
             if candidate.key not in seen:
                 seen.add(candidate.key)
                 keys.append(candidate.key)
-                meta.append((candidate.origin, False, ""))
+                meta.append((candidate.origin, False, candidate.written))
+                groups.append(candidate.group)
         if not keys:
             return
+        named: set[int] = set()  # groups of the text where a number as written named an item
         customer_of = book.customer
         payer_related = self.payer_related
         order_customers = self.engine._order_reference
         keys_of_item = self.keys_of_item
-        for key, (origin, _structured, label), hits in zip(keys, meta, book.lookup_keys(keys), strict=True):
-            if not hits:
+        for key, (origin, _structured, label), group, hits in zip(
+            keys, meta, groups, book.lookup_keys(keys), strict=True
+        ):
+            if not hits or (origin in _OTHER_READINGS and group in named):
                 continue
             distinct = {item for item, _ in hits}
             k = len(distinct)
@@ -1128,6 +1144,11 @@ class _Context:
             by_kind: dict[VariantKind, tuple[float, str]] = {}
             for item, kind in hits:
                 customer = customer_of[item]
+                if (
+                    origin == "zeros"
+                    and abs(len(book.digits_of(item)) - sum(c.isdigit() for c in label)) <= 1
+                ):
+                    continue  # one zero more or less is one digit: the neighbourhood reads it, as it reads a typo
                 if origin == "reference":
                     strength = 9.0 if kind == VariantKind.REFERENCE else 7.5
                     text = label if kind == VariantKind.REFERENCE else f"{label} carrying the invoice number"
@@ -1139,6 +1160,8 @@ class _Context:
                             text += f" (from {_ORIGINS.get(origin, 'a ' + origin)})"
                         known = by_kind[kind] = (_strength(kind, key, origin), text)
                     strength, text = known
+                    if strength >= 5.0 and origin == "plain":
+                        named.add(group)  # a number as written names an item here: no other reading of it
                     if kind == VariantKind.ORDER and customer in order_customers:
                         strength += 1.0  # this customer quotes its order numbers
                     if k > 3 and strength - common < 3.0 and customer not in payer_related:
