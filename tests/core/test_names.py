@@ -322,3 +322,32 @@ def test_a_search_gives_the_same_answer_whatever_the_hash_seed() -> None:
         )
         answers.add(done.stdout)
     assert len(answers) == 1, answers
+
+
+@pytest.mark.parametrize(
+    ("customer", "written"),
+    [
+        ("Bäckerei Müller & Söhne GmbH", "BAECKEREI MUELLER + SOEHNE G.M.B.H."),  # umlauts written out
+        ("Société Générale d'Équipement SAS", "STE GENERALE D EQUIPEMENT"),  # abbreviations read in full
+        ("Ets Lambert et Fils", "ETABLISSEMENTS LAMBERT ET FILS"),
+        ("International Business Machines Corp.", "INTL BUSINESS MACHINES CORP"),
+        ("Gebrüder Weiss GmbH", "GEBR WEISS GMBH"),
+        ("Hotel Zur Post Inh. Anna Schmidt e.K.", "HOTEL ZUR POST"),  # a trade name and its owner ("Inhaber")
+        ("Hotel Zur Post Inh. Anna Schmidt e.K.", "ANNA SCHMIDT"),
+    ],
+)
+def test_names_written_otherwise_by_the_bank_score_as_the_same_name(customer: str, written: str) -> None:
+    index = NameIndex()
+    index.add(1, customer)
+    index.add(2, "Müller Transporte GmbH")
+    index.add(3, "Lambert Distribution SA")
+    found = dict(index.search(written))
+    assert found.get(1, 0.0) >= 0.93, found
+    assert found.get(1, 0.0) > max((s for k, s in found.items() if k != 1), default=0.0)
+
+
+def test_an_abbreviation_cut_at_a_banks_width_still_begins_the_word() -> None:
+    index = NameIndex()
+    index.add(1, "Intl Trading Partners")
+    assert dict(index.search("INTERNATIONAL TRADING PARTNERS")).get(1, 0.0) >= 0.93
+    assert name_tokens("Ste Marie Distribution") == name_tokens("Société Marie Distribution")

@@ -116,6 +116,9 @@ LEGAL_FORMS: Final = frozenset(
         "SPJ",
         "SPK",
         "NYRT",
+        "EK",  # eingetragener Kaufmann (e.K., e.Kfm., e.Kfr.)
+        "EKFM",
+        "EKFR",
     ]
 )
 _LEGAL_PHRASES: Final = re.compile(
@@ -189,6 +192,15 @@ def normalise_name(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
+# words that banks and ledgers abbreviate, read in full on both sides ("STE GENERALE D EQUIPEMENT" for Société
+# Générale d'Équipement, "INTL BUSINESS MACHINES" for International Business Machines); in full, a name cut at a
+# bank's width still begins the word ("INTERNAT")
+_ABBREVIATIONS: Final = {
+    "STE": "SOCIETE", "ETS": "ETABLISSEMENTS", "ETABLISSEMENT": "ETABLISSEMENTS", "CIE": "COMPAGNIE",
+    "INTL": "INTERNATIONAL", "NATL": "NATIONAL", "MFG": "MANUFACTURING", "BROS": "BROTHERS", "SVCS": "SERVICES",
+    "GEBR": "GEBRUDER", "GEBRUEDER": "GEBRUDER",
+}  # fmt: skip
+
 # one legal form in the languages of a country: a Belgian SA is an NV
 _FORM_CLASS: Final = {
     "NV": "SA", "AG": "SA", "SPA": "SA", "BV": "SRL", "SPRL": "SRL", "BVBA": "SRL", "SPRLU": "SRL", "SL": "SRL",
@@ -219,7 +231,9 @@ def _parse(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def _from_words(words: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
-    tokens = tuple(w for w in words if not w.isdigit() and w not in LEGAL_FORMS and w not in _STOP)
+    tokens = tuple(
+        _ABBREVIATIONS.get(w, w) for w in words if not w.isdigit() and w not in LEGAL_FORMS and w not in _STOP
+    )
     return tokens, frozenset(_FORM_CLASS.get(w, w) for w in words if w in LEGAL_FORMS)
 
 
@@ -403,6 +417,8 @@ _INITIAL_LIKENESS: Final = (
 def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
     if query == entry:
         return 1.0
+    if len(query) >= 4 and _plain(query) == _plain(entry):
+        return 0.98  # umlauts written out or dropped: "MUELLER" for Müller ("MICHAEL" and "MICHAL" meet too)
     if len(entry) >= 3 and _initials(query) and entry[0] in query and not _initials(entry):
         return _INITIAL_LIKENESS  # "F SMIT" for Frank Smit
     if len(query) >= 3 and _initials(entry) and query[0] in entry and not _initials(query):
@@ -421,6 +437,7 @@ def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
 # Boer", "John Smith t/a Smith Plumbing", "ACME LLC d/b/a Acme Hardware", "DUBOIS Sylvie - Cabinet infirmier"
 _TRADING_AS: Final = re.compile(
     r"\s+(?:h\.?\s?o\.?\s?d\.?\s?n\.?|handelend onder de naam|t/a|trading as|d/b/a|dba|faisant affaire sous|exploitant"
+    r"|inh\.|inhaber(?:in)?"
     r"|-|–)\s+",
     re.IGNORECASE,
 )
