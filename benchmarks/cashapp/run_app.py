@@ -8,7 +8,7 @@
 
 Generates receivables and camt.053 statements with ground truth (generator.py), then, in a fresh
 subprocess per database: migrates, creates the entity, imports customers and open invoices through
-the import services (items already partly paid get their settlements posted), imports the
+the import services (items already partly paid come with their open amount: an opening balance), imports the
 statements through ``import_statement_file``, runs ``encaisse.cashapp.services.match`` (decide +
 record + post allocations, one transaction per batch), exports the decisions in the allocation CSV
 contract and scores them against the truth (scorer.py). Prints the time of each step, the
@@ -32,7 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -55,22 +54,19 @@ def _prepare(payments: int, folder: Path, seed: int) -> dict[str, Any]:
         for p in dataset.parties:
             parent = next((q for q in p.paid_by if q in parties and parties[q].is_customer), "")
             w.writerow([p.id, p.name[:200], ";".join(p.ibans), parent])
-    settled: list[list[str]] = []
     with (folder / "invoices.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["number", "customer_id", "issue_date", "due_date", "currency", "total", "structured_reference",
-                    "kind", "discount_percent", "discount_days", "rate", "order_reference"])  # fmt: skip
+                    "kind", "discount_percent", "discount_days", "rate", "order_reference", "open_amount",
+                    "open_as_of"])  # fmt: skip
         for it in dataset.items:
             total = abs(it.total)
             w.writerow([it.number, it.customer_id, it.issue_date.isoformat(), it.due_date.isoformat(), it.currency,
                         str(total), it.structured_reference or "", str(it.kind),
                         "" if it.discount_percent is None else str(it.discount_percent),
                         "" if it.discount_days is None else it.discount_days,
-                        "0.9" if it.currency != "EUR" else "", it.order_reference or ""])  # fmt: skip
-            paid = total - abs(it.open_amount)
-            if paid:
-                settled.append([it.number, str(paid), it.issue_date.isoformat()])
-    (folder / "settled.json").write_text(json.dumps(settled))
+                        "0.9" if it.currency != "EUR" else "", it.order_reference or "",
+                        str(abs(it.open_amount)), it.issue_date.isoformat()])  # fmt: skip
     statements = [str(p) for k, p in paths.items() if k.startswith("camt053")]
     return {"statements": statements, "truth": str(paths["truth"]), "scenarios": str(paths["scenarios"]),
             "iban": dataset.account_iban, "iban_usd": dataset.account_iban_usd}  # fmt: skip
@@ -113,10 +109,8 @@ def _child(folder: str, info: dict[str, Any], options: dict[str, Any] | None = N
     from encaisse.banking.importing import import_statement_file
     from encaisse.banking.models import BankAccount
     from encaisse.cashapp.services import match, write_export
-    from encaisse.core.money import Money
     from encaisse.ledger.importing import import_customers, import_invoices
-    from encaisse.ledger.models import Entity, Invoice
-    from encaisse.ledger.posting import AllocationRequest, post_allocations
+    from encaisse.ledger.models import Entity
 
     base = Path(folder)
     out: dict[str, Any] = {}
@@ -130,17 +124,6 @@ def _child(folder: str, info: dict[str, Any], options: dict[str, Any] | None = N
     import_customers(base / "customers.csv")
     import_invoices(base / "invoices.csv")
     out["ledger_import_s"] = time.perf_counter() - t
-    settled = json.loads((base / "settled.json").read_text())
-    if settled:
-        ids = dict(Invoice.objects.values_list("number", "id"))
-        cur = dict(Invoice.objects.values_list("number", "currency"))
-        requests = [
-            AllocationRequest(kind="invoice", amount_minor=Money(Decimal(a), cur[n]).minor_units(), currency=cur[n],
-                              effective_date=__import__("datetime").date.fromisoformat(d), invoice_id=ids[n])
-            for n, a, d in settled
-        ]  # fmt: skip
-        for i in range(0, len(requests), 50000):
-            post_allocations(entity, requests[i : i + 50000])
     t = time.perf_counter()
     new = 0
     for path in info["statements"]:
@@ -234,7 +217,7 @@ def main() -> None:
             folder = root / database
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
-            for name in ("customers.csv", "invoices.csv", "settled.json"):
+            for name in ("customers.csv", "invoices.csv"):
                 (folder / name).write_bytes((root / name).read_bytes())
             r = _run(database, folder, info, options, args.pg_database)
             n = r["transactions"]

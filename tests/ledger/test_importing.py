@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from encaisse.ledger.checks import check
 from encaisse.ledger.importing import ImportFailed, import_customers, import_invoices
-from encaisse.ledger.models import AuditEvent, Customer, Invoice, JournalLine
+from encaisse.ledger.models import Allocation, AuditEvent, Customer, Invoice, JournalLine
+from encaisse.portal.accounts import payments_of
 
 CUSTOMERS = """id,name,country,vat_number,iban,email,language
 C1,Acme SA,BE,BE0403019261,BE68539007547034,ap@acme.example,fr
@@ -303,10 +307,10 @@ def test_customer_aliases_from_json_and_too_long_names_refused(entity, write) ->
 
 
 def test_columns_no_import_reads_are_reported_not_lost_in_silence(customers, write, capsys) -> None:  # type: ignore[no-untyped-def]
-    text = INVOICES.replace("structured_reference\n", "structured_reference,open_amount\n", 1)
+    text = INVOICES.replace("structured_reference\n", "structured_reference,sales_rep\n", 1)
     summary = import_invoices(write("i.csv", text))
     assert summary.new == 3
-    assert summary.ignored_columns == ["open_amount"]
+    assert summary.ignored_columns == ["sales_rep"]
     assert import_customers(write("c.csv", CUSTOMERS)).ignored_columns == []
     call_command(
         "import-customers", str(write("c2.csv", "id,name,Nmae,foo\nC9,Gamma,x,y\n")), "--format", "json"
@@ -314,3 +318,86 @@ def test_columns_no_import_reads_are_reported_not_lost_in_silence(customers, wri
     captured = capsys.readouterr()
     assert json.loads(captured.out)[0]["ignored_columns"] == ["foo", "nmae"]
     assert "c2.csv: column(s) not read: foo, nmae" in captured.err
+
+
+OPENING = """number,customer_id,issue_date,due_date,currency,total,structured_reference,open_amount,kind
+INV-101,C1,2026-09-01,2026-10-01,EUR,121.00,,71.00,invoice
+INV-102,C1,2026-09-15,2026-10-15,EUR,50.50,,0,invoice
+INV-103,C2,2026-10-01,2026-11-01,EUR,1000,,1000.00,invoice
+INV-104,C2,2026-10-02,2026-11-02,EUR,300,,,invoice
+CN-105,C2,2026-10-03,2026-11-03,EUR,40.00,,10.00,credit_note
+"""
+
+
+def test_an_opening_balance_takes_each_item_down_to_its_open_amount_once(
+    customers, write, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ENCAISSE_TODAY", "2026-11-20")
+    path = write("open.csv", OPENING)
+    first = import_invoices(path)
+    assert (first.new, first.settled_before) == (5, 3)
+    open_of = dict(Invoice.objects.values_list("number", "open_minor"))
+    assert open_of == {"INV-101": 7100, "INV-102": 0, "INV-103": 100000, "INV-104": 30000, "CN-105": 1000}
+    settled = {a.invoice.number: a for a in Allocation.objects.select_related("invoice")}
+    assert {n: (a.kind, a.amount_minor, a.receipt_id) for n, a in settled.items()} == {
+        "INV-101": ("opening", 5000, None), "INV-102": ("opening", 5050, None), "CN-105": ("opening", 3000, None),
+    }  # fmt: skip
+    assert settled["INV-101"].effective_date == date(
+        2026, 11, 20
+    )  # the day of the import, without open_as_of
+    assert Invoice.objects.get(number="INV-102").status(date(2026, 11, 20)) == "paid"
+    # the other side is the opening-balance clearing account, not the bank
+    opening = JournalLine.objects.filter(account="opening_balance")
+    assert sum(x.debit_minor - x.credit_minor for x in opening) == 5000 + 5050 - 3000
+    assert not JournalLine.objects.filter(account="bank").exists()
+    assert check([date(2026, 11, 20)]) == []
+    # the same file again: nothing new, nothing settled twice
+    events = AuditEvent.objects.count()
+    second = import_invoices(path)
+    assert (second.new, second.known, second.changed, second.settled_before) == (0, 5, [], 0)
+    assert Allocation.objects.count() == 3
+    assert AuditEvent.objects.count() == events
+    # another open amount for a known item is a change, reported and not applied
+    third = import_invoices(write("open2.csv", OPENING.replace("121.00,,71.00", "121.00,,21.00")))
+    assert third.changed == ["INV-101"]
+    assert Invoice.objects.get(number="INV-101").open_minor == 7100
+
+
+def test_an_opening_balance_dated_by_the_file_and_shown_to_the_customer(customers, write) -> None:  # type: ignore[no-untyped-def]
+    text = "number,customer_id,issue_date,due_date,currency,total,open_amount,open_as_of\n"
+    text += "INV-201,C1,2026-09-01,2026-10-01,EUR,121.00,21.00,2026-09-30\n"
+    import_invoices(write("o.csv", text))
+    inv = Invoice.objects.get(number="INV-201")
+    assert inv.status(date(2026, 10, 5)) == "partially_paid"
+    (a,) = Allocation.objects.filter(invoice=inv)
+    assert (a.kind, a.amount_minor, a.effective_date) == ("opening", 10000, date(2026, 9, 30))
+    assert [(p["label"], p["amount"]) for p in payments_of(inv)] == [("Settled before", Decimal("100.00"))]
+
+
+def test_bad_opening_balances_are_refused_by_line_and_field(customers, write) -> None:  # type: ignore[no-untyped-def]
+    text = "number,customer_id,issue_date,due_date,currency,total,open_amount,open_as_of\n"
+    text += "INV-301,C1,2026-09-01,2026-10-01,EUR,121.00,130.00,\n"  # more than the total
+    text += "INV-302,C1,2026-09-01,2026-10-01,EUR,121.00,-1.00,\n"  # negative
+    text += "INV-303,C1,2026-09-01,2026-10-01,EUR,121.00,1.005,\n"  # too many decimals
+    text += "INV-304,C1,2026-09-01,2026-10-01,EUR,121.00,21.00,2026-08-31\n"  # before the issue
+    text += "INV-305,C1,2026-09-01,2026-10-01,EUR,121.00,21.00,\n"  # a good row: not imported either
+    with pytest.raises(ImportFailed) as failure:
+        import_invoices(write("bad-open.csv", text))
+    assert {(e.line, e.column) for e in failure.value.errors} == {
+        (2, "open_amount"), (3, "open_amount"), (4, "open_amount"), (5, "open_as_of"),
+    }  # fmt: skip
+    assert "more than the total 121.00" in str(failure.value)
+    assert not Invoice.objects.exists() and not Allocation.objects.exists()
+
+
+def test_a_dry_run_counts_the_opening_balances_and_posts_nothing(customers, write) -> None:  # type: ignore[no-untyped-def]
+    summary = import_invoices(write("open.csv", OPENING), dry_run=True)
+    assert (summary.new, summary.settled_before, summary.as_dict()["settled_before"]) == (5, 3, 3)
+    assert not Invoice.objects.exists() and not Allocation.objects.exists()
+
+
+def test_the_command_says_how_many_items_came_with_an_opening_balance(customers, write, capsys) -> None:  # type: ignore[no-untyped-def]
+    call_command("import-invoices", str(write("open.csv", OPENING)))
+    out = capsys.readouterr().out
+    assert "5 new invoices" in out
+    assert "3 settled in part or in full before (opening balances)" in out

@@ -60,6 +60,9 @@ class Account(StrEnum):
     BANK_CHARGES = "bank_charges"
     FX_GAIN = "fx_gain"
     FX_LOSS = "fx_loss"
+    # what was settled of an imported item before the import (an opening balance): the other side of the
+    # settlement is the migration's clearing account, not the bank
+    OPENING_BALANCE = "opening_balance"
 
 
 def open_amount(total: Money, allocations: Iterable[Money]) -> Money:

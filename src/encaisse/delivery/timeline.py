@@ -101,6 +101,7 @@ _ALLOCATION_TITLES = {
     AllocationKind.WRITE_OFF: "Write-off",
     AllocationKind.ON_ACCOUNT: "On account",
     AllocationKind.UNRELATED: "Allocation",
+    AllocationKind.OPENING: "Settled before import",
 }
 
 

@@ -21,7 +21,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,12 +35,13 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.us import rtn
 
+from encaisse.clock import today
 from encaisse.core import references
 from encaisse.core.ledger import invoice_entry, to_functional
 from encaisse.core.money import InvalidAmount, Money, minor_unit, to_decimal
 from encaisse.ledger import audit
-from encaisse.ledger.models import Customer, DocumentKind, Entity, Invoice, InvoiceLine
-from encaisse.ledger.posting import post_entries
+from encaisse.ledger.models import AllocationKind, Customer, DocumentKind, Entity, Invoice, InvoiceLine
+from encaisse.ledger.posting import AllocationRequest, post_allocations, post_entries
 
 # ISO 4217 codes that are not money one invoices in (precious metals, funds, test, "no currency")
 _NOT_MONEY = frozenset(
@@ -83,6 +84,7 @@ class ImportSummary:
     known: int = 0
     changed: list[str] = field(default_factory=list)
     updated: int = 0
+    settled_before: int = 0  # new items imported partly or wholly settled (an opening balance)
     dry_run: bool = False
     ignored_columns: list[str] = field(default_factory=list)  # columns of the file no import reads
 
@@ -93,6 +95,7 @@ class ImportSummary:
             "new": self.new,
             "known": self.known,
             "updated": self.updated,
+            "settled_before": self.settled_before,
             "changed": self.changed,
             "dry_run": self.dry_run,
             "ignored_columns": self.ignored_columns,
@@ -240,7 +243,7 @@ CUSTOMER_COLUMNS = frozenset((
 INVOICE_COLUMNS = frozenset((
     "number", "customer_id", "issue_date", "due_date", "currency", "total", "structured_reference", "entity",
     "net", "vat", "kind", "type", "series", "rate", "exchange_rate", "payment_terms", "discount_percent",
-    "discount_days", "order_reference", "lines",
+    "discount_days", "order_reference", "lines", "open_amount", "open_as_of",
 ))  # fmt: skip
 _ALIAS_MAX = 200  # PayerAlias.value's length: the longest name a bank or a person writes for a payer
 
@@ -637,6 +640,8 @@ class _InvoiceRow:
     lines: tuple[tuple[str, Decimal, str, Decimal, int, Decimal, str], ...]
     order_reference: str
     content_hash: str
+    open: int  # what is still owed: less than the total when the item was partly settled before the import
+    open_as_of: date
 
 
 def _minor_units(value: Decimal, currency: str) -> int:
@@ -785,6 +790,15 @@ def import_invoices(
         if disc_days_raw and not disc_days_raw.isdigit():
             r.fail("discount_days", "not a whole number of days", disc_days_raw)
         lines = _invoice_lines(r, row.get("lines"), currency or "EUR")
+        open_amount = r.amount("open_amount", currency, required=False)
+        if open_amount is not None and total is not None:
+            if open_amount < 0:
+                r.fail("open_amount", "negative: what is still owed is zero or more", open_amount)
+            elif open_amount > total:
+                r.fail("open_amount", f"more than the total {total}", open_amount)
+        open_as_of = r.date("open_as_of", required=False)
+        if open_as_of is not None and issue is not None and open_as_of < issue:
+            r.fail("open_as_of", f"before the issue date {issue}", open_as_of)
         cust_id = customers.get((ent.pk, cust_ext)) if ent and cust_ext else None
         if ent and cust_ext and cust_id is None:
             r.fail("customer_id", "unknown customer (import customers first)", cust_ext)
@@ -818,9 +832,13 @@ def import_invoices(
                                       disc_pct, disc_days, lines)  # fmt: skip
         if order:  # a file without order references keeps the hashes it had before they were read
             hashed = (*hashed, order)
+        open_m = net_m + vat_m if open_amount is None else _minor_units(open_amount, currency)
+        if open_m != net_m + vat_m:  # likewise, an item open in full keeps its hash
+            hashed = (*hashed, "open", open_m, open_as_of)
         rows[key] = _InvoiceRow(
             line, ent.pk, cust_id, kind, number, series, issue, due, currency, net_m, vat_m, net_m + vat_m, rate,
-            net_f, vat_f, ref, terms, disc_pct, disc_days, lines, order, _content_hash(hashed),
+            net_f, vat_f, ref, terms, disc_pct, disc_days, lines, order, _content_hash(hashed), open_m,
+            open_as_of or max(issue, today()),
         )  # fmt: skip
     if errors:
         raise ImportFailed(source, sorted(errors, key=lambda e: e.line))
@@ -851,15 +869,17 @@ def import_invoices(
             else:
                 summary.changed.append(inv.number)
         summary.new = len(new)
+        summary.settled_before = sum(1 for inv in new if inv.open != inv.total)
         if dry_run or not new:
             return summary
         _insert_invoices(new, source_name=path.name)
         refresh_statistics("ledger_invoice", len(new))
         _journal_for(new, by_id)
+        _settled_before(new, by_id)
         audit.record(
             "invoices.imported", actor=actor, object_type="file", object_id=_sha256(path, data),
             data={"source": path.name, "new": summary.new, "known": summary.known, "changed": summary.changed[:100],
-                  "numbers": [new[0].number, new[-1].number]},
+                  "numbers": [new[0].number, new[-1].number], "settled_before": summary.settled_before},
         )  # fmt: skip
     if progress:
         progress(summary.rows % 1000)
@@ -872,6 +892,42 @@ _INVOICE_COLUMNS = (
     "structured_reference", "payment_terms", "discount_percent", "discount_days", "written_off", "source",
     "content_hash", "created_at", "order_reference",
 )  # fmt: skip
+
+
+def _ids_of(rows: Sequence[_InvoiceRow]) -> dict[tuple[int, str], int]:
+    """The ids of just-inserted items (numbers are unique per entity, not across entities), in chunks."""
+    ids: dict[tuple[int, str], int] = {}
+    by_entity: dict[int, list[str]] = defaultdict(list)
+    for inv in rows:
+        by_entity[inv.entity_id].append(inv.number)
+    for entity_id, numbers in by_entity.items():
+        for i in range(0, len(numbers), 900):
+            for number, pk in Invoice.objects.filter(
+                entity_id=entity_id, number__in=numbers[i : i + 900]
+            ).values_list("number", "id"):
+                ids[(entity_id, number)] = pk
+    return ids
+
+
+def _settled_before(new: list[_InvoiceRow], entities: dict[int, Entity]) -> None:
+    """Posts what was settled of each item before the import (an opening balance) as an ``opening`` allocation:
+    it takes the item down to the open amount the file gives, against the opening-balance clearing account."""
+    settled = [inv for inv in new if inv.open != inv.total]
+    if not settled:
+        return
+    ids = _ids_of(settled)
+    by_entity: dict[int, list[AllocationRequest]] = defaultdict(list)
+    for inv in settled:
+        by_entity[inv.entity_id].append(
+            AllocationRequest(
+                kind=AllocationKind.OPENING, amount_minor=inv.total - inv.open, currency=inv.currency,
+                effective_date=inv.open_as_of, invoice_id=ids[(inv.entity_id, inv.number)],
+                note="settled before the import (opening balance)",
+            )
+        )  # fmt: skip
+    for entity_id, requests in by_entity.items():
+        for i in range(0, len(requests), 50000):
+            post_allocations(entities[entity_id], requests[i : i + 50000])
 
 
 def _insert_invoices(new: list[_InvoiceRow], *, source_name: str) -> None:
@@ -888,17 +944,7 @@ def _insert_invoices(new: list[_InvoiceRow], *, source_name: str) -> None:
     bulk_insert("ledger_invoice", _INVOICE_COLUMNS, values)
     with_lines = [inv for inv in new if inv.lines]
     if with_lines:
-        # numbers are unique per entity, not across entities: look them up per entity, in chunks
-        ids: dict[tuple[int, str], int] = {}
-        by_entity: dict[int, list[str]] = defaultdict(list)
-        for inv in with_lines:
-            by_entity[inv.entity_id].append(inv.number)
-        for entity_id, numbers in by_entity.items():
-            for i in range(0, len(numbers), 900):
-                for number, pk in Invoice.objects.filter(
-                    entity_id=entity_id, number__in=numbers[i : i + 900]
-                ).values_list("number", "id"):
-                    ids[(entity_id, number)] = pk
+        ids = _ids_of(with_lines)
         InvoiceLine.objects.bulk_create(
             [
                 InvoiceLine(invoice_id=ids[(inv.entity_id, inv.number)], position=pos, description=desc, quantity=qty, unit=unit,

@@ -244,6 +244,7 @@ class AllocationKind(models.TextChoices):
     UNRELATED = "unrelated", "Unrelated"
     CREDIT_NOTE = "credit_note", "Credit note applied"
     WRITE_OFF = "write_off", "Write-off"
+    OPENING = "opening", "Settled before import"
 
 
 class Allocation(InsertOnlyModel):

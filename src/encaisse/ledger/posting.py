@@ -113,6 +113,7 @@ class AllocationRequest:
 _GL_ACCOUNT = {
     AllocationKind.DEDUCTION: Account.DEDUCTIONS,
     AllocationKind.WRITE_OFF: Account.BAD_DEBT,
+    AllocationKind.OPENING: Account.OPENING_BALANCE,
 }
 
 

@@ -187,12 +187,19 @@ def get_document(user: PortalUser, pk: int) -> Invoice:
 
 
 def payments_of(invoice: Invoice) -> list[dict[str, Any]]:
-    """What settled the invoice so far, as the customer sees it (payments, credit notes, deductions)."""
-    shown = (AllocationKind.INVOICE, AllocationKind.CREDIT_NOTE, AllocationKind.DEDUCTION)
+    """What settled the invoice so far, as the customer sees it (payments, credit notes, deductions, and what
+    was settled before the invoice was imported)."""
+    shown = (
+        AllocationKind.INVOICE,
+        AllocationKind.CREDIT_NOTE,
+        AllocationKind.DEDUCTION,
+        AllocationKind.OPENING,
+    )
     labels = {
         AllocationKind.INVOICE: _("Payment"),
         AllocationKind.CREDIT_NOTE: _("Credit note applied"),
         AllocationKind.DEDUCTION: _("Deduction"),
+        AllocationKind.OPENING: _("Settled before"),  # what was paid before the balance was taken over
     }
     rows = (
         Allocation.objects.filter(invoice=invoice, kind__in=shown)

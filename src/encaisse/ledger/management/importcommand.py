@@ -54,6 +54,10 @@ class ImportCommand(BaseCommand):
             if opts["format"] == "table":
                 changed = f", {len(summary.changed)} changed and kept as issued" if summary.changed else ""
                 updated = f", {summary.updated} updated" if summary.updated else ""
+                if summary.settled_before:
+                    updated += (
+                        f", {summary.settled_before} settled in part or in full before (opening balances)"
+                    )
                 dry = " (dry run: nothing written)" if summary.dry_run else ""
                 self.stdout.write(
                     f"{path}: {summary.rows} rows: {summary.new} new {self.what}, {summary.known} already known{updated}{changed}{dry}"

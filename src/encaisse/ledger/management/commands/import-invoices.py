@@ -11,7 +11,8 @@ from encaisse.ledger.management.importcommand import ImportCommand
 class Command(ImportCommand):
     help = (
         "Import invoices from a CSV (number,customer_id,issue_date,due_date,currency,total,structured_reference"
-        "[,entity,net,vat,kind,order_reference,payment_terms,discount_percent,discount_days,lines]) or JSON file."
+        "[,entity,net,vat,kind,order_reference,payment_terms,discount_percent,discount_days,lines,open_amount,"
+        "open_as_of]) or JSON file."
     )
     what = "invoices"
 
