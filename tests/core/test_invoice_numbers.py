@@ -192,6 +192,7 @@ def test_a_year_written_in_full_also_gives_the_key_with_two_digits() -> None:
         ("INV-26-0042", "INV20260042"),
         ("INV-0042", "INV42"),
         ("FV/80/03/2026", "FV8032026"),
+        ("PAYMENT F26000123", "F2026000123"),  # a year in two digits glued to its serial
     ],
 )
 def test_a_year_written_after_its_serial_or_in_two_digits_and_zeros_written_give_the_books_form(

@@ -537,6 +537,17 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
             if len(second) >= 3:
                 derived.append(("20" + first + second, "century", g, ""))
 
+    # a year in two digits glued to its serial after the prefix ("F26000123" for F2026000123)
+    for i in range(1, n):
+        seg = segs[i]
+        if (
+            digit[i]
+            and len(seg) >= 7
+            and "15" <= seg[:2] <= "39"
+            and not digit[i - 1]
+            and group_of[i - 1] == group_of[i]
+        ):
+            derived.append((segs[i - 1] + "20" + seg, "century", group_of[i], ""))
     for key, origin, g, written in derived:
         emit(key, origin, g, written)
     return tuple(found.values())

@@ -265,3 +265,20 @@ def test_a_month_and_year_are_not_an_invoice_number_reordered(acme: list[Party])
     items = [inv("2025-0012", "c2", "500.00", issued="2025-12-01"), inv("X-1", "c1", "500.00")]
     d = make_engine(items, acme).match(tx("500.00", "LOYER 12/2025", name="Acme Logistics"))
     assert ("invoice", "2025-0012", "500.00") not in (rows(d) if d.status == Status.APPLIED else [])
+
+
+def test_the_whole_number_with_its_year_in_two_digits_names_its_invoice_whoever_pays(
+    acme: list[Party],
+) -> None:
+    # a public accountant pays for many bodies: only the number says which item; "FA-26-03384" is FA-2026-03384
+    items = [inv("FA-2026-03384", "c2", "1620.00"), inv("FA-2026-03385", "c4", "1620.00")]
+    d = make_engine(items, acme).match(
+        tx("1620.00", "MDT 2742 BDX 73 FA-26-03384", name="SGC GRENOBLE MUNICIPALE")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "FA-2026-03384", "1620.00")]
+    # without its prefix, another reading of the digits is not telling enough on its own
+    d = make_engine(items, acme).match(
+        tx("1620.00", "MDT 2742 BDX 73 26/03384", name="SGC GRENOBLE MUNICIPALE")
+    )
+    assert d.status != Status.APPLIED, d.explanation

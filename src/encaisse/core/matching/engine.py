@@ -319,7 +319,8 @@ def _strength(kind: VariantKind, key: str, origin: str) -> float:
     elif origin == "partial":
         value -= 2.5
     elif origin in _OTHER_READINGS:  # zeros, a year written otherwise: the payer's habit, or another's number
-        value -= 1.5
+        # the whole number, prefix included, with only its year written otherwise ("FA-26-03384") is telling
+        value -= 0.5 if kind == VariantKind.FULL and origin != "zeros" else 1.5
     elif origin != "plain":
         value -= 0.5
     return value
