@@ -519,11 +519,14 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 year = "20" + second
             else:
                 year = ""
-            if year and len(first.lstrip("0")) >= 2 and (len(first) >= 3 or prefix):
+            # two digits alone before the year are a month ("12/2025"), unless no month has them ("45/2026")
+            if year and len(first.lstrip("0")) >= 2 and (len(first) >= 3 or prefix or int(first) > 12):
                 if prefix:
                     derived.append((prefix + year + first, "reordered", g, ""))
-                if len(first) >= 3:
+                    derived.append((prefix + year[2:] + first, "reordered", g, ""))
+                if len(first) >= 3 or int(first) > 12:  # without a prefix, "LOYER 12/2025" is a period
                     derived.append((year + first, "reordered", g, ""))
+                if len(first) >= 3:
                     derived.append((year[2:] + first, "reordered", g, ""))
         if (
             len(first) == 2
@@ -536,6 +539,8 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 derived.append((prefix + "20" + first + second, "century", g, ""))
             if len(second) >= 3:
                 derived.append(("20" + first + second, "century", g, ""))
+        if prefix and len(first) == 4 and first[:2] in ("19", "20") and len(second) >= 2 and ends:
+            derived.append((prefix + first[2:] + second, "century", g, ""))  # "ABC/2026/45" for ABC/26/00045
 
     # a year in two digits glued to its serial after the prefix ("F26000123" for F2026000123)
     for i in range(1, n):
