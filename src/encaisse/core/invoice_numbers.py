@@ -200,6 +200,11 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
             keys.append((prefix + "".join(short), VariantKind.SHORT_YEAR))
         if len("".join(short)) >= 6:
             keys.append(("".join(short), VariantKind.SHORT_YEAR))
+    # a year in two digits glued to a padded serial after the prefix ("RE2500160", written "RE-25-160")
+    if prefix and len(digit_segs) == 1 and year is None:
+        digits = digit_segs[0]
+        if len(digits) >= 6 and "15" <= digits[:2] <= "39" and digits[2] == "0" and digits[2:].strip("0"):
+            keys.append((prefix + digits[:2] + digits[2:].lstrip("0"), VariantKind.NOZERO))
     # every group of digits without its leading zeros ("FV/0080/03/2026" as FV8032026, read from "FV/80/3/2026")
     if len(digit_segs) >= 2 and any(len(s) > 1 and s[0] == "0" for s in digit_segs[:-1]):
         stripped = [s.lstrip("0") or "0" if s.isdigit() else s for s in segs]

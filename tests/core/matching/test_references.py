@@ -243,6 +243,7 @@ def test_zeros_are_not_stripped_down_to_a_short_number(acme: list[Party]) -> Non
         ("202600045", "PAGO 45/2026"),  # two digits that no month has
         ("ABC/26/00045", "ABC 45/26"),
         ("ABC/26/00045", "ABC/2026/45"),  # the year in full where the book writes two digits
+        ("RE2500160", "RE-25-160"),  # a year in two digits glued to a padded serial
         ("INV-2026-0042", "INV 42/26"),
         ("INV-2026-0042", "INV-26-0042"),  # the year in two digits, first
         ("INV-2026-0042", "INV 26/42"),
