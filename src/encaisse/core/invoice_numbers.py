@@ -135,6 +135,11 @@ def _is_year(segment: str) -> bool:
     return len(segment) == 2
 
 
+def _short_year(digits: str) -> bool:
+    """Whether the first two digits may be a year of ours written short (2015–2039): "26" of "26/0042"."""
+    return "15" <= digits[:2] <= "39"
+
+
 def variants(number: str, *, min_serial: int = 3) -> tuple[Variant, ...]:
     """The keys to index a number under, strongest first, without repeats.
 
@@ -203,7 +208,7 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
     # a year in two digits glued to a padded serial after the prefix ("RE2500160", written "RE-25-160")
     if prefix and len(digit_segs) == 1 and year is None:
         digits = digit_segs[0]
-        if len(digits) >= 6 and "15" <= digits[:2] <= "39" and digits[2] == "0" and digits[2:].strip("0"):
+        if len(digits) >= 6 and _short_year(digits) and digits[2] == "0" and digits[2:].strip("0"):
             keys.append((prefix + digits[:2] + digits[2:].lstrip("0"), VariantKind.NOZERO))
     # every group of digits without its leading zeros ("FV/0080/03/2026" as FV8032026, read from "FV/80/3/2026")
     if len(digit_segs) >= 2 and any(len(s) > 1 and s[0] == "0" for s in digit_segs[:-1]):
@@ -359,9 +364,8 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
 
     n = len(segs)
     digit = [seg.isdigit() for seg in segs]
-    derived: list[
-        tuple[str, str, int, str]
-    ] = []  # other ways to read what is written, looked up after the rest
+    # other ways to read what is written, looked up after the rest
+    derived: list[tuple[str, str, int, str]] = []
     for i in range(n):
         first = segs[i]
         if not digit[i] and len(first) > 8:
@@ -395,10 +399,8 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 )
                 if 3 <= len(key) <= 35 and key not in found and len(found) < limit:
                     found[key] = Candidate(key, "partial" if cut_short else "plain", g)
-                if j > i and not cut_short and canon != key:
-                    derived.append(
-                        (canon, "zeros", g, key)
-                    )  # a single group of digits padded is candidates.py's
+                if j > i and not cut_short and canon != key:  # one group of digits padded is candidates.py's
+                    derived.append((canon, "zeros", g, key))
             elif (
                 has_digit
                 and len(seg) <= 2
@@ -518,9 +520,9 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
         ends = i + 2 >= n or group_of[i + 2] != g or not digit[i + 2]
         first, second = segs[i], segs[i + 1]
         if ends and gaps[i + 1].strip() in ("/", "-"):  # not a dot: "2718.32" is an amount
-            if len(second) == 4 and second[:2] in ("19", "20"):
+            if len(second) == 4 and _is_year(second):
                 year = second
-            elif len(second) == 2 and "15" <= second <= "39" and (len(first) >= 3 or prefix):
+            elif len(second) == 2 and _short_year(second) and (len(first) >= 3 or prefix):
                 year = "20" + second
             else:
                 year = ""
@@ -535,7 +537,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                     derived.append((year[2:] + first, "reordered", g, ""))
         if (
             len(first) == 2
-            and "15" <= first <= "39"
+            and _short_year(first)
             and len(second) >= 2
             and (prefix or len(second) >= 4)
             and gaps[i + 1].strip() in ("", "/", "-")
@@ -544,7 +546,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
                 derived.append((prefix + "20" + first + second, "century", g, ""))
             if len(second) >= 3:
                 derived.append(("20" + first + second, "century", g, ""))
-        if prefix and len(first) == 4 and first[:2] in ("19", "20") and len(second) >= 2 and ends:
+        if prefix and len(first) == 4 and _is_year(first) and len(second) >= 2 and ends:
             derived.append((prefix + first[2:] + second, "century", g, ""))  # "ABC/2026/45" for ABC/26/00045
 
     # a year in two digits glued to its serial after the prefix ("F26000123" for F2026000123)
@@ -553,7 +555,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
         if (
             digit[i]
             and len(seg) >= 7
-            and "15" <= seg[:2] <= "39"
+            and _short_year(seg)
             and not digit[i - 1]
             and group_of[i - 1] == group_of[i]
         ):
