@@ -159,6 +159,34 @@ def test_and_in_other_languages_lists_numbers(text: str) -> None:
     assert {"RE20261234", "RE20261235"} <= keys(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "members"),
+    [
+        ("Factures 12345/46/47", {"12346", "12347"}),
+        ("Fact 12341-42-43", {"12342", "12343"}),
+        ("FA-2026-00505, 06 et 07", {"FA202600506", "FA202600507"}),
+        ("RE 4711, 12 und 13", {"RE4712", "RE4713"}),
+        ("INV 2026-00120/8/9", {"INV202600128", "INV202600129"}),
+    ],
+)
+def test_later_members_of_a_list_written_by_their_last_digits(text: str, members: set[str]) -> None:
+    found = {c.key: c.origin for c in candidates(text)}
+    assert {key: found.get(key) for key in members} == dict.fromkeys(members, "list")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invoice 12345-6",  # a check digit
+        "FV/123/03/2026",  # the endings go down: no list
+        "INV-2026-1234/36",  # one ending after a slash: a range, read as one
+        "0090012990 / 92000282",
+    ],
+)
+def test_endings_that_make_no_list(text: str) -> None:
+    assert not [c for c in candidates(text) if c.origin == "list"]
+
+
 def test_year_and_serial_are_not_a_range() -> None:
     assert not [c for c in candidates("INV-2026-1234") if c.origin == "range"]
 

@@ -473,6 +473,40 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
             for start in range(len(context) + 1):
                 emit("".join(context[start:]) + cur, "list", group_of[j])
             inherited[j] = context
+    # a list whose later members write only the digits that change ("12345/46/47", "FA-2026-00505, 06 et 07",
+    # "4711-12-13"): each ending completes the number before it, and must come after it
+    for s in range(n - 1):
+        if not digit[s] or len(segs[s]) < 3:
+            continue
+        full, members, listing = segs[s], [], False
+        j = s + 1
+        while j < n:
+            word = segs[j] if segs[j] in _LIST_WORDS else ""
+            at = j + 1 if word else j
+            gap = gaps[at].strip() if at < n else ""
+            if (
+                at >= n
+                or not digit[at]
+                or not (word or gap in ("/", "-", ",", "&", "+", ";"))
+                or len(gaps[at]) > 3
+                or len(segs[at]) >= len(full)
+            ):
+                break
+            completed = full[: len(full) - len(segs[at])] + segs[at]
+            if completed <= full:
+                break
+            members.append(completed)
+            listing = listing or bool(word) or gap not in ("/", "-")
+            full, j = completed, at + 1
+        # one ending after a slash or a dash is a range, read above ("1234/36")
+        if len(members) >= 2 or (members and listing):
+            start = s
+            while start > 0 and group_of[start - 1] == group_of[s] and s - start < 3:
+                start -= 1
+            context = segs[start:s]
+            for number in members:
+                for cut in range(len(context) + 1):
+                    emit("".join(context[cut:]) + number, "list", group_of[s])
     # "INV-2026-1234 to INV-2026-1236", "26/0442 t/m 26/0444", "FA2026-1158 - FA2026-1160": a range word,
     # or a dash, between two numbers written in full (after a dash, the second repeats the first's start)
     for w in range(1, n - 1):

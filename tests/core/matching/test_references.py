@@ -111,6 +111,20 @@ def test_list_with_and(acme: list[Party]) -> None:
     assert {r[1] for r in got} == {"INV-2026-001234", "INV-2026-001235", "INV-2026-001240"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Factures INV-2026-001234/35/36", "INV-2026-001234, 35 et 36", "Rechnungen 2026-001234-35-36",
+     "inv 2026001234 & 35 & 36"],
+)  # fmt: skip
+def test_list_whose_later_members_write_only_the_digits_that_change(text: str, acme: list[Party]) -> None:
+    got = applied(text, "2460.00", acme, name="Acme Logistics")
+    assert sorted(got) == [
+        ("invoice", "INV-2026-001234", "1210.00"),
+        ("invoice", "INV-2026-001235", "500.00"),
+        ("invoice", "INV-2026-001236", "750.00"),
+    ]
+
+
 def test_range_written_in_full(acme: list[Party]) -> None:
     got = applied("Facturen 2026-001234 tot 2026-001236", "2460.00", acme, name="Acme Logistics")
     assert len(got) == 3
