@@ -117,6 +117,26 @@ def test_overpayment_goes_on_account(acme: list[Party]) -> None:
     assert d.total() == Decimal("505.00")
 
 
+def test_an_excess_that_two_other_open_items_make_is_not_kept_on_account(acme: list[Party]) -> None:
+    # 750.00 naming one of a customer's monthly 250.00 invoices: the 500.00 more is most likely two more of them,
+    # not an advance; a person is asked, the oldest two proposed first
+    items = [
+        inv(f"INV-2026-{n:06d}", "c1", "250.00", issued=f"2026-{n - 100 + 1:02d}-05") for n in range(100, 106)
+    ]
+    engine = make_engine(items, acme)
+    d = engine.match(tx("750.00", "INV-2026-000104", on="2026-07-10", **PAYER))
+    assert d.status == Status.SUGGESTED
+    assert sorted(rows(d.proposals[0])) == [
+        ("invoice", "INV-2026-000100", "250.00"),
+        ("invoice", "INV-2026-000101", "250.00"),
+        ("invoice", "INV-2026-000104", "250.00"),
+    ]
+    # 760.00 is no sum of open items: the 510.00 more stays on account
+    engine = make_engine(items, acme)
+    d = engine.match(tx("760.00", "INV-2026-000104", on="2026-07-10", **PAYER))
+    assert rows(d)[-1] == ("on_account", "", "510.00")
+
+
 def test_duplicate_payment_goes_on_account(acme: list[Party]) -> None:
     engine = make_engine([inv("INV-2026-000100", "c1", "500.00")], acme)
     first = engine.match(tx("500.00", "INV-2026-000100", id="A", **PAYER))

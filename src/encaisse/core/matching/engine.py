@@ -1314,12 +1314,6 @@ class _Context:
                         )
                         break
 
-    def _unnamed_written(self, settled: Sequence[int]) -> bool:
-        """Whether the text writes a number (four digits or more) that names none of ``settled``: a number
-        cut short ("REMIT 104619 10479"), another invoice's."""
-        keys_of_item = self.keys_of_item
-        return any(all(w not in keys_of_item.get(i, ()) for i in settled) for w in self._written())
-
     def _other_items_make(self, customer: int, amount: int, settled: Sequence[int]) -> bool:
         """Whether two or three other open items of the customer (this currency, issued by the payment) add
         up to ``amount`` exactly: an excess that is those items, not money to keep on account."""
@@ -2169,8 +2163,8 @@ class _Context:
             f[_F_REF_OTHER_STRONG] = float(other_strong)
         if h.fit in ("over", "duplicate"):
             # the excess is exactly what an item the text names (however weakly), the items of the customer it
-            # names together, or another open item of the customer has open: it is those items, not money to
-            # keep on account
+            # names together, another open item of the customer, or two or three of them together have open: it
+            # is those items, not money to keep on account
             excess = self.amount - sum([book.open[i] for i in settled])
             left = {i for i in refs if i not in settled and book.open[i] > 0}
             same = [book.open[i] for i in left if book.customer[i] == h.customer]
@@ -2179,8 +2173,7 @@ class _Context:
                 or (len(same) > 1 and sum(same) == excess)
                 or (h.customer >= 0 and any(
                     i not in settled for i in book.items_with_amount(h.customer, excess, self.currency)))
-                or (h.customer >= 0 and self._unnamed_written(settled) and self._other_items_make(
-                    h.customer, excess, settled))
+                or (h.customer >= 0 and self._other_items_make(h.customer, excess, settled))
             ):  # fmt: skip
                 f[_F_REF_OTHER_STRONG] += 1.0
         f[_F_PAYER_IBAN] = log2(1 + iban_self)
