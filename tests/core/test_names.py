@@ -351,3 +351,38 @@ def test_an_abbreviation_cut_at_a_banks_width_still_begins_the_word() -> None:
     index.add(1, "Intl Trading Partners")
     assert dict(index.search("INTERNATIONAL TRADING PARTNERS")).get(1, 0.0) >= 0.93
     assert name_tokens("Ste Marie Distribution") == name_tokens("Société Marie Distribution")
+
+
+@pytest.mark.parametrize(
+    ("payer", "customer"),
+    [
+        ("IBM CORP", "International Business Machines Corporation"),
+        ("GE HEALTHCARE", "General Electric Healthcare Inc."),
+        ("CIM SA", "Compagnie Industrielle de Matériel SA"),
+        ("DB LOGISTIK GMBH", "Deutsche Bahn Logistik GmbH"),
+    ],
+)
+def test_a_business_written_by_the_initials_of_its_first_words(payer: str, customer: str) -> None:
+    index = NameIndex()
+    index.add(1, customer)
+    index.add(2, "Acme Logistics SA")
+    index.add(3, "Imperial Tobacco Marketing Ltd")  # other words, other initials
+    found = index.search(payer)
+    assert [key for key, _ in found] == [1]
+    assert 0.85 <= found[0][1] < 1.0  # initials are weaker evidence than the words
+    assert index.similarity(1, payer) == found[0][1]
+
+
+def test_initials_that_are_no_business_name_or_a_word_of_a_name_are_not_read_as_one() -> None:
+    index = NameIndex()
+    index.add(1, "Jan Pieter Klaassen")
+    index.add(2, "Alpha Construction Metal Engineering SA")
+    index.add(3, "Acme SA")
+    assert index.search("JPK") == []  # a person's initials alone
+    assert [key for key, _ in index.search("ACME")] == [3]  # a word of a name is that name
+    # initials several businesses share tell nobody apart
+    for key, name in enumerate(["Inter Beton Mix SA", "Ideal Bureau Meubles SA", "Industrie Bois Massif SA",
+                                "Institut Belge Musique ASBL"], start=10):  # fmt: skip
+        index.add(key, name)
+    index.add(20, "International Business Machines Corporation")
+    assert index.search("IBM CORP") == []

@@ -408,6 +408,9 @@ def _initials(word: str) -> bool:
 
 
 _VOWELS: Final = frozenset("AEIOUY")
+_ACRONYM_WORDS: Final = 5  # "IBM", "CIM", "SNCF": the initials of two to five words
+_ACRONYM_LIKENESS: Final = 0.9  # a name written as the initials of its words, against the words themselves
+_ACRONYM_BEARERS: Final = 3  # more businesses with the same initials than this: they tell nobody apart
 _INITIAL_LIKENESS: Final = (
     0.8  # "F" for "FRANK": the same person's given name, or another's with that initial
 )
@@ -552,6 +555,7 @@ class NameIndex:
     """
 
     __slots__ = (
+        "_acronyms",
         "_by_key",
         "_deletes",
         "_entries",
@@ -559,19 +563,24 @@ class NameIndex:
         "_families",
         "_forms",
         "_found",
+        "_initials_of",
         "_plain",
+        "_plain_entries",
         "_postings",
         "_similar",
         "_token_sets",
         "_trades",
         "_vocab_sorted",
         "_weights",
+        "_with_initials",
     )
 
     def __init__(self) -> None:
         self._entries: list[tuple[int, tuple[str, ...], str]] = []  # key, tokens, joined
         self._forms: list[frozenset[str]] = []  # legal forms of each entry
         self._token_sets: list[tuple[str, ...]] = []  # distinct tokens of each entry
+        self._initials_of: list[tuple[str, ...]] = []  # the words of each entry that are initials ("JP")
+        self._with_initials: set[int] = set()  # the entries that write a word as its initials
         self._similar: dict[tuple[str, bool, bool], list[tuple[str, float]]] = {}
         self._expanded: dict[tuple[str, bool, bool], list[tuple[int, float, str]]] = {}
         self._found: dict[tuple[object, ...], list[tuple[int, float]]] = {}
@@ -581,8 +590,12 @@ class NameIndex:
         self._vocab_sorted: list[str] | None = None
         self._weights: dict[str, float] = {}
         self._plain: dict[str, list[str]] | None = None  # a word with umlauts written plain -> the words
+        self._plain_entries: dict[str, set[int]] = {}  # a word written plain -> the entries with it, as asked
         self._families: dict[str, list[int]] = defaultdict(list)  # a family name -> households named by it
         self._trades: dict[str, list[int]] = defaultdict(list)  # a family name -> businesses named by it
+        # the initials of a business's first words -> (entry position, how many words): "IBM CORP" for
+        # International Business Machines Corporation, "GE HEALTHCARE" for General Electric Healthcare
+        self._acronyms: dict[str, list[tuple[int, int]]] = defaultdict(list)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -614,11 +627,24 @@ class NameIndex:
         self._forms.append(legal_forms(name))
         self._by_key[key].append(position)
         distinct = set(tokens)
+        if len(tokens) >= 2 and (self._forms[-1] or len(tokens) >= 3):
+            acronym = ""
+            for k, token in enumerate(tokens[:_ACRONYM_WORDS], 1):
+                if len(token) < 3 or not token.isalpha():
+                    break
+                acronym += token[0]
+                if k >= 2:
+                    self._acronyms[acronym].append((position, k))
         self._token_sets.append(tuple(sorted(distinct)))  # in one order whatever the hash seed: sums repeat
+        initials = tuple(t for t in tokens if _initials(t))
+        self._initials_of.append(initials)
+        if initials:
+            self._with_initials.add(position)
         for token in distinct:
             self._postings[token].append(position)
         self._deletes = None
         self._plain = None
+        self._plain_entries = {}
         family = _household(name, tokens)
         if family:
             self._families[family].append(key)
@@ -653,13 +679,48 @@ class NameIndex:
         query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
         best = 0.0
-        for position in self._by_key[key]:
+        positions = self._by_key[key]
+        for position in positions:
             _, entry_tokens, joined = self._entries[position]
             score = self._score(
                 tokens, query_weights, query_weight_sum, joined_query, entry_tokens, joined, may_be_truncated
             )
             best = max(best, self._with_form(score, forms, position))
+        for position, score in self._acronym_scores(tokens, forms, may_be_truncated):
+            if position in positions:
+                best = max(best, score)
         return best
+
+    def _acronym_scores(
+        self, tokens: tuple[str, ...], forms: frozenset[str], may_be_truncated: bool
+    ) -> list[tuple[int, float]]:
+        """(entry position, score) of the businesses whose first words ``tokens`` begins with the initials of
+        ("IBM" for International Business Machines, "GE" then the rest of the name for General Electric
+        Healthcare), scored as if written in full, less: initials are weaker evidence than the words. Only for a
+        first word no name of the index has, of three letters or more when it is the whole name."""
+        first = tokens[0]
+        if (
+            not 2 <= len(first) <= _ACRONYM_WORDS
+            or not first.isalpha()
+            or (len(tokens) == 1 and len(first) < 3)
+            or first in self._postings
+        ):
+            return []
+        found = self._acronyms.get(first)
+        if not found or len({self._entries[p][0] for p, _ in found}) > _ACRONYM_BEARERS:
+            return []
+        scores = []
+        for position, k in found:
+            if not self._forms[position] and not forms and len(tokens) == 1:
+                continue  # "JPK" alone is no more than someone's initials
+            _, entry_tokens, joined = self._entries[position]
+            written = (*entry_tokens[:k], *tokens[1:])
+            weights = [self._weight(t) for t in written]
+            score = self._score(
+                written, weights, sum(weights), "".join(written), entry_tokens, joined, may_be_truncated
+            )
+            scores.append((position, self._with_form(score * _ACRONYM_LIKENESS, forms, position)))
+        return scores
 
     def bearers(self, name: str, *, cap: int = 12) -> list[int]:
         """Keys whose names hold every word of ``name``, initials as a word beginning with one of them: the
@@ -677,22 +738,23 @@ class NameIndex:
         initials = [t for t in tokens if _initials(t)]
         if not full or len(full) + len(initials) + (len(cut) >= 3) < 2:
             return []
-        plain = self._plain_words()
-        postings = {
-            t: {p for word in plain.get(_plain(t), ()) for p in self._postings[word]}
-            for t in {_plain(t) for t in full}
-        }
+        postings = {t: self._entries_with_plain(t) for t in {_plain(t) for t in full}}
         # every word of the payer's in the entry, but a given name the entry writes as its initial ("ESTHER
         # HOEKSTRA" for "E. Hoekstra en M.H. Hoekstra"): one word at least, the surname, written in full
+        every = set.intersection(*postings.values())
         candidates: set[int] = set().union(*postings.values())
-        if len(candidates) > 50 * cap:  # common words: only entries with all of them
-            candidates = set.intersection(*postings.values())
+        # common words: only entries with all of them; otherwise an entry lacking one must write it as an initial
+        candidates = every if len(candidates) > 50 * cap else every | (candidates & self._with_initials)
         keys: set[int] = set()
+        initials_of = self._initials_of
         for position in candidates:
             key, entry_tokens, _ = self._entries[position]
-            entry_initials = [e for e in entry_tokens if _initials(e)]
-            if not all(position in postings[t] or any(t[0] in e for e in entry_initials) for t in postings):
-                continue
+            if position not in every:
+                entry_initials = initials_of[position]
+                if not all(
+                    position in postings[t] or any(t[0] in e for e in entry_initials) for t in postings
+                ):
+                    continue
             given = [e for e in entry_tokens if _plain(e) not in postings]
             if cut and not any(e.startswith(cut) for e in given):
                 continue
@@ -727,6 +789,15 @@ class NameIndex:
             trades = self._trades
             found.update(k for word in full for k in trades.get(word, ()))
         return sorted(found)
+
+    def _entries_with_plain(self, word: str) -> set[int]:
+        """The entries with a word written so, umlauts plain (computed once; the caller does not change it)."""
+        found = self._plain_entries.get(word)
+        if found is None:
+            entries_with = self._postings
+            found = set().union(*[entries_with[w] for w in self._plain_words().get(word, ())])
+            self._plain_entries[word] = found
+        return found
 
     def _plain_words(self) -> dict[str, list[str]]:
         """A word with its umlauts written plain -> the words of the index written so."""
@@ -850,15 +921,19 @@ class NameIndex:
             if pool and (df > 5000 or len(pool) + df > max_candidates * 8):
                 continue
             pool.update(postings[token][: max_candidates * 8])
+        best: dict[int, float] = {}
+        for position, score in self._acronym_scores(tokens, forms, may_be_truncated):
+            key = self._entries[position][0]
+            if score >= min_score and score > best.get(key, 0.0):
+                best[key] = score
         if not pool:
-            return []
+            return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         weights = {token: self._weight(token) * a for token, a in alike.items()}
         token_sets = self._token_sets
         weight_of = weights.get
         nothing = repeat(0.0)
         against = {position: -sum(map(weight_of, token_sets[position], nothing)) for position in pool}
         ranked = sorted(against, key=against.__getitem__)[:max_candidates]
-        best: dict[int, float] = {}
         query_weights = [self._weight(t) for t in tokens]
         query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)

@@ -40,6 +40,19 @@ def test_payer_name_however_written(name: str, acme: list[Party]) -> None:
     assert d.customer_id == "c1"
 
 
+def test_payer_written_by_the_initials_of_the_customers_name_is_proposed() -> None:
+    # "IBM CORP" for International Business Machines: the customer a person is asked about, not applied on
+    # initials and an amount alone
+    parties = [Party("c1", "International Business Machines Corporation"), Party("c2", "Acme Logistics SA")]
+    engine = make_engine(
+        [inv("INV-2026-000101", "c1", "1250.00"), inv("INV-2026-000102", "c2", "1250.00")], parties
+    )
+    d = engine.match(tx("1250.00", "", name="IBM CORP"))
+    assert d.status == Status.SUGGESTED
+    assert d.proposals[0].customer_id == "c1"
+    assert rows(d.proposals[0]) == [("invoice", "INV-2026-000101", "1250.00")]
+
+
 def test_payer_name_with_accents_lost() -> None:
     parties = [Party("c9", "Société Générale de Dépannage SA"), Party("c8", "Generale Transports SA")]
     engine = make_engine([inv("INV-2026-000900", "c9", "410.00")], parties)
