@@ -167,6 +167,7 @@ def test_and_in_other_languages_lists_numbers(text: str) -> None:
         ("FA-2026-00505, 06 et 07", {"FA202600506", "FA202600507"}),
         ("RE 4711, 12 und 13", {"RE4712", "RE4713"}),
         ("INV 2026-00120/8/9", {"INV202600128", "INV202600129"}),
+        ("Inv#1234, #35, #36", {"INV1235", "INV1236"}),
     ],
 )
 def test_later_members_of_a_list_written_by_their_last_digits(text: str, members: set[str]) -> None:

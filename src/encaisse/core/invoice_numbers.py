@@ -483,7 +483,7 @@ def _candidates(text: str, max_segments: int, limit: int, prefixes: frozenset[st
         while j < n:
             word = segs[j] if segs[j] in _LIST_WORDS else ""
             at = j + 1 if word else j
-            gap = gaps[at].strip() if at < n else ""
+            gap = gaps[at].replace("#", "").strip() if at < n else ""  # "INV#1234, #35, #36"
             if (
                 at >= n
                 or not digit[at]
