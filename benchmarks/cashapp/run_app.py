@@ -14,8 +14,8 @@ record + post allocations, one transaction per batch), exports the decisions in 
 contract and scores them against the truth (scorer.py). Prints the time of each step, the
 transactions matched and posted per second, the wall and CPU time of each step of the match
 (load transactions, load book, build index, engine, record and post and its parts) so that the
-core's share is visible, the load average, peak RSS (of the whole run and during the match), and
-the scores. ``--workdir`` keeps the generated data and reuses it, so that a large run can take one
+core's share is visible, the load average, peak RSS (of the whole run and during the match, with the
+private pages of the processes the match forks: the writing process, ``--workers``), and the scores. ``--workdir`` keeps the generated data and reuses it, so that a large run can take one
 database at a time.
 """
 
@@ -73,20 +73,47 @@ def _prepare(payments: int, folder: Path, seed: int) -> dict[str, Any]:
 
 
 class _RssPeak:
-    """The largest resident set of this process while the block runs (sampled every 0.2 s)."""
+    """The largest memory of this process and its forked ones while the block runs (sampled every 0.2 s).
+
+    ``mb``: this process's resident set; ``joint_mb``: that plus the private pages (clean and dirty) of its
+    child processes (the writing process, ``--workers``), which share the rest with this one.
+    """
 
     def __init__(self) -> None:
         self.mb = 0.0
+        self.joint_mb = 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def _rss_mb(self) -> float:
+    @staticmethod
+    def _rss_mb() -> float:
         with open("/proc/self/statm") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
+    @staticmethod
+    def _children_private_mb() -> float:
+        total = 0
+        for task in Path("/proc/self/task").iterdir():
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for pid in children:
+                try:
+                    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                except OSError:
+                    continue
+                total += sum(int(line.split()[1]) for line in rollup if line.startswith("Private_"))
+        return total / 1024
+
+    def _measure(self) -> None:
+        rss = self._rss_mb()
+        self.mb = max(self.mb, rss)
+        self.joint_mb = max(self.joint_mb, rss + self._children_private_mb())
+
     def _sample(self) -> None:
         while True:
-            self.mb = max(self.mb, self._rss_mb())
+            self._measure()
             if self._done.wait(0.2):
                 return
 
@@ -97,7 +124,7 @@ class _RssPeak:
     def __exit__(self, *exc: object) -> None:
         self._done.set()
         self._thread.join()
-        self.mb = max(self.mb, self._rss_mb())
+        self._measure()
 
 
 def _child(folder: str, info: dict[str, Any], options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -138,6 +165,7 @@ def _child(folder: str, info: dict[str, Any], options: dict[str, Any] | None = N
     out["match_cpu_s"] = time.process_time() - cpu
     out["match_workers_cpu_s"] = _children_cpu() - children  # forked workers (--workers), once joined
     out["match_peak_rss_mb"] = peak.mb
+    out["match_peak_joint_mb"] = peak.joint_mb
     out["load_average"] = os.getloadavg()
     out["summary"] = summary.as_dict()
     out["steps"] = summary.timings.as_dict()
@@ -227,7 +255,8 @@ def main() -> None:
             print(f"   match + post: {r['match_s']:.1f} s ({n / r['match_s']:,.0f} transactions/s); "
                   f"applied {s['applied']}, suggested {s['suggested']}, unmatched {s['unmatched']}, "
                   f"debits set aside {s['skipped_debits']}; peak RSS {r['peak_rss_mb']:.0f} MB "
-                  f"(during the match {r['match_peak_rss_mb']:.0f} MB)")  # fmt: skip
+                  f"(during the match {r['match_peak_rss_mb']:.0f} MB; with the private pages of the forked "
+                  f"processes {r['match_peak_joint_mb']:.0f} MB)")  # fmt: skip
             load = ", ".join(f"{x:.2f}" for x in r["load_average"])
             print(f"   match: {r['match_s']:.1f} s wall, {r['match_cpu_s']:.1f} s CPU (process), "
                   f"{r['match_workers_cpu_s']:.1f} s CPU (workers); load average {load}; options {options}")  # fmt: skip

@@ -1,4 +1,5 @@
-"""Matching in batches, recorded in bulk and in a second thread: the same outcome as deciding all at once."""
+"""Matching in batches, recorded in bulk beside the engine (a thread, or a process of its own where the database
+is a server or an SQLite file): the same outcome as deciding all at once."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def book(entity, write, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_small_batches_written_in_a_second_thread_record_what_the_engine_decides(book) -> None:  # type: ignore[no-untyped-def]
+def test_small_batches_written_beside_the_engine_record_what_the_engine_decides(book) -> None:  # type: ignore[no-untyped-def]
     before = (Allocation.objects.count(), AuditEvent.objects.count())
     expected = services.match(book, dry_run=True, today=TODAY)
     assert (
@@ -74,7 +75,8 @@ def test_small_batches_written_in_a_second_thread_record_what_the_engine_decides
     assert (Allocation.objects.count(), AuditEvent.objects.count()) == before  # a dry run writes nothing
     assert set(BankTransaction.objects.values_list("match_status", flat=True)) == {MatchStatus.NEW}
     summary = services.match(book, today=TODAY, batch_size=2, overlap=True)
-    assert "waiting for the writes" in summary.timings.wall  # the writes ran in the second thread
+    # the writes ran beside the engine (in a thread here, in a process of their own on PostgreSQL)
+    assert "waiting for the writes" in summary.timings.wall
     assert recorded() == decided(expected)
     assert (summary.applied, summary.suggested, summary.unmatched) == (
         expected.applied, expected.suggested, expected.unmatched)  # fmt: skip
@@ -101,19 +103,22 @@ def test_small_batches_written_in_a_second_thread_record_what_the_engine_decides
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_batch_stops_the_run_and_leaves_its_transactions_new(book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    calls = []
+    import multiprocessing
+
+    calls = multiprocessing.Value("i", 0)  # shared with a writing process (a database it can open)
     post = services.post_allocations
 
     def refuse_the_second(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 2:
+        with calls.get_lock():
+            calls.value += 1
+        if calls.value == 2:
             raise AllocationRefused(["open item changed meanwhile"])
         return post(*args, **kwargs)
 
     monkeypatch.setattr(services, "post_allocations", refuse_the_second)
     with pytest.raises(services.CashAppError, match="open item changed meanwhile"):
         services.match(book, today=TODAY, batch_size=2, overlap=True)
-    assert len(calls) == 2  # nothing written after the refused batch
+    assert calls.value == 2  # nothing written after the refused batch
     assert MatchDecision.objects.count() == 2  # the first batch is committed
     assert BankTransaction.objects.filter(match_status=MatchStatus.NEW).count() == 4
     assert check([date(2026, 3, 31)]) == []
@@ -360,7 +365,7 @@ def test_a_second_payment_in_another_currency_is_kept_on_account_at_the_customer
 def test_with_worker_processes_the_run_records_the_decisions_of_one_process(
     entity, write, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """``match(workers=2)``: a forked process analyses part of each batch while the writes go on in their thread."""
+    """``match(workers=2)``: a forked process analyses part of each batch while the writes go on beside them."""
     from encaisse.core.matching import parallel
 
     with override_settings(HOME=tmp_path):
@@ -402,10 +407,66 @@ def test_with_worker_processes_the_run_records_the_decisions_of_one_process(
         monkeypatch.setattr(parallel.Pool, "__init__", counted_pool)
         monkeypatch.setattr(parallel.Pool, "run", counted_run)
         summary = services.match(entity, today=TODAY, batch_size=31, overlap=True, workers=2)
-    assert pools == [(2, 0.25)]  # the worker is forked once for the whole run; it takes 3/4 of the payers
+    # the worker is forked once for the whole run; it takes 3/4 of the payers when this process also writes (in
+    # a thread: the tests' SQLite database is in memory), half when a writing process does (PostgreSQL)
+    assert pools == [(2, None if services._WritingProcess.possible() else 0.25)]
     assert len(runs) == 2 and sum(s.taken for s in runs) > 0  # and shares both batches
     assert recorded() == decided(expected)
     assert (summary.applied, summary.suggested, summary.unmatched) == (
         expected.applied, expected.suggested, expected.unmatched)  # fmt: skip
     assert summary.applied >= 40
     assert check([date(2026, 3, 31)]) == []
+
+
+def _in_a_workspace(tmp_path, *args: str) -> dict:  # type: ignore[no-untyped-def]
+    """Run ``writing_process_workspace.py`` on an SQLite file of its own; what it found."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    home, out = tmp_path / "home", tmp_path / "out.json"
+    home.mkdir()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("ENCAISSE_DATABASE_URL", "ENCAISSE_TEST_DATABASE_URL")
+    }
+    env |= {"ENCAISSE_HOME": str(home), "DJANGO_SETTINGS_MODULE": "encaisse.settings"}
+    script = Path(__file__).with_name("writing_process_workspace.py")
+    done = subprocess.run([sys.executable, str(script), str(out), *args], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict = json.loads(out.read_text())
+    return result
+
+
+def test_on_an_sqlite_file_the_batches_are_written_by_a_forked_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    found = _in_a_workspace(tmp_path)
+    assert found["error"] is None
+    assert len(found["writers"]) == 3  # three batches of two, each recorded
+    assert set(found["writers"]) == {found["writers"][0]} != {found["pid"]}  # by one other process
+    assert found["recorded"] == found["expected"]  # what the engine decided, as a dry run decides it
+    assert found["summary"] == found["counts"] and found["counts"][0] >= 3  # counted from its answers
+    assert {"engine", "waiting for the writes", "record and post", "record: decisions"} <= set(found["steps"])
+    assert found["problems"] == []
+
+
+def test_a_batch_refused_in_the_writing_process_stops_the_run_with_its_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    found = _in_a_workspace(tmp_path, "refuse")
+    assert found["error"] is not None and "open item changed meanwhile" in found["error"]
+    assert len(found["writers"]) == 2  # nothing recorded after the refused batch
+    assert len(found["recorded"]) == 2  # the first batch is committed, the second rolled back
+    assert found["new"] == 4
+    assert found["problems"] == []
+    assert found["after_again"] == found["expected"]  # the next run writes the rest, once
+
+
+def test_a_writing_process_that_dies_stops_the_run_with_an_error_and_loses_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    found = _in_a_workspace(tmp_path, "die")
+    assert found["error"] == "the writing process ended without answering"
+    assert len(found["recorded"]) == 2  # the first batch is committed; the second never was
+    assert found["new"] == 4
+    assert found["problems"] == []
+    assert found["after_again"] == found["expected"]  # the next run writes the rest, once

@@ -21,12 +21,13 @@ import csv
 import gc
 import io
 import json
+import multiprocessing
 import queue
 import threading
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,7 +35,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -88,6 +89,9 @@ class CashAppError(Exception):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+    def __reduce__(self) -> tuple[type[CashAppError], tuple[list[str]]]:
+        return (type(self), (self.problems,))  # as a process that records batches sends it back
 
 
 # --- loading what the engine needs -------------------------------------------------------
@@ -414,6 +418,31 @@ def match(
     of one process). ``summary.timings`` holds the time of each step.
     """
     summary = MatchSummary(dry_run=dry_run)
+    overlapped = overlap and not dry_run and not connection.in_atomic_block
+    if not (overlapped and _WritingProcess.possible()):
+        return _match(entity, summary, None, overlapped, batch_size, progress, actor, today, workers)
+    # forked before anything is loaded, so that it shares few pages with this process, and before the matching
+    # workers, so that they hold none of its pipe (docs/performance.md)
+    writer = _WritingProcess(entity, actor, summary, progress)
+    try:
+        return _match(entity, summary, writer, overlapped, batch_size, progress, actor, today, workers)
+    finally:
+        writer.close()
+
+
+def _match(
+    entity: Entity,
+    summary: MatchSummary,
+    writing: _WritingProcess | None,
+    overlapped: bool,
+    batch_size: int,
+    progress: Progress | None,
+    actor: str,
+    today: date | None,
+    workers: int,
+) -> MatchSummary:
+    """:func:`match`, the batches written by ``writing`` when given, else as ``overlapped`` says."""
+    dry_run = summary.dry_run
     timings = summary.timings
     today = today or timezone.localdate()
     with _collector_paused():  # what is loaded and built here lives as long as the run
@@ -463,23 +492,27 @@ def match(
 
     credits.sort(key=_booking_order)  # batches in the engine's order: the same decisions as one run of all
     gc.freeze()  # the collector need not go through the book again (see _collector_paused)
-    threaded = overlap and run is not None and not connection.in_atomic_block
-    # the workers are forked once, before the writing thread starts, and serve every batch; this
-    # process keeps half its share of the payers when it also writes (docs/performance.md)
+    writer: _Writer | _WritingProcess
+    if writing is not None:
+        assert run is not None
+        writer = writing.to(run, by_id)
+    else:
+        writer = _Writer(record, threaded=overlapped)
+    # the workers are forked once, before a writing thread starts, and serve every batch; this
+    # process keeps half its share of the payers when a thread of it writes (docs/performance.md)
     shared = workers if parallel.worth_it(len(credits), workers) else 1
-    with engine.processes(shared, own=0.5 / shared if threaded else None):
+    with engine.processes(shared, own=0.5 / shared if writer.threaded else None):
         batches = deque(credits[i : i + batch_size] for i in range(0, len(credits), batch_size))
         del credits  # each batch's transactions are let go once decided
-        writer = _Writer(record, threaded=threaded)
         try:
             while batches:
                 with timings.step("engine"):
                     decisions = engine.run(batches.popleft())
                     gc.freeze()  # nor through what the engine keeps of the batches decided so far
-                with timings.step("waiting for the writes") if writer.threaded else nullcontext():
+                with timings.step("waiting for the writes") if writer.overlapped else nullcontext():
                     writer.put(decisions)
         finally:
-            with timings.step("waiting for the writes") if writer.threaded else nullcontext():
+            with timings.step("waiting for the writes") if writer.overlapped else nullcontext():
                 writer.close()
             gc.unfreeze()
     if run is not None:
@@ -492,13 +525,15 @@ def match(
 class _Writer:
     """Records and posts batches, in a second thread while the engine decides the next batch.
 
-    The engine is pure Python and holds the interpreter; the writes spend
-    most of their time in the database (PostgreSQL's own process, or SQLite's
-    C code, which lets go of the interpreter), so on two cores the two
-    overlap. A batch stays one database transaction, on the thread's own
-    connection: the thread is used only outside a caller's transaction, whose
-    uncommitted rows it could not see. The engine runs at most one batch
-    ahead; the first error stops the writing and is raised in the caller.
+    The engine is pure Python and holds the interpreter, which the thread
+    needs too: where the database allows it, :class:`_WritingProcess` writes
+    instead. This one serves an SQLite database in memory (the tests'), which
+    another process cannot open. A batch stays one database transaction, on
+    the thread's own connection: the thread is used only outside a caller's
+    transaction, whose uncommitted rows it could not see. It starts with the
+    first batch (after the matching workers are forked). The engine runs at
+    most one batch ahead; the first error stops the writing and is raised in
+    the caller.
     """
 
     def __init__(self, work: Callable[[list[Decision]], None], *, threaded: bool) -> None:
@@ -509,25 +544,28 @@ class _Writer:
         self._thread = (
             threading.Thread(target=self._loop, name="cashapp-writer", daemon=True) if threaded else None
         )
-        if self._thread is not None:
-            self._thread.start()
 
     @property
     def threaded(self) -> bool:
         return self._thread is not None
+
+    overlapped = threaded
 
     def put(self, decisions: list[Decision]) -> None:
         if self._thread is None:
             self._work(decisions)
             return
         self._raise()
+        if self._thread.ident is None:  # not started yet
+            self._thread.start()
         self._queue.put(decisions)
 
     def close(self) -> None:
         """Wait for the batches given so far; raise the writing's error, if any."""
         if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
+            if self._thread.ident is not None:
+                self._queue.put(None)
+                self._thread.join()
             self._thread = None
         self._raise()
 
@@ -546,6 +584,159 @@ class _Writer:
         if self._error is not None and not self._raised:
             self._raised = True  # once; the error stays set, so nothing queued after it is written
             raise self._error
+
+
+class _WritingProcess:
+    """Records and posts batches in a forked process while this one decides the next batch.
+
+    A thread would share this process's interpreter with the engine, which
+    holds it nearly all the time: on two cores a writing thread made the run
+    slower than writing after each batch (docs/performance.md). The process is
+    forked when the run starts, before the transactions and the book are
+    loaded, so that it shares few pages with this one, and opens its own
+    database connection. Each batch goes to it with the transactions' rows it
+    needs; it records the batch in one database transaction exactly as
+    :func:`_record_batch` does in this process, and answers with what it
+    counted and timed, which :meth:`put` and :meth:`close` add to the summary.
+    The engine runs at most two batches ahead of the writing; the first error
+    stops the writing and is raised here, and nothing sent after it is written.
+    """
+
+    threaded = False
+    overlapped = True
+    AHEAD = 2  # batches sent and not yet answered
+
+    @staticmethod
+    def possible() -> bool:
+        """Whether a forked process can reach this database: a server, or an SQLite file (not one in memory)."""
+        if not parallel.can_fork():
+            return False
+        if connection.vendor == "sqlite":
+            return not connection.is_in_memory_db()
+        return True
+
+    def __init__(self, entity: Entity, actor: str, summary: MatchSummary, progress: Progress | None) -> None:
+        self._summary = summary
+        self._progress = progress
+        self._run: MatchRun | None = None
+        self._by_id: Mapping[str, PendingTx] = {}
+        self._sizes: deque[int] = deque()  # of the batches sent and not yet answered
+        self._error: BaseException | None = None
+        ours, theirs = multiprocessing.Pipe()
+        self._pipe = ours
+        connections.close_all()  # each process opens its own; the child must not share this one's socket
+        self._process: multiprocessing.process.BaseProcess | None = multiprocessing.get_context(
+            "fork"
+        ).Process(target=_write_batches, args=(theirs, entity, actor), name="cashapp-writer", daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def to(self, run: MatchRun, by_id: Mapping[str, PendingTx]) -> _WritingProcess:
+        """Write the batches of ``run``, whose transactions ``by_id`` holds."""
+        self._run, self._by_id = run, by_id
+        return self
+
+    def put(self, decisions: list[Decision]) -> None:
+        self._raise()
+        while len(self._sizes) >= self.AHEAD:
+            self._answer()
+            self._raise()
+        self._pipe.send((self._run, decisions, [self._by_id[d.transaction_id] for d in decisions]))
+        self._sizes.append(len(decisions))
+
+    def close(self) -> None:
+        """Wait for the batches sent so far; raise the writing's error, if any."""
+        if self._process is not None:
+            try:
+                while self._sizes:
+                    self._answer()
+                with suppress(OSError):  # a process that died has its pipe broken
+                    self._pipe.send(None)
+                self._process.join()
+            finally:
+                self._pipe.close()
+                if self._process.is_alive():
+                    self._process.terminate()
+                self._process = None
+        self._raise()
+
+    def _answer(self) -> None:
+        try:
+            kind, payload = self._pipe.recv()
+        except (EOFError, OSError):  # ended, or killed, before it answered
+            self._sizes.clear()
+            self._error = self._error or CashAppError(["the writing process ended without answering"])
+            return
+        size = self._sizes.popleft()
+        if kind == "error":
+            self._error = self._error or payload
+            return
+        if self._error is None:
+            _add(self._summary, payload)
+            if self._progress:
+                self._progress(size)
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            self._sizes.clear()
+            if self._process is not None:
+                with suppress(OSError):  # a process that died has its pipe broken
+                    self._pipe.send(None)
+                self._process.join()
+                self._pipe.close()
+                self._process = None
+            raise error
+
+
+def _write_batches(pipe: Any, entity: Entity, actor: str) -> None:
+    """The writing process (:class:`_WritingProcess`): records each batch it receives, answers each one."""
+    gc.freeze()  # what it shares with its parent stays in its parent's pages
+    failed = False
+    try:
+        while (message := pipe.recv()) is not None:
+            run, decisions, pending = message
+            if failed:  # after an error, what was sent is answered without being written
+                pipe.send(("error", None))
+                continue
+            counted = MatchSummary()
+            try:
+                with counted.timings.step("record and post"):
+                    by_id = {d.transaction_id: tx for d, tx in zip(decisions, pending, strict=True)}
+                    _record_batch(entity, run, decisions, by_id, counted, actor)
+            except BaseException as exc:  # raised again in the parent
+                failed = True
+                pipe.send(("error", _portable(exc)))
+                continue
+            pipe.send(("ok", counted))
+    finally:
+        connections.close_all()
+        pipe.close()
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The error as the parent can receive it (some exceptions do not survive pickling)."""
+    import pickle
+
+    try:
+        same = str(pickle.loads(pickle.dumps(exc))) == str(exc)  # noqa: S301 - our own object, to see it survives
+    except Exception:
+        same = False
+    return exc if same else CashAppError([f"recording a batch failed: {type(exc).__name__}: {exc}"])
+
+
+def _add(summary: MatchSummary, counted: MatchSummary) -> None:
+    """Add what a batch recorded elsewhere counted and timed to the run's summary."""
+    summary.applied += counted.applied
+    summary.suggested += counted.suggested
+    summary.unmatched += counted.unmatched
+    summary.taken_by_another_run += counted.taken_by_another_run
+    for currency, amount in counted.amounts.items():
+        summary.amounts[currency] += amount
+    summary.warnings += counted.warnings
+    for name, wall in counted.timings.wall.items():
+        summary.timings.wall[name] += wall
+        summary.timings.cpu[name] += counted.timings.cpu[name]
 
 
 def _count(summary: MatchSummary, decisions: Sequence[Decision], by_id: Mapping[str, PendingTx]) -> None:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-overlap",
             action="store_true",
-            help="record each batch before deciding the next (one thread)",
+            help="record each batch in the matching process before deciding the next (no writing process)",
         )
         parser.add_argument(
             "--workers",
