@@ -189,6 +189,7 @@ def _open_items(entity: Entity, since: date, timings: Timings | None = None) -> 
             _as_text("due_date"), "structured_reference", _as_text("discount_percent"), "discount_days", "kind",
             "order_reference",
         )
+        .order_by("id")  # the book the same on every database, whatever order its rows lie in
         .iterator(chunk_size=_CHUNK)
     )  # fmt: skip
     scale: dict[str, int] = {}
@@ -229,12 +230,18 @@ def _open_items(entity: Entity, since: date, timings: Timings | None = None) -> 
 
 def _parties(entity: Entity) -> list[Party]:
     names: dict[int, list[str]] = defaultdict(list)
-    for cust, value in PayerAlias.objects.filter(entity=entity, kind="name").values_list(
-        "customer_id", "value"
+    for cust, value in (
+        PayerAlias.objects.filter(entity=entity, kind="name")
+        .order_by("id")
+        .values_list("customer_id", "value")
     ):
         names[cust].append(value)
-    rows = Customer.objects.filter(entity=entity).values_list(
-        "id", "name", "ibans", "parent_id", "external_id", "aliases"
+    # in the order they were created: the rows' order on disk differs from one database to another (an
+    # update moves a row on PostgreSQL), and the engine breaks some ties by the order of the book
+    rows = (
+        Customer.objects.filter(entity=entity)
+        .order_by("id")
+        .values_list("id", "name", "ibans", "parent_id", "external_id", "aliases")
     )
     parties = []
     for pk, name, ibans, parent, number, imported in rows.iterator(chunk_size=_CHUNK):
@@ -256,17 +263,16 @@ def _parties(entity: Entity) -> list[Party]:
 
 def alias_store(entity: Entity) -> learning.MemoryAliasStore:
     store = learning.MemoryAliasStore()
-    for value, cust, count in PayerAlias.objects.filter(entity=entity, kind="iban").values_list(
-        "value", "customer_id", "count"
-    ):
+    aliases = PayerAlias.objects.filter(entity=entity).order_by("id")  # as in _parties
+    for value, cust, count in aliases.filter(kind="iban").values_list("value", "customer_id", "count"):
         store.record_account(value, str(cust), count)
-    for value, cust in PayerAlias.objects.filter(entity=entity, kind="name").values_list(
-        "value", "customer_id"
-    ):
+    for value, cust in aliases.filter(kind="name").values_list("value", "customer_id"):
         store.record_name(value, str(cust))
-    for cust, referenced, unreferenced, by_order in PaymentHabit.objects.filter(
-        customer__entity=entity
-    ).values_list("customer_id", "referenced", "unreferenced", "by_order_reference"):
+    for cust, referenced, unreferenced, by_order in (
+        PaymentHabit.objects.filter(customer__entity=entity)
+        .order_by("id")
+        .values_list("customer_id", "referenced", "unreferenced", "by_order_reference")
+    ):
         store.record_payments(
             str(cust), total=referenced + unreferenced, unreferenced=unreferenced, by_order=by_order
         )
