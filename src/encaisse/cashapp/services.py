@@ -22,6 +22,7 @@ import gc
 import io
 import json
 import multiprocessing
+import pickle
 import queue
 import threading
 import time
@@ -652,18 +653,11 @@ class _WritingProcess:
 
     def close(self) -> None:
         """Wait for the batches sent so far; raise the writing's error, if any."""
-        if self._process is not None:
-            try:
-                while self._sizes:
-                    self._answer()
-                with suppress(OSError):  # a process that died has its pipe broken
-                    self._pipe.send(None)
-                self._process.join()
-            finally:
-                self._pipe.close()
-                if self._process.is_alive():
-                    self._process.terminate()
-                self._process = None
+        try:
+            while self._process is not None and self._sizes:
+                self._answer()
+        finally:
+            self._stop()
         self._raise()
 
     def _answer(self) -> None:
@@ -686,13 +680,22 @@ class _WritingProcess:
         if self._error is not None:
             error, self._error = self._error, None
             self._sizes.clear()
-            if self._process is not None:
-                with suppress(OSError):  # a process that died has its pipe broken
-                    self._pipe.send(None)
-                self._process.join()
-                self._pipe.close()
-                self._process = None
+            self._stop()
             raise error
+
+    def _stop(self) -> None:
+        """Tell the process to end (it answers what it was sent first), and wait for it."""
+        if self._process is None:
+            return
+        try:
+            with suppress(OSError):  # a process that died has its pipe broken
+                self._pipe.send(None)
+            self._process.join()
+        finally:
+            self._pipe.close()
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process = None
 
 
 def _write_batches(pipe: Any, entity: Entity, actor: str) -> None:
@@ -722,8 +725,6 @@ def _write_batches(pipe: Any, entity: Entity, actor: str) -> None:
 
 def _portable(exc: BaseException) -> BaseException:
     """The error as the parent can receive it (some exceptions do not survive pickling)."""
-    import pickle
-
     try:
         same = str(pickle.loads(pickle.dumps(exc))) == str(exc)  # noqa: S301 - our own object, to see it survives
     except Exception:
