@@ -861,6 +861,44 @@ def test_a_month_two_equal_items_belong_to_is_left_to_a_person(acme: list[Party]
     assert d.status != Status.APPLIED, d.explanation
 
 
+@pytest.mark.parametrize("earlier", ["in the same run", "before the run"])
+def test_a_month_named_whose_item_is_paid_already_is_left_to_a_person(
+    acme: list[Party], earlier: str
+) -> None:
+    # "ABONNEMENT FEVRIER" a second time, while March's equal item is open: paying February twice, or March with
+    # the wrong words? A person decides; the first payment of February is applied as ever
+    feb = dict(issued="2026-01-25", due="2026-02-01")
+    items = [
+        inv(
+            "FA-2026-00101",
+            "c1",
+            "331.20",
+            **feb,
+            open_amount="0.00" if earlier == "before the run" else None,
+        ),
+        inv("FA-2026-00188", "c1", "331.20", issued="2026-02-25", due="2026-03-01"),
+    ]
+    first = tx("331.20", "ABONNEMENT FEVRIER 2026", id="T1", on="2026-03-02", **ADVANCE_PAYER)
+    again = tx("331.20", "ABONNEMENT FEVRIER 2026", id="T2", on="2026-03-09", **ADVANCE_PAYER)
+    engine = make_engine(items, acme)
+    if earlier == "in the same run":
+        d1, d2 = engine.run([first, again])
+        assert d1.status == Status.APPLIED, d1.explanation
+        assert rows(d1) == [("invoice", "FA-2026-00101", "331.20")]
+    else:
+        d2 = engine.match(again)
+    assert d2.status != Status.APPLIED, d2.explanation
+    assert "FA-2026-00101, settled already" in d2.explanation
+    # March named, or no month at all: March's item, the only one open, as before
+    for text in ("ABONNEMENT MARS 2026", "ABONNEMENT"):
+        engine = make_engine(items, acme)
+        if earlier == "in the same run":
+            engine.match(first)
+        d = engine.match(tx("331.20", text, id="T3", on="2026-03-09", **ADVANCE_PAYER))
+        assert d.status == Status.APPLIED, d.explanation
+        assert rows(d) == [("invoice", "FA-2026-00188", "331.20")]
+
+
 def test_two_months_named_and_equal_items(acme: list[Party]) -> None:
     items = [
         inv("MR26-000100", "c1", "750.00", issued="2025-12-25", due="2026-01-01"),

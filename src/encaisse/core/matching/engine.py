@@ -99,6 +99,7 @@ from encaisse.core.names import joint_names
 __all__ = ["Analysis", "Engine", "RefHit"]
 
 _OTHER_ITEMS_MAX: Final = 300  # of a customer's items, first in first out, tried as what an excess is
+_MONTH_PAID_ITEMS: Final = 300  # of a customer's items, searched for a month named and paid
 _TRIPLES_MAX: Final = 60  # three items at a time only among so few
 # namesakes of a payer looked at for an open item of the amount
 _BEARERS_CAP: Final = 50
@@ -687,6 +688,8 @@ class Engine:
             veto = "may not be a customer payment: " + evidence.non_customer[0][0]
         elif best.source == "global":
             veto = "found by amount alone"
+        elif best.held:
+            veto = best.held
         else:
             veto = self._own_item_instead(analysis, best)
         if best_conf >= settings.auto_apply and margin_ok and not veto:
@@ -1458,6 +1461,28 @@ class _Context:
             picked.update(found)
         return sorted(picked, key=self.book.fifo_key)
 
+    def _month_paid(self, customer: int, item: int) -> str:
+        """Why a person decides when the text names a month ("ABONNEMENT FEVRIER") whose item of this amount is
+        settled already (by an earlier payment of the run, or before it), and ``item`` is of another month: the
+        payer may be paying that month a second time. Empty otherwise."""
+        if not self._months_named():
+            return ""
+        book = self.book
+        amount, cur, day = book.open[item], self.currency, self.day
+        open_, total, currency, issue = book.open, book.total, book.currency, book.issue
+        paid = [
+            i
+            for i in book.items_of[customer][:_MONTH_PAID_ITEMS]
+            if open_[i] == 0 and total[i] == amount and currency[i] == cur and issue[i] <= day
+        ]
+        if not paid:
+            return ""
+        for group in self._month_groups([*paid, item]):
+            if item not in group:
+                number = book.number[next(i for i in group if i != item)]
+                return f"the month the text names is that of {number}, settled already"
+        return ""
+
     def _equal_open(self, customer: int, amount: int) -> list[int]:
         """The customer's open items of exactly ``amount`` in the payment's currency, issued by its day, first in
         first out."""
@@ -1777,6 +1802,7 @@ class _Context:
                 return
             h = self._allocate(customer, [exact[0]], "amount")
             if h is not None:
+                h.held = self._month_paid(customer, exact[0])
                 h.ties = len(exact) - 1
                 if len(exact) > 1:
                     h.notes.append(

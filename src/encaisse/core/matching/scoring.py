@@ -341,6 +341,7 @@ class Hypothesis:
     prefix: bool = False
     notes: list[str] = field(default_factory=list)
     netted: tuple[int, ...] = ()  # credit notes of the customer the payer took off without naming them
+    held: str = ""  # why a person decides, however likely the allocation ("the month named was paid")
     features: tuple[float, ...] = ()
     logit: float = -99.0
     settled: tuple[int, ...] | None = field(default=None, repr=False, compare=False)  # items(), once
