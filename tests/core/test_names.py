@@ -386,3 +386,39 @@ def test_initials_that_are_no_business_name_or_a_word_of_a_name_are_not_read_as_
         index.add(key, name)
     index.add(20, "International Business Machines Corporation")
     assert index.search("IBM CORP") == []
+
+
+@pytest.mark.parametrize(
+    ("payer", "customer"),
+    [
+        ("BRIGHTWATER HLDGS LTD", "Brightwater Holdings Ltd"),
+        ("NORTHGATE PROPERTY MGMT LTD", "Northgate Property Management Ltd"),
+        ("KELVIN ENGG SERVICES PVT LTD", "Kelvin Engineering Services Private Limited"),
+        ("REDWOOD SOLNS GRP LLC", "Redwood Solutions Group LLC"),
+        ("ST MARYS HOSP", "St Mary's Hospital"),
+        ("UNIV OF LEEDS", "University of Leeds"),
+        ("HNOS GARCIA SL", "Hermanos García S.L."),
+        ("SOC GEN D EQUIPEMENT", "Société Générale d'Équipement"),
+    ],
+)
+def test_words_abbreviated_as_names_are(payer: str, customer: str) -> None:
+    # the first letters of a word, or a contraction of it, as banks and payers shorten business names; the
+    # customer sharing only the first word no longer comes first
+    index = NameIndex()
+    index.add(1, customer)
+    index.add(2, f"{customer.split()[0]} Trading Ltd")
+    index.add(3, "Acme Logistics SA")
+    found = index.search(payer)
+    assert found[0][0] == 1, found
+    assert found[0][1] >= 0.8
+    assert len(found) == 1 or found[0][1] - found[1][1] >= 0.05
+
+
+def test_a_shorter_name_is_no_abbreviation_of_a_longer_one() -> None:
+    # "JANS" is a surname of its own, not Janssens cut; a given name's first letters are not another's
+    index = NameIndex()
+    index.add(1, "Marie Janssens")
+    index.add(2, "Peter Petersen")
+    assert index.similarity(1, "MARIE JANS") < 0.85
+    assert index.similarity(2, "PETER PETER") < 0.85
+    assert index.similarity(1, "MAR JANSSENS") < index.similarity(1, "MARIE JANSSENS") - 0.1

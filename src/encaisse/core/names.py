@@ -429,11 +429,33 @@ def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
     if may_be_truncated and len(query) >= 2 and entry.startswith(query):
         # a name cut at a bank's width: four letters or more of the word are the word ("UNION DISTRIBUTO")
         return 1.0 if len(query) >= 4 else 0.95
+    likeness = _ABBREVIATION_LIKENESS if _abbreviates(query, entry) else 0.0
     if len(query) >= 4 and len(entry) >= 4:
         ratio = fuzz.ratio(query, entry) / 100.0
         if ratio >= 0.8:
-            return ratio * 0.95
-    return 0.0
+            return max(ratio * 0.95, likeness)
+    return likeness
+
+
+_ABBREVIATION_LIKENESS: Final = 0.85  # "HLDGS" for Holdings, "HOSP" for Hospital: the word shortened
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether ``short`` is ``word`` abbreviated as names are: its first letters, cut before a vowel or at less
+    than half the word ("HOSP", "UNIV", "DIST", "SOC": not "JANS" for Janssens), or a contraction keeping its
+    first and last letters and some between, in order, with one vowel at most ("HLDGS", "MGMT", "ENGG", "SOLNS");
+    three letters or more, the word at least three longer."""
+    n = len(short)
+    size = len(word)
+    if n < 3 or size < n + 3 or short[0] != word[0] or not short.isalpha():
+        return False
+    if word.startswith(short):
+        before_vowel = word[n] in _VOWELS
+        return (before_vowel or size > 2 * n) if n >= 4 else before_vowel and size >= 7
+    if short[-1] != word[-1] or sum(ch in _VOWELS for ch in short) > 1:
+        return False
+    rest = iter(word[1:-1])
+    return all(ch in rest for ch in short[1:-1])  # the letters between, in order
 
 
 # a person trading under a name of its trade, or a name and what it does: "Maarten de Boer h.o.d.n. Timmerbedrijf De
