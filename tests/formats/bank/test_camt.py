@@ -308,6 +308,9 @@ def test_transaction_code_of_the_details_overrides_the_entry() -> None:
         ("<Prtry>ESR</Prtry>", "210000000003139471430009017", ReferenceKind.ISR),
         ("<Prtry>QRR</Prtry>", "210000000003139471430009017", ReferenceKind.QRR),
         ("<Prtry>PUOR</Prtry>", "Order 12", ReferenceKind.OTHER),
+        ("<Prtry>BPAY CRN</Prtry>", "2003135", ReferenceKind.CRN),  # an Australian biller's customer number
+        ("<Prtry>CRN</Prtry>", "2003135", ReferenceKind.CRN),
+        ("<Prtry>SCRNO</Prtry>", "2003135", ReferenceKind.OTHER),  # the letters, not the word
         (None, "RF18539007547034", ReferenceKind.RF),
         (None, "INV-42", ReferenceKind.OTHER),
     ],
@@ -890,9 +893,9 @@ def _expected_kind(ref: str, code: str | None, proprietary: str | None) -> Refer
             return ReferenceKind.RF
         return ReferenceKind.BE_OGM if len(ref) == 12 and is_valid_ogm(ref) else ReferenceKind.SCOR
     label = (proprietary or "").upper()
-    return (
-        ReferenceKind.ISR if "ISR" in label else ReferenceKind.QRR if "QRR" in label else ReferenceKind.OTHER
-    )
+    if "ISR" in label or "QRR" in label:
+        return ReferenceKind.ISR if "ISR" in label else ReferenceKind.QRR
+    return ReferenceKind.CRN if re.search(r"\b(?:CRN|BPAY)\b", label) else ReferenceKind.OTHER
 
 
 def _genkgo_code(value: dict[str, Any] | None) -> BankTransactionCode | None:

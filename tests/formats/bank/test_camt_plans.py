@@ -119,13 +119,15 @@ def _reference_kind_rule(value: str, code: str | None, proprietary: str | None) 
         return ReferenceKind.QRR
     if "ISR" in label or "ESR" in label:
         return ReferenceKind.ISR
+    if "CRN" in label.replace("-", " ").split() or "BPAY" in label.replace("-", " ").split():
+        return ReferenceKind.CRN
     return ReferenceKind.OTHER
 
 
 @given(
     st.one_of(VALID_RF, altered(VALID_RF), VALID_OGM, altered(VALID_OGM), RF_LIKE),
     st.sampled_from([None, "SCOR", "QRR", "PUOR"]),
-    st.sampled_from([None, "", "ISR Reference", "esr", "QRR", "Other"]),
+    st.sampled_from([None, "", "ISR Reference", "esr", "QRR", "Other", "BPAY CRN", "crn", "CRNX"]),
 )
 @settings(max_examples=2000)
 def test_reference_kinds_follow_the_rule(value: str, code: str | None, proprietary: str | None) -> None:

@@ -52,7 +52,8 @@ Mapping rules worth knowing:
   ``RtrInf/AddtlInf``. A ``TxDtls/BkTxCd`` overrides the entry's.
 - Creditor references (``Strd/CdtrRefInf``) are classified: SCOR with valid
   RF check digits is RF, a valid 12-digit Belgian OGM is BE_OGM, other SCOR
-  stay SCOR; a proprietary type naming ISR/ESR or QRR gives ISR or QRR.
+  stay SCOR; a proprietary type naming ISR/ESR or QRR gives ISR or QRR, one
+  naming a BPAY customer reference number ("BPAY CRN", "CRN") gives CRN.
 - ``original_amount`` (``AmtDtls/InstdAmt``) is signed like ``amount``; an
   entry's own ``AmtDtls`` (where Swiss banks put the instructed amount and the
   rate) serve its only transaction when that one has none.
@@ -1643,6 +1644,9 @@ def _is_ogm(value: str) -> bool:
     return len(_NOT_DIGIT.sub("", value)) == 12 and is_valid_ogm(value)
 
 
+_CRN_LABEL: Final = re.compile(r"\bCRN\b|\bBPAY\b")
+
+
 def _reference_kind(value: str, code: str | None, proprietary: str | None) -> ReferenceKind:
     """Classify a ``CdtrRefInf/Ref`` by its declared type and check digits."""
     label = (proprietary or "").upper()
@@ -1656,4 +1660,6 @@ def _reference_kind(value: str, code: str | None, proprietary: str | None) -> Re
         return ReferenceKind.QRR
     if "ISR" in label or "ESR" in label:
         return ReferenceKind.ISR
+    if _CRN_LABEL.search(label):
+        return ReferenceKind.CRN
     return ReferenceKind.OTHER

@@ -77,6 +77,7 @@ class ReferenceKind(StrEnum):
     KID = "KID"  # Norwegian KID
     FIK = "FIK"  # Danish FIK
     FI = "FI"  # Finnish national reference
+    CRN = "CRN"  # Australian BPAY customer reference number: the biller's number of its customer
     SCOR = "SCOR"  # a camt SCOR reference that is none of the above
     OTHER = "OTHER"
 
