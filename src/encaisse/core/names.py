@@ -41,6 +41,7 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from encaisse.core.invoice_numbers import deletions, fold
+from encaisse.core.kana import LEGAL_FORM_WORDS, romanise
 
 __all__ = ["LEGAL_FORMS", "NameIndex", "joint_names", "legal_forms", "name_tokens", "normalise_name"]
 
@@ -119,6 +120,7 @@ LEGAL_FORMS: Final = frozenset(
         "EK",  # eingetragener Kaufmann (e.K., e.Kfm., e.Kfr.)
         "EKFM",
         "EKFR",
+        *LEGAL_FORM_WORDS,  # Japanese, read from kanji or kana (株式会社, "ｶ)")
     ]
 )
 _LEGAL_PHRASES: Final = re.compile(
@@ -238,7 +240,7 @@ def _from_words(words: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def _words(name: str) -> list[str]:
-    text = fold(name).replace(".", "").replace("'", "")
+    text = fold(name if name.isascii() else romanise(name)).replace(".", "").replace("'", "")
     text = _LEGAL_PHRASES.sub(" ", text.replace("&", " & "))
     if any(hint in text for hint in _FORM_HINTS):
         text = _NON_WORD.sub(" ", text)
@@ -394,7 +396,11 @@ def _token_similarity(query: str, entry: str, *, may_be_truncated: bool) -> floa
 @lru_cache(maxsize=256)
 def _forms_beginning(word: str) -> frozenset[str]:
     """The legal forms (one name per form) that begin with ``word``: ``I`` is ``INC``, ``L`` is any of four."""
-    return frozenset(_FORM_CLASS.get(form, form) for form in LEGAL_FORMS if form.startswith(word))
+    return frozenset(
+        _FORM_CLASS.get(form, form)
+        for form in LEGAL_FORMS
+        if form.startswith(word) and form not in LEGAL_FORM_WORDS  # those are read from kana, never cut
+    )
 
 
 def _plain(word: str) -> str:
@@ -578,6 +584,7 @@ class NameIndex:
 
     __slots__ = (
         "_acronyms",
+        "_by_first",
         "_by_key",
         "_deletes",
         "_entries",
@@ -618,6 +625,7 @@ class NameIndex:
         # the initials of a business's first words -> (entry position, how many words): "IBM CORP" for
         # International Business Machines Corporation, "GE HEALTHCARE" for General Electric Healthcare
         self._acronyms: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._by_first: dict[str, list[int]] | None = None  # first word -> entries of two words or more
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -674,6 +682,7 @@ class NameIndex:
         if trading:
             self._trades[trading].append(key)
         self._vocab_sorted = None
+        self._by_first = None
         if self._similar:
             self._similar = {}
             self._expanded = {}
@@ -788,6 +797,57 @@ class NameIndex:
                 if len(keys) > cap:
                     return []
         return sorted(keys)
+
+    def written_in(self, text: str, *, cap: int = 8) -> list[tuple[int, float, str]]:
+        """Keys whose name a free ``text`` writes whole, word after word (legal forms, articles and numbers
+        between set aside): the payer a bank writes into its narrative ("NEFT CR-SBIN0001234-DESAI ELECTRICALS
+        PVT LTD-INV 42", "SPEI RECIBIDO HSBC BOMBAS Y MOTORES SA DE CV CONCEPTO …"), with a score and the words
+        found. The name's last word written may be cut where the bank's field ended ("DIRECT CREDIT 138164
+        NGUYEN FABRICATI"): 0.95, or 0.9 when words after it are left out; what the cut leaves out may only be
+        a word of a legal form's letters. Names of two words or more; none when more than ``cap`` keys are.
+
+        >>> index = NameIndex()
+        >>> index.add(1, "Desai Electricals Pvt. Ltd.")
+        >>> index.add(2, "Nguyen Fabrications Pty Ltd")
+        >>> index.written_in("NEFT CR-ICIC0WNNL2T-DESAI ELECTRICALS PVT. LTD.-INV NO INV/2025-26/02421")
+        [(1, 1.0, 'DESAI ELECTRICALS PVT')]
+        >>> index.written_in("DIRECT CREDIT 138164 NGUYEN FABRICATI 105301")
+        [(2, 0.95, 'NGUYEN FABRICATI')]
+        """
+        words, _ = _from_words(_words(text))
+        if len(words) < 2:
+            return []
+        by_first = self._by_first
+        if by_first is None:
+            by_first = defaultdict(list)
+            for position, (_, tokens, _) in enumerate(self._entries):
+                if len(tokens) >= 2:
+                    by_first[tokens[0]].append(position)
+            by_first = self._by_first = dict(by_first)
+        best: dict[int, tuple[float, str]] = {}
+        n = len(words)
+        for i, word in enumerate(words):
+            for position in by_first.get(word, ()):
+                key, tokens, _ = self._entries[position]
+                size = len(tokens)
+                j = 1
+                while j < size and i + j < n and words[i + j] == tokens[j]:
+                    j += 1
+                if j == size:
+                    score, end = 1.0, i + j
+                else:
+                    cut = words[i + j] if i + j < n else ""
+                    if len(cut) < 4 or not tokens[j].startswith(cut) or cut == tokens[j]:
+                        continue
+                    left = tokens[j + 1 :]
+                    if any(len(t) > 2 for t in left) and j < 2:
+                        continue  # one word and the start of another: too little of the name
+                    score, end = (0.95 if not any(len(t) > 2 for t in left) else 0.9), i + j + 1
+                if score > best.get(key, (0.0, ""))[0]:
+                    best[key] = (score, " ".join(words[i:end]))
+                    if len(best) > cap:
+                        return []
+        return sorted(((k, v[0], v[1]) for k, v in best.items()), key=lambda t: (-t[1], t[0]))
 
     def relatives(self, name: str, *, cap: int = 500) -> list[int]:
         """Keys a payer ``name`` may pay for as one of a family: households named by one of its words ("Famille

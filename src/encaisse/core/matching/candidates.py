@@ -41,6 +41,7 @@ from itertools import pairwise
 from typing import Final
 
 from stdnum import iban as stdnum_iban
+from stdnum import luhn
 
 from encaisse.core.invoice_numbers import Candidate, candidates, fold, normalise
 from encaisse.core.matching.index import compact_iban, to_minor
@@ -288,7 +289,14 @@ _CUSTOMER_NUMBER: Final = re.compile(
     r"|TENANT\s?(?:NO|NR|NUMBER|ID)?)"
     r"\.?\s?[:#]?\s?([0-9]{3,12})(?![0-9]|[-/.][0-9])"
 )
+# an Australian BPAY customer reference number, which billers give each customer: its number, often with a check
+# digit ("BPAY BILLER 254631 CRN 2004517 RCPT 482431775590")
+_CRN: Final = re.compile(r"\bCRN\.?\s?[:#]?\s?([0-9]{3,20})\b")
 _DIGIT_RUNS: Final = re.compile(r"[0-9]+")
+_PARCEL: Final = re.compile(
+    r"\b(?:NF-?E?|NOTA FISCAL|DUPL(?:ICATA)?|FATURA|TITULO)\s?(?:N[O.]?\s?)?([0-9]{3,10})"
+    r"\s?(?:-\s?)?PARC(?:ELA)?\.?\s?([0-9]{1,3})(?:\s?(?:/|DE)\s?[0-9]{1,3})?(?![0-9])"
+)
 # Fields a bank prints with a US payment that are no document's number: the ACH originator's company id,
 # trace number, dates and class, Fedwire message ids, the lockbox and the check number
 _BANK_FIELDS: Final = re.compile(
@@ -621,6 +629,13 @@ def read_transaction(
     numbered = without_accounts(fold(f"{cut} {info}" if info else cut))
     numbers = list(candidates(_BANK_FIELDS.sub(" ", numbered), prefixes=prefixes))
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
+    crns = [r.value for r in tx.creditor_references if r.kind == "CRN" and r.value.isdigit()]
+    if "CRN" in folded:
+        crns.extend(_CRN.findall(folded))
+    for crn in crns:
+        customer_numbers.add(crn)
+        if len(crn) >= 4 and luhn.is_valid(crn):
+            customer_numbers.add(crn[:-1])  # the customer's number and its check digit (MOD10V01)
     if customer_numbers:
         numbers = [c for c in numbers if customer_numbers.isdisjoint(_DIGIT_RUNS.findall(c.key))]
         evidence.customer_numbers = tuple(sorted({n.lstrip("0") for n in customer_numbers} - {""}))
@@ -637,6 +652,17 @@ def read_transaction(
             if len(short) >= 5 and short not in known and c.key in runs:
                 known.add(short)
                 numbers.append(Candidate(short, c.origin, c.group))
+    if "PARC" in numbered:
+        # a Brazilian invoice's instalment (duplicata) named in words, "NF 13301 PARCELA 2", "NF 13301 PARC 2/3":
+        # the number the ledger writes "13301/2"
+        known = {c.key for c in numbers}
+        group = max((c.group for c in numbers), default=0)
+        for found in _PARCEL.finditer(numbered):
+            key = found.group(1) + found.group(2)
+            if key not in known:
+                known.add(key)
+                group += 1
+                numbers.append(Candidate(key, "plain", group))
     e2e = _end_to_end(tx)
     if e2e:
         # the payer's own end-to-end id sometimes carries the invoice number; exact keys only

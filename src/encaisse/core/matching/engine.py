@@ -76,11 +76,13 @@ from encaisse.core.matching.candidates import (
     names_in_text,
     network_payer_names,
     read_transaction,
+    transaction_text,
 )
 from encaisse.core.matching.explain import describe_amount, describe_payer, describe_reference
 from encaisse.core.matching.index import Book, compact_iban, to_minor
 from encaisse.core.matching.learning import AliasStore
 from encaisse.core.matching.records import (
+    FEES_KEPT_BACK,
     Allocation,
     AllocationKind,
     CandidateFeatures,
@@ -109,6 +111,9 @@ _NAMESAKES_TOLD_APART: Final = 12
 _PAYING_AGENT: Final = 3
 # how well a name in a paying agent's text must match one of the customers it is on file for
 _AGENT_NAMED: Final = 0.93
+# a customer's number before the payer's name (Engine._coded), and how well the rest must be that customer's name
+_CODE_BEFORE_NAME: Final = re.compile(r"\s*([0-9]{3,12})(?:\s|(?=[^\x00-\x7f]))")
+_CODED_NAME: Final = 0.8
 
 _F: Final = {name: i for i, name in enumerate(FEATURES)}
 _F_REF_BEST: Final = _F["ref_best"]
@@ -164,6 +169,7 @@ _F_RESERVED: Final = _F["reserved"]
 _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
 _F_SOLE_BEARER: Final = _F["sole_bearer"]
 _F_NUMBER_OTHER: Final = _F["number_other"]
+_F_FEE_KEPT_BACK: Final = _F["fee_kept_back"]
 _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 # a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
@@ -242,6 +248,7 @@ class PayerView:
     agent: int = 0
     # customers whose number the text writes ("CUST ACCT 300237"): the number, and how far the name matched
     numbered: dict[int, tuple[str, float]] = field(default_factory=dict)
+    in_text: bool = False  # no payer in the bank's fields: ``names`` are names the text writes
 
     def evidence(
         self, book: Book, customer: int, similarity: Callable[[int, str], float] | None = None
@@ -450,6 +457,8 @@ class Engine:
         payer = self._payer(tx)
         if evidence.customer_numbers:
             self._numbered(payer, evidence.customer_numbers)
+        if tx.counterparty_name and tx.counterparty_name[:1].isdigit():
+            self._coded(payer, tx.counterparty_name)
         amount = to_minor(tx.amount, tx.currency) if tx.amount > 0 else 0
         analysis = Analysis(tx, amount, evidence, payer, {})
         if amount <= 0:
@@ -535,6 +544,14 @@ class Engine:
                 found = self._names(name)
             _keep_best(names, found)
         given = tuple(n for n in (tx.counterparty_name, tx.ultimate_debtor) if n)
+        if not given and not iban and tx.amount > 0:
+            # no payer in the bank's fields: a bank writing its narrative in free text (MT940 :86: of banks in
+            # India, Mexico, Australia, Brazil) puts the payer's name in it
+            written = book.names.written_in(transaction_text(tx))
+            if written:
+                _keep_best(names, {key: score for key, score, _ in written})
+                windows = tuple(dict.fromkeys(words for _, _, words in written))
+                return PayerView(iban, iban_hits, names, True, windows, in_text=True)
         holders = joint_names(tx.counterparty_name) if tx.counterparty_name else ()
         if holders:
             # a joint account: each holder is a payer of its own ("J DE VRIES EN/OF C DE VRIES")
@@ -647,6 +664,19 @@ class Engine:
                     continue
                 payer.numbered[party] = (number, named)
                 payer.name_hits[party] = 1.0
+
+    def _coded(self, payer: PayerView, name: str) -> None:
+        """The customer's number written before its name, as sellers in Japan ask their customers to write it in
+        the remitter's name ("0060025 ｶ)ﾜﾀﾅﾍﾞｾﾂﾋﾞ"): it tells namesakes apart, when the rest is that customer's
+        name."""
+        found = _CODE_BEFORE_NAME.match(name)
+        if found is None:
+            return
+        number = found.group(1).lstrip("0")
+        book = self.book
+        parties = [p for p in book.party_of_number.get(number, ()) if book.party_is_customer[p]]
+        if len(parties) == 1 and self._similarity(parties[0], name) >= _CODED_NAME:
+            self._numbered(payer, (number,))
 
     def _network_payer(self, tx: CreditTransaction, in_text: tuple[str, ...]) -> PayerView:
         """A payables network paid: its account and name say nothing of the customer; the text's names do."""
@@ -1530,7 +1560,12 @@ class _Context:
         found = self._relatives_amount
         if found is None:
             book = self.book
-            keys = {k for given in self.payer.names for k in book.names.relatives(given)}
+            # names found in a narrative are customers' names written whole (NameIndex.written_in): no person's
+            keys = (
+                set()
+                if self.payer.in_text
+                else {k for n in self.payer.names for k in book.names.relatives(n)}
+            )
             found = self._relatives_amount = frozenset(
                 k for k in keys if book.party_is_customer[k] and self._equal_open(k, self.amount)
             )
@@ -2224,6 +2259,7 @@ class _Context:
         elif fit == "charges":
             # how far the explanation stretches: near the tolerance, or a large share of the items
             f[_F_FIT_CHARGES] = max(residue / max(self.tolerance, 1), 5.0 * residue / total)
+            f[_F_FEE_KEPT_BACK] = 1.0 if self.currency in FEES_KEPT_BACK else 0.0
         elif fit == "explained":
             f[_F_FIT_EXPLAINED] = residue / total
         elif fit == "partial":

@@ -122,16 +122,19 @@ def describe_payer(
         parts.append(f"payer account known for another party ({', '.join(others)})")
     numbered = payer.numbered.get(customer)
     if numbered is not None:
-        parts.append(f"customer number {numbered[0]} written in the text")
+        given = (tx.counterparty_name or "").lstrip()
+        coded = given[:1].isdigit() and given.lstrip("0").startswith(numbered[0])
+        where = "before the payer's name" if coded else "in the text"
+        parts.append(f"customer number {numbered[0]} written {where}")
         name_self = numbered[1]
     if name_self >= 0.7:
         named = (
             payer.names[0]
-            if (payer.network or payer.agent) and payer.names
+            if (payer.network or payer.agent or payer.in_text) and payer.names
             else tx.counterparty_name or tx.ultimate_debtor
         )
         where = "payer name"
-        if payer.network or (payer.agent and named != tx.ultimate_debtor):
+        if payer.network or payer.in_text or (payer.agent and named != tx.ultimate_debtor):
             where = "name in the text"
         parts.append(f"{where} '{named}' matches the customer ({name_self:.2f})")
     if name_third >= 0.7:

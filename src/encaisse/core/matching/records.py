@@ -184,6 +184,11 @@ class Party:
     numbers: tuple[str, ...] = ()
 
 
+# Currencies whose payers customarily keep back their own bank's transfer fee from what they pay, so that a payment
+# a few hundred units short of an invoice is that invoice paid: Japan (振込手数料 borne by the payee, 先方負担)
+FEES_KEPT_BACK: Final = frozenset({"JPY"})
+
+
 # How many units of a currency bank charges come to where a euro-zone bank charges one euro: an order of
 # magnitude for default tolerances (25 EUR, 250 SEK, 4,000 JPY), not an exchange rate. Currencies not listed
 # count as the euro.

@@ -1,0 +1,225 @@
+"""Conventions of Japan and Australia: Zengin remitter names in half-width kana, customer codes before the
+name, transfer fees the payer keeps back, BPAY customer reference numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from matching_builders import inv, make_engine, rows, tx
+
+from encaisse.core.matching import MatchSettings, Party, Status
+from encaisse.core.matching.records import default_charge_tolerance
+
+JPY = MatchSettings(currency="JPY", charge_tolerance=default_charge_tolerance("JPY"))
+
+
+def jp_customers() -> list[Party]:
+    # the ledger's name in kanji, its reading in katakana beside it (取引先カナ名)
+    return [
+        Party("c1", "株式会社中部製作", aliases=("チュウブセイサク",), numbers=("60075",)),
+        Party("c2", "株式会社中川機工", aliases=("ナカガワキコウ",), numbers=("60056",)),
+        Party("c3", "株式会社渡部設備", aliases=("ワタナベセツビ",), numbers=("60025",)),
+        Party("c4", "株式会社渡邊設備", aliases=("ワタナベセツビ",), numbers=("60030",)),
+    ]
+
+
+@pytest.mark.parametrize("remitter", ["ｶ)ﾁﾕｳﾌﾞｾｲｻｸ", "ﾁﾕｳﾌﾞｾｲｻｸ(ｶ", "ｶﾌﾞｼｷｶﾞｲｼﾔ ﾁﾕｳﾌﾞｾｲｻｸ"])
+def test_a_zengin_remitter_name_is_the_customer_s_reading(remitter: str) -> None:
+    items = [
+        inv("2026020054", "c1", "130663", currency="JPY"),
+        inv("2026020055", "c2", "130663", currency="JPY"),
+    ]
+    d = make_engine(items, jp_customers(), JPY).match(
+        tx("130663", "ﾌﾘｺﾐ", name=remitter, currency="JPY", on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert d.customer_id == "c1"
+    assert rows(d) == [("invoice", "2026020054", "130663")]
+    assert "matches the customer (1.00)" in d.explanation
+
+
+def test_a_customer_code_before_the_name_tells_namesakes_apart() -> None:
+    # 渡部設備 and 渡邊設備 are both read ワタナベセツビ: the customer's code the seller asked for says which
+    items = [
+        inv("2026030915", "c3", "342345", currency="JPY"),
+        inv("2026030916", "c4", "342345", currency="JPY"),
+    ]
+    for remitter, customer, code, number in (
+        ("0060030 ｶ)ﾜﾀﾅﾍﾞｾﾂﾋﾞ", "c4", "60030", "2026030916"),
+        ("60025ｶ)ﾜﾀﾅﾍﾞｾﾂﾋﾞ", "c3", "60025", "2026030915"),
+    ):
+        d = make_engine(items, jp_customers(), JPY).match(
+            tx("342345", "振込", name=remitter, currency="JPY", on="2026-03-31")
+        )
+        assert d.status == Status.APPLIED, d.explanation
+        assert d.customer_id == customer
+        assert rows(d) == [("invoice", number, "342345")]
+        assert f"customer number {code} written before the payer's name" in d.explanation
+    # without the code, the name alone does not say which of the two
+    d = make_engine(items, jp_customers(), JPY).match(
+        tx("342345", "振込", name="ｶ)ﾜﾀﾅﾍﾞｾﾂﾋﾞ", currency="JPY", on="2026-03-31")
+    )
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_a_number_before_a_name_that_is_not_that_customer_s_names_nobody() -> None:
+    # "60056" is Nakagawa Kiko's number, but the name is Chubu Seisaku's: the number does not make it Nakagawa's
+    items = [inv("2026020054", "c2", "88000", currency="JPY")]
+    d = make_engine(items, jp_customers(), JPY).match(
+        tx("88000", "", name="60056 ｶ)ﾁﾕｳﾌﾞｾｲｻｸ", currency="JPY", on="2026-03-31")
+    )
+    assert d.status != Status.APPLIED, d.explanation
+
+
+@pytest.mark.parametrize("fee", ["330", "440", "660", "880"])
+def test_a_transfer_fee_kept_back_by_a_known_payer_is_bank_charges(fee: str) -> None:
+    # 振込手数料: the payer pays the invoice less its bank's fee and names no invoice
+    items = [
+        inv("2026030708", "c1", "156664", currency="JPY"),
+        inv("2026030709", "c1", "48200", currency="JPY"),
+    ]
+    amount = str(156664 - int(fee))
+    d = make_engine(items, jp_customers(), JPY).match(
+        tx(amount, "ﾌﾘｺﾐ", name="ｶ)ﾁﾕｳﾌﾞｾｲｻｸ", currency="JPY", on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "2026030708", "156664"), ("deduction", "2026030708", f"-{fee}")]
+    assert d.allocations[1].reason == "bank_charges"
+
+
+def test_a_larger_shortfall_or_a_payer_not_certain_is_left_to_a_person() -> None:
+    items = [inv("2026030708", "c1", "156664", currency="JPY")]
+    # 3,300 yen short: within the tolerance (3,750), but nearer it than a transfer fee
+    d = make_engine(items, jp_customers(), JPY).match(
+        tx("153364", "ﾌﾘｺﾐ", name="ｶ)ﾁﾕｳﾌﾞｾｲｻｸ", currency="JPY", on="2026-03-31")
+    )
+    assert d.status != Status.APPLIED, d.explanation
+    # a fee short, the name the namesakes share
+    items = [
+        inv("2026030915", "c3", "342345", currency="JPY"),
+        inv("2026030916", "c4", "120000", currency="JPY"),
+    ]
+    d = make_engine(items, jp_customers(), JPY).match(
+        tx("341905", "振込", name="ｶ)ﾜﾀﾅﾍﾞｾﾂﾋﾞ", currency="JPY", on="2026-03-31")
+    )
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def au_customers() -> list[Party]:
+    return [
+        Party("c1", "Gladstone Crane Hire Limited", numbers=("2003135",)),
+        Party("c2", "Southern Cross Holdings Pty Ltd", numbers=("2000073",)),
+        Party(
+            "c3", "Pilbara Drill Services Pty Ltd", numbers=("200417",)
+        ),  # CRN 2004174: with its check digit
+    ]
+
+
+def au_items() -> list:
+    return [
+        inv("INV-106545", "c1", "1632.77", currency="AUD"),
+        inv("INV-106546", "c2", "1632.77", currency="AUD"),
+        inv("INV-106547", "c3", "1632.77", currency="AUD"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "refs", "customer", "number"),
+    [
+        ("BPAY BILLER 254631 RCPT 482431775590", [("2003135", "CRN")], "c1", "INV-106545"),
+        ("BPAY BILLER 254631 CRN 2000073 RCPT 429332845728", [], "c2", "INV-106546"),
+        ("BPAY BILLER 254631 CRN 2004174 RCPT 730939531775", [], "c3", "INV-106547"),
+        ("BPAY BILLER 254631 RCPT 163690032981", [("2004174", "CRN")], "c3", "INV-106547"),
+    ],
+)
+def test_a_bpay_customer_reference_number_is_the_customer_s_number(
+    text: str, refs: list[tuple[str, str]], customer: str, number: str
+) -> None:
+    d = make_engine(au_items(), au_customers(), MatchSettings(currency="AUD")).match(
+        tx("1632.77", text, refs=refs, currency="AUD", on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert d.customer_id == customer
+    assert rows(d) == [("invoice", number, "1632.77")]
+    assert d.total() == Decimal("1632.77")
+
+
+def test_a_crn_whose_check_digit_is_wrong_names_nobody() -> None:
+    # 2004173: not 200417 with its Luhn digit (4), and no customer's number as written
+    d = make_engine(au_items(), au_customers(), MatchSettings(currency="AUD")).match(
+        tx("1632.77", "BPAY BILLER 254631 CRN 2004173 RCPT 1", currency="AUD", on="2026-03-31")
+    )
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_elsewhere_a_payment_a_little_short_without_a_reference_is_no_fee_kept_back() -> None:
+    # SEPA deducts nothing on the way: 2.00 short of a customer's only open item, no invoice named, is not taken
+    # as charges without a person
+    parties = [Party("c1", "Brasserie Dubois SPRL", ibans=("BE71096123456769",))]
+    d = make_engine([inv("F2026-0042", "c1", "812.40")], parties).match(
+        tx("810.40", "paiement", iban="BE71096123456769", name="BRASSERIE DUBOIS")
+    )
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def narrative_customers() -> list[Party]:
+    return [
+        Party("c1", "Desai Electricals Pvt. Ltd."),
+        Party("c2", "Desai Engineering Works"),
+        Party("c3", "Bombas y Motores de Occidente SA de CV"),
+        Party("c4", "Nguyen Fabrications Pty Ltd"),
+        Party("c5", "Nguyen Transport Pty Ltd"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("narrative", "currency", "customer"),
+    [
+        ("NEFT CR-ICIC0WNNL2T-DESAI ELECTRICALS PVT. LTD.-ADVANCE PAYMENT-ICICN26091198758", "INR", "c1"),
+        (
+            "SPEI RECIBIDO HSBC BOMBAS Y MOTORES DE OCCIDENTE SA DE CV CONCEPTO PAGO PROVEEDOR REF 4",
+            "MXN",
+            "c3",
+        ),
+        ("DIRECT CREDIT 138164 NGUYEN FABRICATI", "AUD", "c4"),  # the name cut at the field's 16 characters
+    ],
+)
+def test_a_payer_named_in_a_free_text_narrative_is_the_payer(
+    narrative: str, currency: str, customer: str
+) -> None:
+    # banks' MT940 :86: in free text: no payer field, the name inside the narrative; the customer and one with a
+    # name like it have an open item of the amount, and none is named
+    rival = {"c1": "c2", "c3": "c1", "c4": "c5"}[customer]
+    items = [inv(f"INV-{c}", c, "1523.49", currency=currency) for c in (customer, rival)]
+    d = make_engine(items, narrative_customers(), MatchSettings(currency=currency)).match(
+        tx("1523.49", narrative, currency=currency, on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert d.customer_id == customer
+    assert rows(d) == [("invoice", f"INV-{customer}", "1523.49")]
+    assert "name in the text" in d.explanation
+
+
+def test_words_of_a_name_in_a_narrative_are_not_the_name() -> None:
+    # "NGUYEN" alone, or two customers' common first word, names nobody
+    items = [inv(f"INV-{c}", c, "1523.49", currency="AUD") for c in ("c4", "c5")]
+    for narrative in ("DIRECT CREDIT 138164 NGUYEN", "TRANSFER FROM NGUYEN FAMILY TRUST"):
+        d = make_engine(items, narrative_customers(), MatchSettings(currency="AUD")).match(
+            tx("1523.49", narrative, currency="AUD", on="2026-03-31")
+        )
+        assert d.status != Status.APPLIED, d.explanation
+
+
+@pytest.mark.parametrize(
+    "text", ["NF 12669 PARC 2/3", "NF 12669 PARCELA 2", "PIX RECEBIDO NF 12669 PARC. 2 DE 3"]
+)
+def test_a_brazilian_instalment_named_in_words_is_that_instalment(text: str) -> None:
+    # the duplicatas of one NF-e, of equal amounts: the text names the second
+    parties = [Party("c1", "Automacao Industrial Rodrigues Ltda")]
+    items = [inv(f"000012669/{p}", "c1", "821.15", currency="BRL", issued="2026-01-10") for p in (1, 2, 3)]
+    d = make_engine(items, parties, MatchSettings(currency="BRL")).match(
+        tx("821.15", text, name="AUTOMACAO INDUSTRIAL RODRIGUES LTDA", currency="BRL", on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "000012669/2", "821.15")]
