@@ -190,7 +190,7 @@ FEES_KEPT_BACK: Final = frozenset({"JPY"})
 
 
 # How many units of a currency bank charges come to where a euro-zone bank charges one euro: an order of
-# magnitude for default tolerances (25 EUR, 250 SEK, 4,000 JPY), not an exchange rate. Currencies not listed
+# magnitude for default tolerances (25 EUR, 250 SEK, 3,750 JPY), not an exchange rate. Currencies not listed
 # count as the euro.
 CHARGE_SCALE: Final[dict[str, int]] = {
     "SEK": 10, "NOK": 10, "DKK": 10, "ISK": 150, "PLN": 5, "CZK": 25, "HUF": 400, "RON": 5, "BGN": 2,
