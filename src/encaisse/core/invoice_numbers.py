@@ -179,6 +179,14 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
         year, rest = digit_segs[0][:4], [digit_segs[0][4:]]
     else:
         rest = digit_segs
+    if (
+        year is not None
+        and len(rest) >= 2
+        and len(rest[0]) == 2
+        and int(rest[0]) == (int(year[-2:]) + 1) % 100
+    ):
+        # a fiscal year written as the two years it spans (India's April to March: "INV/25-26/02456"): one year
+        year, rest = year + rest[0], rest[1:]
     serial = rest[-1]
     serial_nz = serial.lstrip("0") or "0"
     head = "".join(rest[:-1])

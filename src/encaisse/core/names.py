@@ -120,6 +120,7 @@ LEGAL_FORMS: Final = frozenset(
         "EK",  # eingetragener Kaufmann (e.K., e.Kfm., e.Kfr.)
         "EKFM",
         "EKFR",
+        "PVT",  # an Indian private limited company (Pvt. Ltd., Private Limited)
         *LEGAL_FORM_WORDS,  # Japanese, read from kanji or kana (株式会社, "ｶ)")
     ]
 )
@@ -128,6 +129,7 @@ _LEGAL_PHRASES: Final = re.compile(
     r"|SOCIETE PRIVEE A RESPONSABILITE LIMITEE|SOCIETE COOPERATIVE|NAAMLOZE VENNOOTSCHAP|BESLOTEN VENNOOTSCHAP"
     r"|GESELLSCHAFT MIT BESCHRANKTER HAFTUNG|AKTIENGESELLSCHAFT|PUBLIC LIMITED COMPANY|LIMITED LIABILITY COMPANY"
     r"|CO KG|AND CO|ET CIE|ET CO|UND CO|EN CO|& CO|& CIE)\b"
+    r"|\bPRIVATE(?= (?:LIMITED|LTD)\b)"  # India's "Private Limited", the "Pvt. Ltd." of the ledger
 )
 # Central European legal forms written out, or in the abbreviations' other spellings, and as banks cut them
 # (35 characters): each is read as the abbreviation the ledger writes ("Sp. z o.o.", "s.r.o.", "Kft.")
@@ -201,6 +203,9 @@ _ABBREVIATIONS: Final = {
     "STE": "SOCIETE", "ETS": "ETABLISSEMENTS", "ETABLISSEMENT": "ETABLISSEMENTS", "CIE": "COMPAGNIE",
     "INTL": "INTERNATIONAL", "NATL": "NATIONAL", "MFG": "MANUFACTURING", "BROS": "BROTHERS", "SVCS": "SERVICES",
     "GEBR": "GEBRUDER", "GEBRUEDER": "GEBRUDER",
+    # as Indian banks cut them: "JOSHI ENTP", "AGARWAL AGRO INDS", "SARASWATI ENGG WKS", "GUPTA TRDG CO"
+    "ENTP": "ENTERPRISES", "ENTPR": "ENTERPRISES", "ENTPRS": "ENTERPRISES", "INDS": "INDUSTRIES",
+    "WKS": "WORKS", "ENGG": "ENGINEERING", "TRDG": "TRADING",
 }  # fmt: skip
 
 # one legal form in the languages of a country: a Belgian SA is an NV
@@ -810,7 +815,7 @@ class NameIndex:
         >>> index.add(1, "Desai Electricals Pvt. Ltd.")
         >>> index.add(2, "Nguyen Fabrications Pty Ltd")
         >>> index.written_in("NEFT CR-ICIC0WNNL2T-DESAI ELECTRICALS PVT. LTD.-INV NO INV/2025-26/02421")
-        [(1, 1.0, 'DESAI ELECTRICALS PVT')]
+        [(1, 1.0, 'DESAI ELECTRICALS')]
         >>> index.written_in("DIRECT CREDIT 138164 NGUYEN FABRICATI 105301")
         [(2, 0.95, 'NGUYEN FABRICATI')]
         """

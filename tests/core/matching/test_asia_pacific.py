@@ -3,13 +3,16 @@ name, transfer fees the payer keeps back, BPAY customer reference numbers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from matching_builders import inv, make_engine, rows, tx
 
+from encaisse.core.invoice_numbers import variants
 from encaisse.core.matching import MatchSettings, Party, Status
 from encaisse.core.matching.records import default_charge_tolerance
+from encaisse.core.names import name_tokens
 
 JPY = MatchSettings(currency="JPY", charge_tolerance=default_charge_tolerance("JPY"))
 
@@ -223,3 +226,59 @@ def test_a_brazilian_instalment_named_in_words_is_that_instalment(text: str) -> 
     )
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "000012669/2", "821.15")]
+
+
+def in_customers() -> list[Party]:
+    return [
+        Party("c1", "Nair Auto Components LLP"),
+        Party("c2", "Narmada Bearings Pvt. Ltd."),
+        Party("c3", "Joshi Enterprises"),
+        Party("c4", "Agarwal Agro Industries Private Limited"),
+    ]
+
+
+def test_an_indian_fiscal_year_is_one_year_and_the_serial_alone_names_the_invoice() -> None:
+    # GST numbering restarts each April; payers write the serial alone, or with the fiscal year
+    assert "3801" in [v.key for v in variants("INV/25-26/03801")]
+    items = [inv("INV/25-26/03801", "c1", "27957.88", currency="INR"), inv("INV/25-26/03802", "c1", "9.00")]
+    for text in ("BILL NO 3801", "INV 25-26/3801", "AGAINST INV 3801/25-26"):
+        d = make_engine(items, in_customers(), MatchSettings(currency="INR")).match(
+            tx("27957.88", text, name="NAIR AUTO COMPONENTS LLP", currency="INR", on="2026-03-31")
+        )
+        assert d.status == Status.APPLIED, (text, d.explanation)
+        assert rows(d) == [("invoice", "INV/25-26/03801", "27957.88")]
+
+
+@pytest.mark.parametrize(
+    ("bank", "ledger"),
+    [
+        ("NARMADA BEARINGS PRIVATE LTD", "Narmada Bearings Pvt. Ltd."),
+        ("JOSHI ENTP", "Joshi Enterprises"),
+        ("AGARWAL AGRO INDS PVT LTD", "Agarwal Agro Industries Private Limited"),
+    ],
+)
+def test_indian_legal_forms_and_words_as_banks_cut_them(bank: str, ledger: str) -> None:
+    assert name_tokens(bank) == name_tokens(ledger)
+
+
+def test_tds_withheld_without_a_word_leaves_the_rest_open() -> None:
+    # 2 % of the taxable value withheld (TDS u/s 194C), the invoice named in a short form, the name with its city:
+    # the invoice paid in part, the rest open until the tax certificate comes
+    parties = [Party("c5", "Deccan Machine Tools Pvt Ltd")]
+    for amount, currency, applied in (
+        ("455563.78", "INR", True),
+        ("371888.80", "INR", False),  # a fifth short: no tax withheld
+        ("455563.78", "EUR", False),  # no tax withheld at source in euros
+    ):
+        items = [
+            inv("INV/25-26/05528", "c5", "464861.00", currency=currency),
+            inv("INV/25-26/05530", "c5", "12000.00", currency=currency),
+        ]
+        credit = replace(
+            tx(amount, "AGAINST INV INV 25-26/5528", name="DECCAN MACHINE TOOLS PUNE", currency=currency),
+            additional_info="RTGS/SBINR52026041782984882/DECCAN MACHINE TOOLS PUNE",
+        )
+        d = make_engine(items, parties, MatchSettings(currency=currency)).match(credit)
+        assert (d.status == Status.APPLIED) is applied, (amount, currency, d.explanation)
+        if applied:
+            assert rows(d) == [("invoice", "INV/25-26/05528", amount)]

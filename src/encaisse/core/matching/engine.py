@@ -83,6 +83,7 @@ from encaisse.core.matching.index import Book, compact_iban, to_minor
 from encaisse.core.matching.learning import AliasStore
 from encaisse.core.matching.records import (
     FEES_KEPT_BACK,
+    TAX_WITHHELD,
     Allocation,
     AllocationKind,
     CandidateFeatures,
@@ -170,6 +171,7 @@ _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
 _F_SOLE_BEARER: Final = _F["sole_bearer"]
 _F_NUMBER_OTHER: Final = _F["number_other"]
 _F_FEE_KEPT_BACK: Final = _F["fee_kept_back"]
+_F_TAX_WITHHELD: Final = _F["tax_withheld"]
 _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 # a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
@@ -2264,6 +2266,8 @@ class _Context:
             f[_F_FIT_EXPLAINED] = residue / total
         elif fit == "partial":
             f[_F_FIT_PARTIAL] = self.amount / max(sum([open_[i] for i in items]), 1)
+            if self.currency in TAX_WITHHELD and f[_F_FIT_PARTIAL] >= 0.9:
+                f[_F_TAX_WITHHELD] = 1.0
             if not f[_F_PARTIAL_WORDS] and self.evidence.amounts:
                 # the text writes the amount of the item left open and pays less ("RMR*IV*320759*PI*1527.14*3054.28"):
                 # the payer says it pays part, as in words

@@ -187,6 +187,10 @@ class Party:
 # Currencies whose payers customarily keep back their own bank's transfer fee from what they pay, so that a payment
 # a few hundred units short of an invoice is that invoice paid: Japan (振込手数料 borne by the payee, 先方負担)
 FEES_KEPT_BACK: Final = frozenset({"JPY"})
+# Currencies whose payers withhold income tax at source from what they pay a supplier and pay it to the state, the
+# supplier claiming it later (India: TDS, 0.1 to 10 % of the taxable value): an invoice named and paid short of at
+# most a tenth, without a word, is paid in part, the rest open until the tax certificate comes
+TAX_WITHHELD: Final = frozenset({"INR"})
 
 
 # How many units of a currency bank charges come to where a euro-zone bank charges one euro: an order of

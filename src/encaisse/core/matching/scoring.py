@@ -83,6 +83,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "sole_bearer",  # the only customer whose name holds all of the payer's words with an item of the amount
     "number_other",  # the text writes another customer's number ("Kd.-Nr."), not this one's
     "fee_kept_back",  # bank charges, in a currency whose payers keep back the transfer fee (Japan's 振込手数料)
+    "tax_withheld",  # 90 % or more paid, in a currency whose payers withhold tax at source (India's TDS)
 )
 _INDEX: Final = {name: i for i, name in enumerate(FEATURES)}
 _ADVANCE_WORDS: Final = _INDEX["advance_words"]
@@ -123,6 +124,7 @@ _UNEXPLAINED_NUMBER: Final = _INDEX["unexplained_number"]
 _SOLE_BEARER: Final = _INDEX["sole_bearer"]
 _NUMBER_OTHER: Final = _INDEX["number_other"]
 _FEE_KEPT_BACK: Final = _INDEX["fee_kept_back"]
+_TAX_WITHHELD: Final = _INDEX["tax_withheld"]
 _YEARS_PAST_DUE: Final = _INDEX["years_past_due"]
 _REF_FUZZY: Final = _INDEX["ref_fuzzy"]
 
@@ -201,7 +203,9 @@ def rule_logit(f: Sequence[float]) -> float:
     # accountant withholding a retention), say which items without the payer
     kept_back = named and f[_FIT_EXPLAINED] and f[_TEXT_AMOUNT] and f[_DEDUCTION_WORDS]
     # or the text calls it a part payment of the one invoice it names ("ACOMPTE N 1 SUR FACT FA-2026-11898")
-    stated_part = named and f[_FIT_PARTIAL] and f[_PARTIAL_WORDS] and not f[_N_ITEMS]
+    # (where payers withhold tax at source, an invoice named and paid short of a tenth at most says as much)
+    said_part = f[_PARTIAL_WORDS] or f[_TAX_WITHHELD]
+    stated_part = named and f[_FIT_PARTIAL] and said_part and not f[_N_ITEMS]
     agreed = named and (f[_FIT_EXACT] or f[_FIT_DISCOUNT] or kept_back or stated_part)
     # a payer known as someone else (one penalty, however many signs say so): unless the text and the amount
     # agree, when it is a third party paying for the customer
@@ -262,7 +266,7 @@ def rule_logit(f: Sequence[float]) -> float:
             score += 1.0  # the payer need not be known, as for an invoice named and paid to the cent
     elif f[_FIT_PARTIAL]:
         share = f[_FIT_PARTIAL]
-        score += 0.5 if f[_PARTIAL_WORDS] else -1.0
+        score += 0.5 if said_part else -1.0
         if stated_part and not certain:
             score += 2.0  # a part payment of the invoice named, whoever paid (docs/cashapp.md)
         if share < 0.05:
