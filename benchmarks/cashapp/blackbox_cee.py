@@ -188,7 +188,6 @@ import argparse
 import csv
 import dataclasses
 import itertools
-import json
 import random
 import re
 import shutil
@@ -209,6 +208,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blackbox_export import (
     MISS_COLUMNS,
     Row,
+    customer_lines,
+    load_why,
+    other_lines,
     outcome,
     pct,
     read_export,
@@ -3134,14 +3136,6 @@ def run_product(
     return timings, problems
 
 
-def load_why(out: Path) -> dict[str, str]:
-    """The product's explanation of each payment left to a person (``encaisse review --format json``)."""
-    try:
-        return {r["tx_ref"]: r.get("why", "") for r in json.loads((out / "review.json").read_text() or "[]")}
-    except (OSError, ValueError):
-        return {}
-
-
 _WHY: dict[str, str] = {}
 
 
@@ -3186,45 +3180,13 @@ def score(gen: Generator, out: Path) -> dict[str, object]:
     return result
 
 
-def _customer_lines(stats: dict[str, dict[str, int]], keys: list[str], title: str) -> list[str]:
-    head = (
-        f"{title:26} {'n':>5} {'auto%':>6} {'right%':>6} {'wrong':>5} {'env.p%':>6} {'line.p%':>7} "
-        f"{'sugg%':>6} {'s.hit%':>6} {'unm%':>6} {'miss':>4}"
-    )
-    lines = [head]
-    for k in keys:
-        s = stats.get(k, {})
-        n = s.get("n", 0)
-        if not n:
-            continue
-        ap, ok, sg = s.get("applied", 0), s.get("env_ok", 0), s.get("suggested", 0)
-        lines.append(
-            f"{k[:26]:26} {n:5d} {pct(ap, n)} {pct(ok, n)} {ap - ok:5d} {pct(ok, ap)} "
-            f"{pct(s.get('lines_ok', 0), s.get('lines', 0)):>7} {pct(sg, n)} {pct(s.get('sugg_hit', 0), sg)} "
-            f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d}"
-        )
-    return lines
-
-
-def _other_lines(stats: dict[str, dict[str, int]], keys: list[str], title: str) -> list[str]:
-    lines = [f"{title:26} {'n':>5} {'sugg%':>6} {'unm%':>6} {'miss':>4} {'applied (wrong)':>16}"]
-    for k in keys:
-        s = stats.get(k, {})
-        n = s.get("n", 0)
-        if not n:
-            continue
-        wr = s.get("wrongly_applied", 0)
-        acc = f" (+{s['on_account_ok']} on acct ok)" if s.get("on_account_ok") else ""
-        lines.append(
-            f"{k[:26]:26} {n:5d} {pct(s.get('suggested', 0), n)} {pct(s.get('unmatched', 0), n)} "
-            f"{s.get('missing', 0):4d} {wr:8d} = {pct(wr, n).strip()}%{acc}"
-        )
-    return lines
+_TITLES = 26  # the width of the tables' first column
 
 
 def print_table(result: dict[str, object]) -> str:
     stats: dict[str, dict[str, int]] = result["stats"]  # type: ignore[assignment]
-    lines = _customer_lines(
+    lines = customer_lines(
+        _TITLES,
         stats,
         [*sorted(k for k in stats if not k.startswith(("ALL", "trap_", "nc_"))), "ALL customer"],
         "customer scenario",
@@ -3233,17 +3195,19 @@ def print_table(result: dict[str, object]) -> str:
         st: dict[str, dict[str, int]] = result[key]  # type: ignore[assignment]
         lines += [
             "",
-            *_customer_lines(st, sorted(k for k in st if not k.startswith(("ALL", "trap_", "nc_"))), label),
+            *customer_lines(
+                _TITLES, st, sorted(k for k in st if not k.startswith(("ALL", "trap_", "nc_"))), label
+            ),
         ]
-        lines += _other_lines(
-            st, sorted(k for k in st if k.startswith(("trap_", "nc_"))), f"{label}: traps / non-cust"
+        lines += other_lines(
+            _TITLES, st, sorted(k for k in st if k.startswith(("trap_", "nc_"))), f"{label}: traps / non-cust"
         )
     lines.append("")
     tkeys = sorted(k for k in stats if k.startswith("trap_")) + sorted(
         k for k in stats if k.startswith("nc_")
     )
-    lines += _other_lines(
-        stats, [*tkeys, "ALL traps (must not apply)", "ALL non-customer"], "trap / non-customer"
+    lines += other_lines(
+        _TITLES, stats, [*tkeys, "ALL traps (must not apply)", "ALL non-customer"], "trap / non-customer"
     )
     a = stats.get("ALL customer", {})
     li: dict[str, int] = result["line_items"]  # type: ignore[assignment]

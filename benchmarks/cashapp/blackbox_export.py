@@ -247,3 +247,52 @@ def report(
     if remove:
         shutil.rmtree(out, ignore_errors=True)
         print(f"{out} removed (pass --keep or --out DIR to keep the files)")
+
+
+def load_why(out: Path) -> dict[str, str]:
+    """The product's explanation of each payment left to a person (``encaisse review --format json``, written to
+    ``review.json`` in ``out``)."""
+    try:
+        return {r["tx_ref"]: r.get("why", "") for r in json.loads((out / "review.json").read_text() or "[]")}
+    except (OSError, ValueError):
+        return {}
+
+
+def customer_lines(width: int, stats: dict[str, dict[str, int]], keys: list[str], title: str) -> list[str]:
+    """A table of customer payments, a line per key of ``stats`` (its first column ``width`` wide): applied, right,
+    wrong, precision of envelopes and line items, suggested and their hits, unmatched, missing from the export."""
+    head = (
+        f"{title:{width}} {'n':>5} {'auto%':>6} {'right%':>6} {'wrong':>5} {'env.p%':>6} {'line.p%':>7} "
+        f"{'sugg%':>6} {'s.hit%':>6} {'unm%':>6} {'miss':>4}"
+    )
+    lines = [head]
+    for k in keys:
+        s = stats.get(k, {})
+        n = s.get("n", 0)
+        if not n:
+            continue
+        ap, ok, sg = s.get("applied", 0), s.get("env_ok", 0), s.get("suggested", 0)
+        lines.append(
+            f"{k[:width]:{width}} {n:5d} {pct(ap, n)} {pct(ok, n)} {ap - ok:5d} {pct(ok, ap)} "
+            f"{pct(s.get('lines_ok', 0), s.get('lines', 0)):>7} {pct(sg, n)} {pct(s.get('sugg_hit', 0), sg)} "
+            f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d}"
+        )
+    return lines
+
+
+def other_lines(width: int, stats: dict[str, dict[str, int]], keys: list[str], title: str) -> list[str]:
+    """A table of traps and non-customer credits, which must stay unapplied: suggested, unmatched, missing, and
+    wrongly applied (on account where accepted counted apart)."""
+    lines = [f"{title:{width}} {'n':>5} {'sugg%':>6} {'unm%':>6} {'miss':>4} {'applied (wrong)':>16}"]
+    for k in keys:
+        s = stats.get(k, {})
+        n = s.get("n", 0)
+        if not n:
+            continue
+        wr = s.get("wrongly_applied", 0)
+        acc = f" (+{s['on_account_ok']} on acct ok)" if s.get("on_account_ok") else ""
+        lines.append(
+            f"{k[:width]:{width}} {n:5d} {pct(s.get('suggested', 0), n)} {pct(s.get('unmatched', 0), n)} "
+            f"{s.get('missing', 0):4d} {wr:8d} = {pct(wr, n).strip()}%{acc}"
+        )
+    return lines

@@ -113,7 +113,7 @@ _PAYING_AGENT: Final = 3
 # how well a name in a paying agent's text must match one of the customers it is on file for
 _AGENT_NAMED: Final = 0.93
 # a customer's number before the payer's name (Engine._coded), and how well the rest must be that customer's name
-_CODE_BEFORE_NAME: Final = re.compile(r"\s*([0-9]{3,12})(?:\s|(?=[^\x00-\x7f]))")
+_CODE_BEFORE_NAME: Final = re.compile(r"([0-9]{3,12})(?:\s|(?=[^\x00-\x7f]))")
 _CODED_NAME: Final = 0.8
 
 _F: Final = {name: i for i, name in enumerate(FEATURES)}

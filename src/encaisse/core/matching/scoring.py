@@ -328,9 +328,8 @@ def rule_logit(f: Sequence[float]) -> float:
     return score
 
 
-_SMALL_CHARGES: Final = (
-    0.25  # a transfer fee: a quarter of the tolerance at most (and a twentieth of the items)
-)
+# a transfer fee: a quarter of the charge tolerance at most (and a twentieth of the items)
+_SMALL_CHARGES: Final = 0.25
 
 
 class Scorer(Protocol):
