@@ -110,7 +110,10 @@ class CustomerIn(Schema):
         [],
         description="Bank accounts the customer pays from: IBANs, or domestic accounts as a clearing code and "
         "the account number (US routing number 021000021/123456789, Canadian transit and institution "
-        "12345-003/1234567, UK sort code 60-16-13/31926819, Australian BSB 062-000/123456)",
+        "12345-003/1234567, UK sort code 60-16-13/31926819, Australian BSB 062-000/123456, Singapore bank code "
+        "7171/1234567890, Japanese bank and branch 0005-123/1234567, Indian IFSC HDFC0001234/50100012345678), "
+        "or an account that says its country itself (New Zealand 01-0902-0068389-00, Mexican CLABE "
+        "032180000118359719, Brazilian bank/agência/conta 341/1234/12345-6)",
     )
     segment: str = ""
     parent_id: str = Field("", description="The parent customer's external id")

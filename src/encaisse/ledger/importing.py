@@ -33,6 +33,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.nz import bankaccount as nz_bankaccount
 from stdnum.us import rtn
 
 from encaisse.clock import today
@@ -322,6 +324,66 @@ _CANADIAN_INSTITUTIONS = frozenset(
 )
 
 
+# an Indian Financial System Code: the bank (four letters), 0, the branch (six letters or digits)
+_IFSC = re.compile(r"[A-Z]{4}0[A-Z0-9]{6}")
+# India: the IFSC, a separator, the account number
+_INDIAN = re.compile(r"(?P<code>[A-Za-z]{4}0[A-Za-z0-9]{6})\s*(?:[/:-]|\s)\s*(?P<account>\d+)")
+# New Zealand: bank, branch, account and suffix ("01-0902-0068389-00"), as every New Zealand document writes them
+_NEW_ZEALAND = re.compile(r"\d{2}-\d{4}-\d{7}-\d{2,3}")
+# Brazil: the bank's COMPE code, the agência (maybe with its check digit), the conta with its check digit
+_BRAZILIAN = re.compile(
+    r"(?P<bank>\d{3})\s*[/:]\s*(?P<agencia>\d{4}(?:-[0-9Xx])?)\s*[/:]\s*(?P<conta>\d{1,12}-[0-9Xx])"
+)
+
+
+def clabe_check_digit(body: str) -> str:
+    """The check digit of a Mexican CLABE's first 17 digits (Banxico: weights 3, 7, 1, each product modulo 10).
+
+    >>> clabe_check_digit("03218000011835971")
+    '9'
+    """
+    total = sum(int(d) * (3, 7, 1)[i % 3] % 10 for i, d in enumerate(body))
+    return str((10 - total % 10) % 10)
+
+
+def national_account(raw: str) -> tuple[str, str] | None:
+    """``(stored form, "")`` or ``("", why not)`` of an account whose own shape says its country, else ``None``:
+    a Mexican CLABE (18 digits, check digit checked), a New Zealand account (``01-0902-0068389-00``, bank, branch
+    and check digit checked), a Brazilian bank, agência and conta (``341/1234/12345-6``) or an Indian IFSC and
+    account number (``HDFC0001234/50100012345678``, 9 to 18 digits).
+
+    >>> national_account("032180000118359719"), national_account("01-0902-0068389-00")
+    (('032180000118359719', ''), ('01-0902-0068389-000', ''))
+    >>> national_account("341/1234/12345-6"), national_account("hdfc0001234 50100012345678")
+    (('341/1234/12345-6', ''), ('HDFC0001234/50100012345678', ''))
+    >>> national_account("032180000118359711")[1]
+    'CLABE 032180000118359711 fails its check digit'
+    """
+    value = raw.strip()
+    if len(value) == 18 and value.isascii() and value.isdigit():
+        if clabe_check_digit(value[:17]) != value[17]:
+            return "", f"CLABE {value} fails its check digit"
+        return value, ""
+    if _NEW_ZEALAND.fullmatch(value):
+        try:
+            return str(nz_bankaccount.format(nz_bankaccount.validate(value))), ""
+        except StdnumValidationError as exc:
+            return "", f"New Zealand account {value}: {exc}"
+    found = _BRAZILIAN.fullmatch(value)
+    if found:
+        return f"{found['bank']}/{found['agencia'].upper()}/{found['conta'].upper()}", ""
+    found = _INDIAN.fullmatch(value)
+    if found:
+        code = found["code"].upper()
+        if not _IFSC.fullmatch(code):
+            return "", f"{found['code']} is not an IFSC (four letters, 0, six letters or digits)"
+        n = len(found["account"])
+        if not 9 <= n <= 18:
+            return "", f"account number {found['account']} has {n} digits: after an IFSC, 9 to 18"
+        return f"{code}/{found['account']}", ""
+    return None
+
+
 def _account_values(value: Any) -> list[str]:
     """The accounts of an ``iban``/``ibans`` field: a JSON list's items as they are, or a text cut at
     ``;``, ``,``, ``|`` and spaces, where a clearing code and the digits after it stay one account
@@ -334,7 +396,11 @@ def _account_values(value: Any) -> list[str]:
         i = 0
         while i < len(words):
             word = words[i]
-            if i + 1 < len(words) and _DIGITS.fullmatch(word) and words[i + 1].isdigit():
+            if (
+                i + 1 < len(words)
+                and (_DIGITS.fullmatch(word) or _IFSC.fullmatch(word.upper()))
+                and words[i + 1].isdigit()
+            ):
                 found.append(f"{word} {words[i + 1]}")
                 i += 2
             else:
@@ -401,6 +467,24 @@ def domestic_account(code: str, account: str) -> tuple[str, str, str]:
         if not 6 <= n <= 10:
             return "", "account", f"account number {account} has {n} digits: after an Australian BSB, 6 to 10"
         return f"{code}/{account}", "", ""
+    if re.fullmatch(r"\d{4}(?:-\d{3})?", code):
+        bank = code[:4] + ("-" + code[-3:] if len(code) > 4 else "")
+        if len(code) > 4 and n == 7:  # Japan: bank, branch, a seven-digit account
+            return f"{bank}/{account}", "", ""
+        if 8 <= n <= 14:  # Singapore: the bank (maybe with its branch), the account number
+            return f"{bank}/{account}", "", ""
+        if len(code) == 4:
+            return (
+                "",
+                "account",
+                f"account number {account} has {n} digits: after a Singapore bank code, 8 to 14",
+            )
+        return (
+            "",
+            "account",
+            f"account number {account} has {n} digits: after a Japanese bank and branch, 7; "
+            "after a Singapore bank and branch, 8 to 14",
+        )
     if re.fullmatch(r"\d{6}", code):
         if n == 8:
             return f"{code[:2]}-{code[2:4]}-{code[4:]}/{account}", "", ""
@@ -418,7 +502,8 @@ def domestic_account(code: str, account: str) -> tuple[str, str, str]:
         "code",
         (
             f"{code} is not a US routing number (9 digits), a Canadian transit and institution (12345-003), "
-            "a UK sort code (60-16-13) or an Australian BSB (062-000)"
+            "a UK sort code (60-16-13), an Australian BSB (062-000), a Singapore bank code (7171) "
+            "or a Japanese bank and branch (0001-123)"
         ),
     )
 
@@ -431,6 +516,9 @@ def bank_account(raw: str) -> tuple[str, str]:
     >>> bank_account("60-16-13 3192681")
     ('', 'account number 3192681 has 7 digits: after a UK sort code, 8')
     """
+    national = national_account(raw)
+    if national is not None:
+        return national
     if raw[:1].isalpha():
         try:
             return str(IBAN(raw).compact), ""
@@ -456,20 +544,36 @@ def _accounts(r: _Row) -> list[str]:
             accounts.append(stored)
     routing, number = _text(r.row, "bank_routing"), _text(r.row, "bank_account")
     if routing or number:
-        if not routing:
+        whole = national_account(number) if number else None  # a CLABE, a New Zealand account: no routing
+        # an IFSC; a Brazilian bank and its agência/conta
+        if (
+            whole is None
+            and routing
+            and number
+            and (
+                _IFSC.fullmatch(routing.upper()) or (re.fullmatch(r"\d{3}", routing) and not number.isdigit())
+            )
+        ):
+            whole = national_account(f"{routing}/{number}")
+        if whole is not None:
+            stored, reason = whole
+            part = "account"
+        elif not routing:
             r.fail("bank_routing", "required with bank_account")
+            return accounts
         elif not number:
             r.fail("bank_account", "required with bank_routing")
+            return accounts
         else:
             stored, part, reason = domestic_account(routing, number)
-            if reason:
-                r.fail(
-                    "bank_routing" if part == "code" else "bank_account",
-                    reason,
-                    routing if part == "code" else number,
-                )
-            elif stored not in accounts:
-                accounts.append(stored)
+        if reason:
+            r.fail(
+                "bank_routing" if part == "code" else "bank_account",
+                reason,
+                routing if part == "code" else number,
+            )
+        elif stored not in accounts:
+            accounts.append(stored)
     return accounts
 
 

@@ -64,6 +64,15 @@ _NOT_DIGITS: Final = {c: None for c in range(128) if not chr(c).isdigit()}
 _DIGIT_RUN: Final = re.compile(r"[0-9]+")
 
 
+# accounts of other countries in the forms the customer master stores them (ledger.importing.national_account)
+# and their statements give them: an IFSC then the account; a New Zealand account; a Brazilian agência and conta
+_NATIONAL_KEY: Final = re.compile(
+    r"[A-Z]{4}0[A-Z0-9]{6}[/:-](?P<ifsc>[0-9]{4,18})"
+    r"|(?P<nz>[0-9]{2}-[0-9]{4}-[0-9]{7}-[0-9]{2,3})"
+    r"|(?:[0-9]{3}/)?(?P<agencia>[0-9]{4})(?:-[0-9X])?/(?P<conta>[0-9]{1,12})-(?P<dv>[0-9X])"
+)
+
+
 def compact_iban(value: str) -> str:
     """An account number without spaces, upper case."""
     return "".join(value.split()).upper()
@@ -88,10 +97,30 @@ def account_key(value: str) -> str:
     ('8999912345678', '8999912345678', '62000123456')
     >>> account_key("0000")
     ''
+
+    The accounts of other countries keep the parts their statements give: an Indian account after its IFSC, and
+    a Singapore account after its bank code, are known by the account number; a New Zealand account by its
+    sixteen digits (the suffix in three); a Brazilian one by its agência (without its check digit), conta and
+    check digit, without the bank; a Japanese one by its bank, branch and account; a Mexican CLABE by its digits.
+
+    >>> account_key("HDFC0001234/050100012345678"), account_key("7171/1234567890"), account_key("123-456789-0")
+    ('50100012345678', '1234567890', '1234567890')
+    >>> account_key("01-0902-0068389-00"), account_key("0109020068389000"), account_key("0001-123/1234567")
+    ('109020068389000', '109020068389000', '11231234567')
+    >>> account_key("341/1234-5/12345-6"), account_key("1234/12345-6"), account_key("032180000118359719")
+    ('1234123456', '1234123456', '32180000118359719')
     """
     compact = compact_iban(value)
     if compact.isdigit():
         return compact.lstrip("0")
+    national = _NATIONAL_KEY.fullmatch(compact)
+    if national is not None:
+        if national["ifsc"]:
+            return national["ifsc"].lstrip("0")
+        if national["nz"]:
+            parts = national["nz"].split("-")
+            return ("".join(parts[:3]) + parts[3].zfill(3)).lstrip("0")
+        return (national["agencia"] + national["conta"] + national["dv"]).lstrip("0")
     if len(compact) == 22 and compact[:2] in ("GB", "IE") and compact[8:].isdigit():
         return compact[8:].lstrip("0")
     if compact[:1].isdigit():  # a clearing code, a separator, the account number
@@ -100,6 +129,8 @@ def account_key(value: str) -> str:
         code = compact[:cut].replace("-", "")
         if cut > 0 and account.isdigit() and code.isdigit() and compact.isascii():
             if len(code) in (8, 9) and len(account) >= 4:
+                return account.lstrip("0")
+            if compact[cut] == "/" and len(code) in (4, 7) and len(account) >= 8:  # a Singapore bank (branch)
                 return account.lstrip("0")
             return (code + account).lstrip("0")
     return compact
