@@ -71,6 +71,8 @@ class VariantKind(IntEnum):
     SERIAL = 5  # the serial alone (year and prefix left out)
     ORDER = 6  # the customer's own order (PO) reference
     SHORT_YEAR = 7  # a year last in two digits ("FV/852/03/26" for FV/852/03/2026)
+    FISCAL_YEAR = 8  # a two-year fiscal year after the serial or in full ("3352/25-26", "INV/2025-26/03352")
+    INSTALMENT = 9  # the number without its instalment ("12252" of the duplicatas 000012252/1, /2 and /3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,7 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
             out[key] = VariantKind.DIGITS
 
     year: str | None = None
+    fiscal = False
     rest: list[str]
     # two digits first are a year ("VK26-04512"), not when a year in full follows them (Polish "FV/76/03/2026":
     # a serial, a month and the year)
@@ -187,6 +190,7 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
     ):
         # a fiscal year written as the two years it spans (India's April to March: "INV/25-26/02456"): one year
         year, rest = year + rest[0], rest[1:]
+        fiscal = True
     serial = rest[-1]
     serial_nz = serial.lstrip("0") or "0"
     head = "".join(rest[:-1])
@@ -225,6 +229,26 @@ def variant_keys(segs: Sequence[str], *, min_serial: int = 3) -> dict[str, Varia
         digits_only = "".join(s for s in stripped if s.isdigit())
         if prefix and len(digits_only) >= 6:
             keys.append((digits_only, VariantKind.NOZERO))
+    if fiscal and year is not None:
+        # the fiscal year after the serial ("BILL NO 3352/25-26") or with its first year in full
+        # ("INV/2025-26/03352")
+        for written in (head + serial, head + serial_nz):
+            keys.append((prefix + written + year, VariantKind.FISCAL_YEAR))
+            keys.append((written + year, VariantKind.FISCAL_YEAR))
+            keys.append((prefix + "20" + year + written, VariantKind.FISCAL_YEAR))
+            keys.append(("20" + year + written, VariantKind.FISCAL_YEAR))
+    # instalments of one document numbered after it ("000012252/1", "12252-02", as Brazilian duplicatas are):
+    # the document's number alone names them all
+    if (
+        year is None
+        and not prefix
+        and len(segs) == 2
+        and len(segs[0].lstrip("0")) >= 4
+        and len(segs[1]) <= 2
+        and segs[1].isdigit()
+        and segs[1].strip("0")
+    ):
+        keys.append((segs[0].lstrip("0"), VariantKind.INSTALMENT))
     for key, kind in keys:  # every one of these holds a digit (the serial's)
         if len(key) >= 3 and key not in out:
             out[key] = kind

@@ -282,3 +282,150 @@ def test_tds_withheld_without_a_word_leaves_the_rest_open() -> None:
         assert (d.status == Status.APPLIED) is applied, (amount, currency, d.explanation)
         if applied:
             assert rows(d) == [("invoice", "INV/25-26/05528", amount)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMPS-261201177186-NAIR AUTO COMPONENTS-IDIB-XXXXXXXX9196-INV NO 3352/25-26 DT 10/04/2026",
+        "NEFT CR-BARB015LAY2-NAIR AUTO COMPONENTS-BILL NO 3352/25-26 GSTIN 29YVNHH8883B1Z8-BARBN26098073774",
+        "NEFT/YESBN26097468433/NAIR AUTO COMPONENTS LLP AGAINST INV INV/2025-26/03352 DT 18.03.2026",
+        "NEFT CR-BARB015LAY2-NAIR AUTO COMPONENTS-PAYMENT AGAINST BILL 2025-26/3352-BARBN26110189612",
+    ],
+)
+def test_an_indian_fiscal_year_after_the_serial_or_in_full_names_the_invoice(text: str) -> None:
+    # a bank's narrative full of other numbers: the serial with its fiscal year is what names the invoice
+    items = [
+        inv("INV/25-26/03352", "c1", "27957.88", currency="INR"),
+        inv("INV/25-26/03309", "c1", "27957.88", currency="INR"),
+        inv("INV/24-25/03352", "c2", "27957.88", currency="INR"),
+    ]
+    # an MT940 :86: narrative: the payer's name only in the text
+    d = make_engine(items, in_customers(), MatchSettings(currency="INR")).match(
+        tx("27957.88", text, currency="INR", on="2026-04-30")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV/25-26/03352", "27957.88")]
+
+
+def test_a_fiscal_year_of_another_year_names_no_invoice() -> None:
+    keys = {v.key for v in variants("INV/25-26/03801")}
+    assert {"38012526", "INV20252603801", "2025263801"} <= keys
+    assert "38012425" not in keys and "20242503801" not in keys
+    # a calendar year is no fiscal one
+    assert not any(v.key.endswith("2526") for v in variants("INV/2026/03801"))
+
+
+@pytest.mark.parametrize(
+    "text", ["REF NF 12252", "PIX RECEBIDO AUTOMACAO RODRIGUES LTDA PGTO NF 12252", "NF 12252"]
+)
+def test_a_brazilian_nf_named_without_its_instalment_settles_the_oldest_equal_one(text: str) -> None:
+    # three duplicatas of one NF-e of equal amounts, the first due first: the NF alone says one of them, the oldest
+    parties = [Party("c1", "Automacao Industrial Rodrigues Ltda"), Party("c2", "Hidraulica Costa - ME")]
+    items = [
+        inv(f"000012252/{p}", "c1", "7800.41", currency="BRL", issued="2026-01-10", due=f"2026-0{p + 1}-10")
+        for p in (3, 1, 2)
+    ] + [inv("000012253/1", "c2", "7800.41", currency="BRL", issued="2026-01-10")]
+    d = make_engine(items, parties, MatchSettings(currency="BRL")).match(
+        tx("7800.41", text, name="AUTOMACAO INDUSTRIAL RODRIGUES LTDA", currency="BRL", on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "000012252/1", "7800.41")]
+    assert "oldest" in d.explanation
+
+
+def test_an_nf_without_its_instalment_names_no_instalment_of_another_amount_or_another_payer() -> None:
+    parties = [Party("c1", "Automacao Industrial Rodrigues Ltda"), Party("c2", "Hidraulica Costa - ME")]
+    items = [
+        inv("000012252/1", "c1", "7800.41", currency="BRL", issued="2026-01-10"),
+        inv("000012252/2", "c1", "7800.41", currency="BRL", issued="2026-01-10"),
+    ]
+    for amount, name in (
+        ("7000.00", "AUTOMACAO INDUSTRIAL RODRIGUES LTDA"),
+        ("7800.41", "MADEIREIRA SAO JORGE"),
+    ):
+        d = make_engine(items, parties, MatchSettings(currency="BRL")).match(
+            tx(amount, "PGTO NF 12252", name=name, currency="BRL", on="2026-03-31")
+        )
+        assert d.status != Status.APPLIED, (amount, name, d.explanation)
+
+
+@pytest.mark.parametrize("text", ["NF 12252 PARC 2/3", "PIX RECEBIDO NF 12252/2", "SEU NUMERO 12252/2"])
+def test_an_instalment_named_is_paid_rather_than_the_oldest_of_its_nf(text: str) -> None:
+    parties = [Party("c1", "Automacao Industrial Rodrigues Ltda")]
+    items = [
+        inv(f"000012252/{p}", "c1", "7800.41", currency="BRL", issued="2026-01-10", due=f"2026-0{p + 1}-10")
+        for p in (1, 2, 3)
+    ]
+    d = make_engine(items, parties, MatchSettings(currency="BRL")).match(
+        tx("7800.41", text, name="AUTOMACAO INDUSTRIAL RODRIGUES LTDA", currency="BRL", on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "000012252/2", "7800.41")]
+
+
+@pytest.mark.parametrize(
+    ("text", "applied"),
+    [
+        ("SEU NUMERO 13151 VLR TITULO 1.824,39 JUROS 30,41 MULTA 36,49 VLR PAGO 1.891,29", True),
+        ("SEU NUMERO 13151 | VLR TITULO 1.824,39 ENCARGOS 66,90", True),
+        ("SEU NUMERO 13151", False),  # an excess the text does not account for: a person decides
+        ("SEU NUMERO 13151 | JUROS 30,41 MULTA 36,49", False),  # nor when it leaves out the document's amount
+    ],
+)
+def test_late_interest_a_boleto_liquidation_itemises_goes_on_account(text: str, applied: bool) -> None:
+    parties = [Party("c1", "Ferramentas Mineira Ltda.")]
+    items = [
+        inv("000013151", "c1", "1824.39", currency="BRL"),
+        inv("000013152", "c1", "905.00", currency="BRL"),
+    ]
+    d = make_engine(items, parties, MatchSettings(currency="BRL")).match(
+        tx("1891.29", text, name="FERRAMENTAS MINEIRA LTDA.", currency="BRL", on="2026-03-31")
+    )
+    assert (d.status == Status.APPLIED) is applied, d.explanation
+    assert [(str(a.kind), a.invoice_number, a.amount) for a in d.proposals[0].allocations] == [
+        ("invoice", "000013151", Decimal("1824.39")),
+        ("on_account", None, Decimal("66.90")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("926223E0-E4A4-4914-9C72-B90DBE716657 REF 3353709", "SERVICIOS MINEROS SONORENSE, S. DE R.L."),
+        (
+            "SPEI RECIBIDO BANAMEX SERVICIOS MINEROS SONORENSE S DE RL DE CV CONCEPTO CFDI CF3AB3F5-5118-465A-9BB3-"
+            "CF668832987 REF 1 RASTREO BANA0022026041357769754 RFC SER851026320",
+            None,
+        ),
+    ],
+)
+def test_a_cfdi_uuid_and_a_spei_tracking_key_are_no_invoice_numbers(text: str, name: str | None) -> None:
+    # the UUID's "E4A4-4914" and the tracking key's "A002…" look like the book's A-4914 and A-… numbers: they are
+    # not, and the customer's one item of the amount is paid
+    parties = [
+        Party("c1", "Servicios Mineros Sonorense, S. de R.L. de C.V."),
+        Party("c2", "Aceros Villarreal SA"),
+    ]
+    items = [
+        inv("A-13481", "c1", "6612.06", currency="MXN"),
+        inv("A-13482", "c1", "905.00", currency="MXN"),
+        inv("A-4914", "c2", "1200.00", currency="MXN"),
+    ]
+    d = make_engine(items, parties, MatchSettings(currency="MXN")).match(
+        tx("6612.06", text, name=name, currency="MXN", on="2026-03-31")
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "A-13481", "6612.06")]
+
+
+def test_a_uuid_end_to_end_id_names_no_invoice() -> None:
+    parties = [
+        Party("c1", "Servicios Mineros Sonorense, S. de R.L. de C.V."),
+        Party("c2", "Aceros Villarreal SA"),
+    ]
+    items = [inv("A-13481", "c1", "1200.00", currency="MXN"), inv("A-4914", "c2", "1200.00", currency="MXN")]
+    d = make_engine(items, parties, MatchSettings(currency="MXN")).match(
+        tx("1200.00", "PAGO", e2e="926223e0-e4a4-4914-9c72-b90dbe716657", currency="MXN", on="2026-03-31")
+    )
+    assert "A-4914" not in d.explanation

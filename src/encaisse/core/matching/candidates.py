@@ -298,9 +298,11 @@ _PARCEL: Final = re.compile(
     r"\s?(?:-\s?)?PARC(?:ELA)?\.?\s?([0-9]{1,3})(?:\s?(?:/|DE)\s?[0-9]{1,3})?(?![0-9])"
 )
 # Fields a bank prints with a US payment that are no document's number: the ACH originator's company id,
-# trace number, dates and class, Fedwire message ids, the lockbox and the check number
+# trace number, dates and class, Fedwire message ids, the lockbox and the check number; and a Mexican SPEI's
+# tracking key (clave de rastreo, "RASTREO BANA0022026041357769754")
 _BANK_FIELDS: Final = re.compile(
     r"\b(?:ORIG(?:INATOR)?\s?(?:CO\s?)?ID|CO\s?ID|COMPANY\s?ID|TRACE\s?(?:NO|NUMBER|#)?|IND\s?ID(?:\s?NO)?"
+    r"|(?:CLAVE\s?(?:DE\s?)?|CVE\.?\s?)?RASTREO"
     r"|DESC\s?DATE|EFF(?:ECTIVE)?\s?DATE|SETTLE(?:MENT)?\s?DATE|EED|SEC|ENTRY\s?CLASS|IMAD|OMAD|LOCKBOX|LBX"
     r"|BATCH|SEQ|CHECK\s?(?:NO|NUMBER|#)?|CHK\s?(?:NO|#)?|CHEQUE\s?(?:NO|#)?|ABA|RTN|ROUTING(?:\s?NO)?)"
     r"\s?[:=#]?\s?[A-Z]*[0-9][A-Z0-9]*"
@@ -314,6 +316,25 @@ _BANK_FIELDS: Final = re.compile(
 _ACCOUNT_FIELDS: Final = re.compile(r"^\s*[0-9]{3}(?=\?00)|\?(?:00|10|3[0-4])[^?]*|/(?:IBAN|BIC|NAME)/[^/]*")
 # an IBAN as banks and payers write it, in one word (checked before it is left out)
 _IBAN_WORD: Final = re.compile(r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b")
+
+
+# a UUID (RFC 9562) in hex groups of 8, 4, 4, 4 and 12, the last maybe cut where the field ended: a Mexican CFDI's
+# folio fiscal in a SPEI concepto, a payment platform's end-to-end id. No invoice number of a book, whatever
+# fragments of it look like one ("E4A4-4914" is no invoice A-4914)
+_UUID: Final = re.compile(
+    r"(?<![0-9A-Z])[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}(?:-[0-9A-F]{0,12})?(?![0-9A-Z])"
+)
+
+
+def without_uuids(text: str) -> str:
+    """``text`` less its UUIDs (upper case, as folded).
+
+    >>> without_uuids("CFDI CF3AB3F5-5118-465A-9BB3-CF668832987 REF 1")
+    'CFDI   REF 1'
+    >>> without_uuids("INV-2026-0042-0001")
+    'INV-2026-0042-0001'
+    """
+    return _UUID.sub(" ", text) if "-" in text else text
 
 
 def without_accounts(text: str) -> str:
@@ -470,7 +491,11 @@ def names_in_text(tx: CreditTransaction) -> tuple[str, ...]:
 
 def _end_to_end(tx: CreditTransaction) -> str:
     e2e = (tx.end_to_end_id or "").strip()
-    if not e2e or e2e.upper() in ("NOTPROVIDED", "NOT PROVIDED", "NONREF", "NONE"):
+    if (
+        not e2e
+        or e2e.upper() in ("NOTPROVIDED", "NOT PROVIDED", "NONREF", "NONE")
+        or _UUID.fullmatch(e2e.upper())
+    ):
         return ""
     return e2e
 
@@ -626,7 +651,7 @@ def read_transaction(
     info = without_accounts(tx.additional_info) if tx.additional_info else ""
     if cut is None:
         cut = " ".join(p for p in (*lines, rejoined) if p)
-    numbered = without_accounts(fold(f"{cut} {info}" if info else cut))
+    numbered = without_uuids(without_accounts(fold(f"{cut} {info}" if info else cut)))
     numbers = list(candidates(_BANK_FIELDS.sub(" ", numbered), prefixes=prefixes))
     customer_numbers = set(_CUSTOMER_NUMBER.findall(folded))
     crns = [r.value for r in tx.creditor_references if r.kind == "CRN" and r.value.isdigit()]
@@ -680,7 +705,7 @@ def read_transaction(
         whole = _numbers_text(tx.remittance_lines) or " ".join(
             p for p in (*tx.remittance_lines, rejoined) if p
         )
-        numbered = without_accounts(fold(f"{whole} {info}" if info else whole))
+        numbered = without_uuids(without_accounts(fold(f"{whole} {info}" if info else whole)))
     evidence.amounts = _amounts(numbered, tx.currency)
     if "/VAT/" in folded and (split := _SPLIT_PAYMENT.search(folded)):
         # the Polish split payment (mechanizm podzielonej płatności): "/VAT/367,97/IDC/…/INV/FV …/TXT/…". The

@@ -316,9 +316,9 @@ def _strength(kind: VariantKind, key: str, origin: str) -> float:
         value = 7.0 if n >= 6 else 5.0
     elif kind == VariantKind.DIGITS:
         value = 6.5 if n >= 7 else 5.0 if n >= 5 else 3.0
-    elif kind in (VariantKind.NOZERO, VariantKind.SHORT_YEAR):
+    elif kind in (VariantKind.NOZERO, VariantKind.SHORT_YEAR, VariantKind.FISCAL_YEAR):
         value = 6.5 if n >= 8 else 5.5 if n >= 6 else 4.0
-    elif kind == VariantKind.NOYEAR:
+    elif kind in (VariantKind.NOYEAR, VariantKind.INSTALMENT):
         value = 4.5 if n >= 5 else 3.5
     elif kind == VariantKind.SERIAL:
         value = 4.0 if n >= 6 else 3.0 if n >= 4 else 2.0
@@ -345,6 +345,8 @@ _LABELS: Final = {
     VariantKind.SERIAL: "serial of invoice number",
     VariantKind.ORDER: "order reference",
     VariantKind.SHORT_YEAR: "invoice number with a two-digit year",
+    VariantKind.FISCAL_YEAR: "invoice number with its fiscal year written otherwise",
+    VariantKind.INSTALMENT: "invoice number without its instalment",
 }
 
 
@@ -1613,6 +1615,39 @@ class _Context:
             self.engine._forms[item] = forms
         return forms
 
+    def _excess_written(self, excess: int, settled: int) -> bool:
+        """Whether the text accounts for an overpayment: it writes what the items were open for and the excess, or
+        the two amounts the excess is made of (a Brazilian bank's boleto liquidation: "VLR TITULO 1.824,39 JUROS
+        30,41 MULTA 36,49 VLR PAGO 1.891,29", late interest and the fine on top of the document's amount)."""
+        written = self.evidence.amounts
+        if excess <= 0 or settled not in written:
+            return False
+        if excess in written:
+            return True
+        parts = sorted({a for a in written if 0 < a < excess})
+        return any(excess - a in parts and excess - a != a for a in parts)
+
+    def _named_alike(self, items: list[int], refs: dict[int, RefHit]) -> list[tuple[int, int]]:
+        """The customer's items the text names (oldest first), each to be settled alone, with the items one number
+        names alike and of one amount (the instalments of one document named without the instalment: "NF
+        12252" of 000012252/1, /2 and /3) as their oldest only, first in, first out."""
+        book = self.book
+        alike: dict[tuple[str, float, int], list[int]] = defaultdict(list)
+        for i in items:
+            hit = refs[i]
+            alike[(hit.key, hit.strength, book.open[i])].append(i)
+        # an instalment the text names ("NF 12252 PARC 2/3", "12252/2") is meant, not the oldest of its siblings
+        strongest = max(refs[i].strength for i in items)
+        kept = []
+        for i in items:
+            hit = refs[i]
+            group = alike[(hit.key, hit.strength, book.open[i])]
+            if len(group) == 1 or hit.label != _LABELS[VariantKind.INSTALMENT] or hit.strength < strongest:
+                kept.append((i, 1))
+            elif i == group[0]:
+                kept.append((i, len(group)))
+        return kept
+
     def _reference_hypotheses(self, refs: dict[int, RefHit]) -> None:
         book = self.book
         groups: dict[int, list[int]] = defaultdict(list)
@@ -1643,8 +1678,14 @@ class _Context:
             if open_items:
                 self._allocate(customer, open_items, "reference")
                 if len(open_items) > 1:
-                    for i in open_items:
-                        self._allocate(customer, [i], "reference")
+                    for i, alike in self._named_alike(open_items, refs):
+                        h = self._allocate(customer, [i], "reference")
+                        if h is not None and alike > 1:
+                            h.ties = alike - 1
+                            h.notes.append(
+                                f"oldest of {alike} open items the number names alike, of this amount "
+                                "(first in, first out: due date, issue date, number)"
+                            )
                     if not self._group_fits(customer) and len(open_items) <= MAX_ITEMS:
                         self._subsets(customer, open_items, "reference")
                 total = sum(book.open[i] for i in open_items)
@@ -2279,6 +2320,8 @@ class _Context:
                     f[_F_PARTIAL_WORDS] = 1.0
         elif fit == "over":
             f[_F_FIT_OVER] = (self.amount - total) / self.amount
+            if self._excess_written(self.amount - total, total):
+                f[_F_TEXT_AMOUNT] = 1.0
         elif fit == "duplicate":
             f[_F_FIT_DUPLICATE] = 1.0 if any(book.total[i] == self.amount for i in items) else 0.5
         f[_F_N_ITEMS] = log2(max(len(settled), 1))

@@ -237,6 +237,18 @@ def rule_logit(f: Sequence[float]) -> float:
             # combination adding up to it to the cent): as telling as an invoice number
             score += 2.5
             first_in_first_out = fifo
+        elif (
+            referenced
+            and certain
+            and fifo
+            and f[_REF_COVERAGE] == 1.0
+            and not f[_REF_FUZZY]
+            and not f[_REF_OTHER_STRONG]
+        ):
+            # the number names equal items alike (the instalments of one document named without the instalment)
+            # and the customer is certain: the oldest of them, as for equal items without a reference
+            score += 1.5
+            first_in_first_out = True
         elif f[_REF_FUZZY] == 1.0 and certain and not f[_REF_OTHER_STRONG]:
             # a number one character away from the certain customer's own item, paid to the cent: a typo
             score += 1.5
@@ -281,6 +293,9 @@ def rule_logit(f: Sequence[float]) -> float:
             # the one invoice named is paid in full by its customer; only the excess is left on account (however
             # the number is written: the customer is certain and the number names one of its items only)
             score += (1.0 if not f[_REF_FUZZY] else -0.5) if share <= 0.5 else -1.5
+            if f[_TEXT_AMOUNT] and not f[_REF_FUZZY] and share <= 0.5:
+                # the text gives the item's amount and what was paid on top (late interest and a fine on a boleto)
+                score += 1.0
         else:
             score -= 0.5 if share <= 0.02 else 1.5 if share <= 0.1 else 2.5
         if f[_TEXT_CUT]:
