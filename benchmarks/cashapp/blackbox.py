@@ -17,7 +17,6 @@ It prints a figures table and step timings and writes ``truth.csv``, ``out.csv``
 
 from __future__ import annotations
 
-import argparse
 import csv
 import random
 import shutil
@@ -32,7 +31,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
-from blackbox_export import outcome, pct, read_export, report, run_steps, step_log
+from blackbox_export import check_arguments, outcome, pct, read_export, report, run_steps, step_log
 
 ACCOUNT_IBAN = "BE71096123456769"  # recomputed below with valid check digits
 PERIOD_START = date(2026, 3, 2)
@@ -2193,17 +2192,7 @@ def print_table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=2000, prefix="blackbox-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

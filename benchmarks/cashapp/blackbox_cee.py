@@ -184,7 +184,6 @@ it is right by docs/cashapp.md to leave a later equal-amount payment too (a miss
 
 from __future__ import annotations
 
-import argparse
 import csv
 import dataclasses
 import itertools
@@ -208,11 +207,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blackbox_export import (
     MISS_COLUMNS,
     Row,
-    customer_lines,
+    check_arguments,
+    grouped_table,
     load_why,
-    other_lines,
     outcome,
-    pct,
     read_export,
     report,
     run_steps,
@@ -3184,61 +3182,11 @@ _TITLES = 26  # the width of the tables' first column
 
 
 def print_table(result: dict[str, object]) -> str:
-    stats: dict[str, dict[str, int]] = result["stats"]  # type: ignore[assignment]
-    lines = customer_lines(
-        _TITLES,
-        stats,
-        [*sorted(k for k in stats if not k.startswith(("ALL", "trap_", "nc_"))), "ALL customer"],
-        "customer scenario",
-    )
-    for label, key in (("country", "by_country"), ("statement format", "by_format")):
-        st: dict[str, dict[str, int]] = result[key]  # type: ignore[assignment]
-        lines += [
-            "",
-            *customer_lines(
-                _TITLES, st, sorted(k for k in st if not k.startswith(("ALL", "trap_", "nc_"))), label
-            ),
-        ]
-        lines += other_lines(
-            _TITLES, st, sorted(k for k in st if k.startswith(("trap_", "nc_"))), f"{label}: traps / non-cust"
-        )
-    lines.append("")
-    tkeys = sorted(k for k in stats if k.startswith("trap_")) + sorted(
-        k for k in stats if k.startswith("nc_")
-    )
-    lines += other_lines(
-        _TITLES, stats, [*tkeys, "ALL traps (must not apply)", "ALL non-customer"], "trap / non-customer"
-    )
-    a = stats.get("ALL customer", {})
-    li: dict[str, int] = result["line_items"]  # type: ignore[assignment]
-    t = stats.get("ALL traps (must not apply)", {})
-    nc = stats.get("ALL non-customer", {})
-    lines += [
-        "",
-        f"automatic rate: {pct(a.get('applied', 0), a.get('n', 0)).strip()}% of {a.get('n', 0)} customer payments"
-        f"   envelope rate (whole payment right / customer payments): {pct(a.get('env_ok', 0), a.get('n', 0)).strip()}%"
-        f"   line-item rate (truth invoice rows posted right): {pct(li['posted_right'], li['truth_rows']).strip()}%"
-        f" of {li['truth_rows']}",
-        f"precision of applied: whole payment {pct(a.get('env_ok', 0), a.get('applied', 0)).strip()}% of "
-        f"{a.get('applied', 0)}, line items {pct(a.get('lines_ok', 0), a.get('lines', 0)).strip()}% of {a.get('lines', 0)}"
-        f"   wrong applied: customer {a.get('applied', 0) - a.get('env_ok', 0)}, traps {t.get('wrongly_applied', 0)}, "
-        f"non-customer {nc.get('wrongly_applied', 0)}",
-    ]
-    return "\n".join(lines)
+    return grouped_table(result, _TITLES, (("country", "by_country"), ("statement format", "by_format")))
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-cee-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=2000, prefix="blackbox-cee-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

@@ -89,7 +89,6 @@ several carry the amount of an open invoice.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import random
 import shutil
@@ -105,7 +104,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
-from blackbox_export import Row, report, run_steps, score_kinds, step_log, trap_table
+from blackbox_export import Row, check_arguments, report, run_steps, score_kinds, step_log, trap_table
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -2447,17 +2446,7 @@ def print_table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=5000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-dach-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=5000, prefix="blackbox-dach-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

@@ -8,11 +8,14 @@ scenario (:func:`pct`, :func:`trap_table`).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -173,6 +176,28 @@ def run_steps(
     return timings, problems, results
 
 
+def check_arguments(
+    doc: str | None, argv: list[str] | None, *, payments: int, prefix: str, keep: bool = True
+) -> tuple[argparse.Namespace, Path, Path]:
+    """The options every check takes (``--payments``, ``--seed``, ``--out``, ``--keep`` unless ``keep`` is false,
+    ``--generate-only``), the ``encaisse`` command to drive (the repository's ``.venv``, else beside this Python)
+    and the directory of the files (``--out``, created if missing, or a new temporary one named ``prefix…``)."""
+    ap = argparse.ArgumentParser(description=(doc or "").splitlines()[0] if doc else None)
+    ap.add_argument("--payments", type=int, default=payments)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path)
+    if keep:
+        ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--generate-only", action="store_true")
+    args = ap.parse_args(argv)
+    exe = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "encaisse"
+    if not exe.exists():
+        exe = Path(sys.executable).parent / "encaisse"
+    out = args.out or Path(tempfile.mkdtemp(prefix=prefix))
+    out.mkdir(parents=True, exist_ok=True)
+    return args, exe, out
+
+
 def step_log(p: subprocess.CompletedProcess[str], *, tail: int | None = None) -> str:
     """A step's exit code and output, for its log (the last ``tail`` characters of each stream)."""
     out, err = (p.stdout, p.stderr) if tail is None else (p.stdout[-tail:], p.stderr[-tail:])
@@ -247,6 +272,61 @@ def report(
     if remove:
         shutil.rmtree(out, ignore_errors=True)
         print(f"{out} removed (pass --keep or --out DIR to keep the files)")
+
+
+def summary_lines(
+    result: dict[str, object], automatic: str | None = "automatic rate: {rate}% of {n} customer payments"
+) -> list[str]:
+    """The two closing lines of a check's table: the automatic rate (``automatic``, with ``{rate}`` and ``{n}``;
+    none if ``None``), the envelope and line-item rates over the customer payments, then the precision of what
+    was applied and how many customer payments, traps and non-customer credits were applied wrongly."""
+    stats: dict[str, dict[str, int]] = result["stats"]  # type: ignore[assignment]
+    li: dict[str, int] = result["line_items"]  # type: ignore[assignment]
+    a = stats.get("ALL customer", {})
+    t = stats.get("ALL traps (must not apply)", {})
+    nc = stats.get("ALL non-customer", {})
+    rates = [
+        f"envelope rate (whole payment right / customer payments): {pct(a.get('env_ok', 0), a.get('n', 0)).strip()}%",
+        f"line-item rate (truth invoice rows posted right): {pct(li['posted_right'], li['truth_rows']).strip()}%"
+        f" of {li['truth_rows']}",
+    ]
+    if automatic is not None:
+        rates.insert(
+            0, automatic.format(rate=pct(a.get("applied", 0), a.get("n", 0)).strip(), n=a.get("n", 0))
+        )
+    return [
+        "",
+        "   ".join(rates),
+        f"precision of applied: whole payment {pct(a.get('env_ok', 0), a.get('applied', 0)).strip()}% of "
+        f"{a.get('applied', 0)}, line items {pct(a.get('lines_ok', 0), a.get('lines', 0)).strip()}% of "
+        f"{a.get('lines', 0)}   wrong applied: customer {a.get('applied', 0) - a.get('env_ok', 0)}, "
+        f"traps {t.get('wrongly_applied', 0)}, non-customer {nc.get('wrongly_applied', 0)}",
+    ]
+
+
+def grouped_table(result: dict[str, object], width: int, groups: Iterable[tuple[str, str]]) -> str:
+    """A check's whole table: the customer scenarios; for each ``(title, key)`` of ``groups`` the customer
+    payments and the traps and non-customer credits regrouped by ``result[key]`` (country, format…); the traps
+    and non-customer credits per scenario; :func:`summary_lines`."""
+    stats: dict[str, dict[str, int]] = result["stats"]  # type: ignore[assignment]
+
+    def customer(st: dict[str, dict[str, int]]) -> list[str]:
+        return sorted(k for k in st if not k.startswith(("ALL", "trap_", "nc_")))
+
+    lines = customer_lines(width, stats, [*customer(stats), "ALL customer"], "customer scenario")
+    for title, key in groups:
+        st: dict[str, dict[str, int]] = result[key]  # type: ignore[assignment]
+        lines += ["", *customer_lines(width, st, customer(st), title)]
+        others = sorted(k for k in st if k.startswith(("trap_", "nc_")))
+        lines += other_lines(width, st, others, f"{title}: traps / non-cust")
+    lines.append("")
+    others = sorted(k for k in stats if k.startswith("trap_")) + sorted(
+        k for k in stats if k.startswith("nc_")
+    )
+    lines += other_lines(
+        width, stats, [*others, "ALL traps (must not apply)", "ALL non-customer"], "trap / non-customer"
+    )
+    return "\n".join(lines + summary_lines(result))
 
 
 def load_why(out: Path) -> dict[str, str]:

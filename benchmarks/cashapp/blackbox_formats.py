@@ -26,14 +26,12 @@ NumPy only.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import zlib
 from collections import Counter, defaultdict
@@ -47,7 +45,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from blackbox import iban_valid, make_iban, make_ogm, make_rf, pct, strip_accents
-from blackbox_export import outcome, read_export, run_steps, step_log
+from blackbox_export import check_arguments, outcome, read_export, run_steps, step_log
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -1778,16 +1776,7 @@ def table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--payments", type=int, default=1500)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-formats-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=1500, prefix="blackbox-formats-", keep=False)
     t0 = time.perf_counter()
     gen = Gen(args.payments, args.seed)
     gen.generate()

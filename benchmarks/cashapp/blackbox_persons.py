@@ -119,7 +119,6 @@ amount.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import random
 import re
@@ -138,6 +137,7 @@ from xml.sax.saxutils import escape
 from blackbox_export import (
     Row,
     cents,
+    check_arguments,
     envelope,
     outcome,
     read_export,
@@ -3162,17 +3162,7 @@ def print_table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=3000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-persons-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=3000, prefix="blackbox-persons-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

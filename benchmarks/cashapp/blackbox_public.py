@@ -174,7 +174,6 @@ only.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import random
@@ -198,6 +197,7 @@ from xml.sax.saxutils import escape
 from blackbox_export import (
     MISS_COLUMNS,
     Row,
+    check_arguments,
     outcome,
     pct,
     read_export,
@@ -205,6 +205,7 @@ from blackbox_export import (
     run_steps,
     score_kinds,
     step_log,
+    summary_lines,
 )
 
 SELLER = "Numeris Services SAS"
@@ -3103,36 +3104,12 @@ def print_table(result: dict[str, object]) -> str:
         lines.append(
             f"{k[:62]:62} {n:5d} {pct(v.get('applied', 0), n)} {pct(v.get('ok', 0), n)} {v.get('applied', 0) - v.get('ok', 0):5d}"
         )
-    a = stats.get("ALL customer", {})
-    li: dict[str, int] = result["line_items"]  # type: ignore[assignment]
-    t = stats.get("ALL traps (must not apply)", {})
-    nc = stats.get("ALL non-customer", {})
-    lines += [
-        "",
-        f"automatic rate (applied / customer payments): {pct(a.get('applied', 0), a.get('n', 0)).strip()}%"
-        f"   envelope rate (whole payment right / customer payments): {pct(a.get('env_ok', 0), a.get('n', 0)).strip()}%"
-        f"   line-item rate (truth invoice rows posted right): {pct(li['posted_right'], li['truth_rows']).strip()}%"
-        f" of {li['truth_rows']}",
-        f"precision of applied: whole payment {pct(a.get('env_ok', 0), a.get('applied', 0)).strip()}% of "
-        f"{a.get('applied', 0)}, line items {pct(a.get('lines_ok', 0), a.get('lines', 0)).strip()}% of {a.get('lines', 0)}"
-        f"   wrong applied: customer {a.get('applied', 0) - a.get('env_ok', 0)}, traps {t.get('wrongly_applied', 0)}, "
-        f"non-customer {nc.get('wrongly_applied', 0)}",
-    ]
+    lines += summary_lines(result, "automatic rate (applied / customer payments): {rate}%")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-public-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=2000, prefix="blackbox-public-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

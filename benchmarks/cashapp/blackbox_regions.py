@@ -35,7 +35,6 @@ Notes on the data:
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import random
@@ -53,7 +52,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blackbox import iban_valid, make_iban, make_rf, pct, strip_accents
-from blackbox_export import envelope, outcome, read_export, run_steps, step_log
+from blackbox_export import check_arguments, envelope, outcome, read_export, run_steps, step_log
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -2156,17 +2155,7 @@ def print_table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=1500)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-regions-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=1500, prefix="blackbox-regions-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

@@ -46,7 +46,6 @@ apart from the payments, so a seed gives the same payments and statements with o
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import random
@@ -64,7 +63,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blackbox import pct
-from blackbox_export import envelope, outcome, read_export, run_steps, step_log
+from blackbox_export import check_arguments, envelope, outcome, read_export, run_steps, step_log
 
 PERIOD_START = date(2026, 3, 2)
 PERIOD_END = date(2026, 3, 31)
@@ -1414,18 +1413,7 @@ def print_table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=1500)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    exe = Path(sys.executable).parent / "encaisse"
-    if not exe.exists():
-        exe = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-us-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=1500, prefix="blackbox-us-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

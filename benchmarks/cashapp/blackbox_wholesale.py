@@ -167,7 +167,6 @@ transaction not as the truth wants, with the truth and the product's rows) and `
 
 from __future__ import annotations
 
-import argparse
 import csv
 import random
 import shutil
@@ -186,7 +185,18 @@ from xml.sax.saxutils import escape
 import numpy as np
 from blackbox import iban_valid, make_iban, make_ogm, ogm_fmt, pct, random_iban, strip_accents
 from blackbox_erp import fmt_amount, fr_amount, random_vat
-from blackbox_export import MISS_COLUMNS, Row, outcome, read_export, report, run_steps, score_kinds, step_log
+from blackbox_export import (
+    MISS_COLUMNS,
+    Row,
+    check_arguments,
+    outcome,
+    read_export,
+    report,
+    run_steps,
+    score_kinds,
+    step_log,
+    summary_lines,
+)
 
 SELLER = "Brabo Food & Drinks Wholesale NV"
 PERIOD_START = date(2026, 3, 2)
@@ -3183,35 +3193,12 @@ def print_table(result: dict[str, object]) -> str:
             f"{k[:26]:26} {n:5d} {pct(s.get('suggested', 0), n)} {pct(s.get('unmatched', 0), n)} "
             f"{s.get('missing', 0):4d} {wr:8d} = {pct(wr, n).strip()}%{acc}"
         )
-    a = stats.get("ALL customer", {})
-    li: dict[str, int] = result["line_items"]  # type: ignore[assignment]
-    t = stats.get("ALL traps (must not apply)", {})
-    nc = stats.get("ALL non-customer", {})
-    lines += [
-        "",
-        f"envelope rate (whole payment right / customer payments): {pct(a.get('env_ok', 0), a.get('n', 0)).strip()}%"
-        f"   line-item rate (truth invoice rows posted right): {pct(li['posted_right'], li['truth_rows']).strip()}%"
-        f" of {li['truth_rows']}",
-        f"precision of applied: whole payment {pct(a.get('env_ok', 0), a.get('applied', 0)).strip()}% of "
-        f"{a.get('applied', 0)}, line items {pct(a.get('lines_ok', 0), a.get('lines', 0)).strip()}% of {a.get('lines', 0)}"
-        f"   wrong applied: customer {a.get('applied', 0) - a.get('env_ok', 0)}, traps {t.get('wrongly_applied', 0)}, "
-        f"non-customer {nc.get('wrongly_applied', 0)}",
-    ]
+    lines += summary_lines(result, None)
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--payments", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path)
-    ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    args = ap.parse_args(argv)
-    repo = Path(__file__).resolve().parents[2]
-    exe = repo / ".venv" / "bin" / "encaisse"
-    out = args.out or Path(tempfile.mkdtemp(prefix="blackbox-wholesale-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, exe, out = check_arguments(__doc__, argv, payments=2000, prefix="blackbox-wholesale-")
     t0 = time.perf_counter()
     gen = Generator(args.payments, args.seed)
     gen.generate()

@@ -419,10 +419,13 @@ def domestic_account(code: str, account: str) -> tuple[str, str, str]:
     ``00312345`` institution first, or ``000312345`` as EFT files write it: a
     nine-digit code beginning with ``00``, or with ``0`` and a credit union's or
     Desjardins' institution number, failing the US check digit; account of 7 to
-    12 digits), a UK sort code (``60-16-13``; account of 8 digits) or an Australian
-    BSB (``062-000``; account of 6 to 10 digits). Six bare digits are a sort code
-    or a BSB: both shapes are accepted, and written as a sort code when the
-    account has 8 digits.
+    12 digits), a UK sort code (``60-16-13``; account of 8 digits), an Australian
+    BSB (``062-000``; account of 6 to 10 digits), a Singapore bank code, maybe
+    with its branch (``7171`` or ``7171-001``; account of 8 to 14 digits) or a
+    Japanese bank and branch (``0005-123``; account of 7 digits). Six bare digits
+    are a sort code or a BSB: both shapes are accepted, and written as a sort code
+    when the account has 8 digits. Accounts whose own shape says their country
+    (CLABE, New Zealand, Brazil, IFSC) are :func:`national_account`'s.
 
     >>> domestic_account("021000021", "123456789"), domestic_account("00312345", "1234567")
     (('021000021/123456789', '', ''), ('12345-003/1234567', '', ''))
@@ -430,6 +433,8 @@ def domestic_account(code: str, account: str) -> tuple[str, str, str]:
     (('12345-003/1234567', '', ''), ('12345-815/1234567', '', ''))
     >>> domestic_account("601613", "31926819"), domestic_account("062000", "123456")
     (('60-16-13/31926819', '', ''), ('062-000/123456', '', ''))
+    >>> domestic_account("7171", "1234567890"), domestic_account("0005-123", "1234567")
+    (('7171/1234567890', '', ''), ('0005-123/1234567', '', ''))
     >>> domestic_account("021000022", "123456789")
     ('', 'code', 'routing number 021000022 fails its check digit')
     """
