@@ -123,6 +123,55 @@ def test_equal_items_wait_while_an_earlier_payment_of_the_customer_waits(acme: l
     assert later.status != Status.APPLIED  # the 17.00 may belong with one of the 605.00 items
 
 
+def test_a_payment_found_by_another_amount_alone_does_not_hold_back_equal_items(acme: list[Party]) -> None:
+    """A payment without payer details, its customer guessed from the amount of another item (980.00), is not one
+    a person will put on one of the 605.00 items: the customer's own payment of 605.00 is settled first in,
+    first out."""
+    engine = make_engine(monthly(), acme)
+    earlier = engine.match(tx("980.00", "", id="A", on="2026-03-10"))
+    later = engine.match(tx("605.00", "Paiement", id="B", on="2026-03-11", position=(1, 2, 1), **BY_NAME))
+    assert earlier.status != Status.APPLIED and earlier.customer_id == "c1", earlier.explanation
+    assert later.status == Status.APPLIED, later.explanation
+    assert rows(later) == [("invoice", "INV-2026-000301", "605.00")]
+
+
+def test_a_part_payment_proposed_on_the_invoice_it_names_holds_back_only_that_invoice(
+    acme: list[Party],
+) -> None:
+    """A person asked to confirm 500.00 on the one invoice the text names will put it there: the customer's equal
+    items stay free for its next payment, first in, first out."""
+    engine = make_engine(monthly(), acme)
+    earlier = engine.match(tx("500.00", "INV-2026-000304", id="A", on="2026-03-10"))
+    later = engine.match(tx("605.00", "Paiement", id="B", on="2026-03-11", position=(1, 2, 1), **BY_NAME))
+    assert earlier.status == Status.SUGGESTED, earlier.explanation
+    assert rows(earlier) == [("invoice", "INV-2026-000304", "500.00")]
+    assert later.status == Status.APPLIED, later.explanation
+    assert rows(later) == [("invoice", "INV-2026-000301", "605.00")]
+
+
+@pytest.mark.parametrize(
+    ("amount", "text", "payer"),
+    [
+        (
+            "500.00",
+            "INV-2026-00030",
+            BY_NAME,
+        ),  # a number one character from several: it may mean an equal item
+        ("605.00", "Paiement", {}),  # no payer, the amount of the equal items: it may pay one of them
+        ("1234.56", "INV-2026-000314", BY_NAME),  # the customer's name: a person may put it anywhere
+        ("17.00", "", BY_ACCOUNT),  # the customer's account
+    ],
+)
+def test_a_payment_left_to_a_person_that_may_pay_an_equal_item_holds_them_back(
+    acme: list[Party], amount: str, text: str, payer: dict[str, str]
+) -> None:
+    engine = make_engine(monthly(), acme)
+    earlier = engine.match(tx(amount, text, id="A", on="2026-03-10", **payer))
+    later = engine.match(tx("605.00", "Paiement", id="B", on="2026-03-11", position=(1, 2, 1), **BY_NAME))
+    assert earlier.status != Status.APPLIED and earlier.customer_id == "c1", earlier.explanation
+    assert later.status != Status.APPLIED, later.explanation
+
+
 def test_equal_items_are_not_chosen_first_in_first_out_when_the_text_names_a_number(
     acme: list[Party],
 ) -> None:

@@ -128,6 +128,8 @@ def test_parallel_run_takes_the_decisions_of_one_process(
     assert list(several.book.open) == list(one.book.open)
     assert several._reserved == one._reserved
     assert several._pending == one._pending
+    assert several._pending_amounts == one._pending_amounts
+    assert one._pending_amounts  # payments left to a person whose customer only their amount suggests
     assert several.book.iban_parties == one.book.iban_parties
     stats = several.parallel_stats
     assert stats is not None and stats.workers == workers
@@ -186,6 +188,7 @@ def test_a_pool_of_processes_serves_several_runs_with_the_decisions_of_one_proce
     assert [d.explanation for part in got for d in part] == [d.explanation for part in expected for d in part]
     assert list(several.book.open) == list(one.book.open)
     assert several._reserved == one._reserved and several._pending == one._pending
+    assert several._pending_amounts == one._pending_amounts
     assert several.book.iban_parties == one.book.iban_parties
     assert stats[1] is None and all(s is not None and s.taken > 0 for s in stats[::2])
     own = sum(s.own for s in stats if s is not None)

@@ -390,6 +390,8 @@ class Engine:
         self._no_reference: set[int] = set()
         self._reserved: set[int] = set()
         self._pending: set[int] = set()  # customers with an earlier payment of the run left to a person
+        # (customer, amount): an earlier payment of the amount left to a person, the customer found without its payer
+        self._pending_amounts: set[tuple[int, int]] = set()
         self._journal: list[tuple[str, int | str, int]] | None = None  # changes, while run in parallel
         self.parallel_stats: parallel.RunStats | None = None  # of the last run in parallel
         self._pool: parallel.Pool | None = None  # processes kept for the runs of a block (processes())
@@ -447,7 +449,13 @@ class Engine:
             return done
         analysis = self.analyse(tx)
         decision = self._decide(analysis)
-        self._commit(tx, decision, analysis.payer.iban, self._learned_account(analysis, decision))
+        self._commit(
+            tx,
+            decision,
+            analysis.payer.iban,
+            self._learned_account(analysis, decision),
+            self._waits(analysis, decision),
+        )
         return decision
 
     def open_amount(self, item_id: str) -> Decimal:
@@ -848,8 +856,53 @@ class Engine:
             return customer
         return None
 
-    def _commit(self, tx: CreditTransaction, decision: Decision, iban: str, learned: int | None) -> None:
-        """Take a decision: an applied one consumes open amounts (and may teach the payer's account)."""
+    def _waits(self, analysis: Analysis, decision: Decision) -> int | None:
+        """What a payment left to a person holds back of its customer's later payments (see :meth:`_commit`).
+
+        ``None``: only the items it proposes, which the text names each without doubt (a part payment of the
+        invoice named): the person will put it there, not on one of the customer's equal items. ``-1``: all the
+        customer's equal items broken first in, first out, when its payer is known as the customer (by account
+        or name) or its proposal is likely: the person may put it on any. Else the amount (the value returned):
+        only equal items of its amount, which it may pay; its customer was guessed from a number or an amount
+        alone, at a low confidence, and a person will not give it an item of another amount.
+        """
+        book = self.book
+        customer = book.party_of_id.get(decision.customer_id or "")
+        if decision.status == Status.APPLIED or customer is None:
+            return -1
+        refs = analysis.refs
+        named = [
+            refs.get(book.item_of_id[a.invoice_id])
+            for a in decision.allocations
+            if a.kind == AllocationKind.INVOICE and a.invoice_id is not None
+        ]
+        if (
+            named
+            and decision.status == Status.SUGGESTED
+            and decision.confidence >= 0.5
+            and all(hit is not None and not hit.fuzzy and hit.same_customer == 1 for hit in named)
+        ):
+            return None
+        if decision.confidence >= 0.5:
+            return -1
+        payer = analysis.payer
+        accounts = payer.iban_hits
+        if payer.name_hits.get(customer, 0.0) >= 0.8 or any(
+            p in accounts for p in (customer, *book.payers_of[customer])
+        ):
+            return -1
+        return analysis.amount
+
+    def _commit(
+        self,
+        tx: CreditTransaction,
+        decision: Decision,
+        iban: str,
+        learned: int | None,
+        waits: int | None = -1,
+    ) -> None:
+        """Take a decision: an applied one consumes open amounts (and may teach the payer's account); one left to
+        a person holds back its customer's equal items (``waits``: see :meth:`_waits`)."""
         self._decisions[tx.id] = decision
         book = self.book
         journal = self._journal
@@ -874,10 +927,14 @@ class Engine:
                         if journal is not None:
                             journal.append(("reserve", i, 0))
             customer = book.party_of_id.get(decision.customer_id or "")
-            if customer is not None:
+            if customer is not None and waits is not None and waits < 0:
                 self._pending.add(customer)
                 if journal is not None:
                     journal.append(("pending", customer, 0))
+            elif customer is not None and waits is not None:
+                self._pending_amounts.add((customer, waits))
+                if journal is not None:
+                    journal.append(("pending_amount", customer, waits))
 
     def _replay(self, journal: Sequence[tuple[str, int | str, int]]) -> None:
         """Apply the changes another process's decisions made (see :mod:`.parallel`)."""
@@ -889,6 +946,8 @@ class Engine:
                 self._reserved.add(int(key))
             elif what == "pending":
                 self._pending.add(int(key))
+            elif what == "pending_amount":
+                self._pending_amounts.add((int(key), value))
             else:
                 book.add_iban(str(key), value, 1)
 
@@ -1516,6 +1575,16 @@ class _Context:
                 number = book.number[next(i for i in group if i != item)]
                 return f"the month the text names is that of {number}, settled already"
         return ""
+
+    def _waited_on(self, customer: int, settled: Iterable[int]) -> bool:
+        """Whether an earlier payment of the run left to a person may settle one of ``customer``'s items equal to
+        those settled (see :meth:`Engine._waits`): any, or one of its amount or of theirs."""
+        engine = self.engine
+        if customer in engine._pending:
+            return True
+        waiting = engine._pending_amounts
+        open_ = self.book.open
+        return any((customer, a) in waiting for a in {self.amount, *(open_[i] for i in settled)})
 
     def _equal_open(self, customer: int, amount: int) -> list[int]:
         """The customer's open items of exactly ``amount`` in the payment's currency, issued by its day, first in
@@ -2333,9 +2402,10 @@ class _Context:
         ):
             # equal items are broken first in, first out only when the text does not point at one of them
             f[_F_UNEXPLAINED_NUMBER] = 1.0
-        reserved = self.engine._reserved
-        # which of equal items an earlier payment left to a person will settle is not known yet
-        if any(i in reserved for i in settled) or (h.ties and h.customer in self.engine._pending):
+        if any(i in self.engine._reserved for i in settled) or (
+            h.ties and self._waited_on(h.customer, settled)
+        ):
+            # which of equal items an earlier payment left to a person will settle is not known yet
             f[_F_RESERVED] = 1.0
         f[_F_TIES] = log2(1 + h.ties)
         if items:

@@ -40,7 +40,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from encaisse.core.matching.index import AMOUNT_MAP_MIN, Book, account_key
 from encaisse.core.matching.records import CreditTransaction, Decision
@@ -75,12 +75,13 @@ def can_fork() -> bool:
 class _Reads:
     """What one analysis read of what decisions change, with the values read."""
 
-    __slots__ = ("amounts", "ibans", "opened", "pending", "reserved")
+    __slots__ = ("amounts", "ibans", "opened", "pending", "pending_amounts", "reserved")
 
     def __init__(self) -> None:
         self.opened: dict[int, int] = {}
         self.reserved: dict[int, bool] = {}
         self.pending: dict[int, bool] = {}
+        self.pending_amounts: dict[tuple[int, int], bool] = {}
         self.amounts: dict[tuple[int, int, str], tuple[int, ...]] = {}
         self.ibans: dict[str, tuple[tuple[int, int], ...]] = {}
 
@@ -88,6 +89,7 @@ class _Reads:
         self.opened.clear()
         self.reserved.clear()
         self.pending.clear()
+        self.pending_amounts.clear()
         self.amounts.clear()
         self.ibans.clear()
 
@@ -105,6 +107,10 @@ class _Reads:
         pending = engine._pending
         for customer, was in self.pending.items():
             if (customer in pending) != was:
+                return False
+        pending_amounts = engine._pending_amounts
+        for key, was in self.pending_amounts.items():
+            if (key in pending_amounts) != was:
                 return False
         for (customer, amount, currency), found in self.amounts.items():
             if tuple(book.items_with_amount(customer, amount, currency)) != found:
@@ -135,15 +141,18 @@ class _RecordingOpen:
         return len(self._data)
 
 
-class _RecordingSet(set[int]):
-    """Reserved items (or customers waiting for a person) that remember which were asked about."""
+_K = TypeVar("_K", int, tuple[int, int])
 
-    _read: dict[int, bool]
+
+class _RecordingSet(set[_K]):
+    """Reserved items (or customers, or customers and amounts, waiting for a person) that remember which were
+    asked about."""
+
+    _read: dict[_K, bool]
 
     def __contains__(self, item: object) -> bool:
         found = super().__contains__(item)
-        if isinstance(item, int):
-            self._read[item] = found
+        self._read[item] = found  # type: ignore[index]
         return found
 
 
@@ -164,7 +173,7 @@ class _RecordingBook(Book):
         return found
 
 
-_Result = tuple[Decision, str, int | None, _Reads]
+_Result = tuple[Decision, str, int | None, int | None, _Reads]
 
 
 def _work(engine: Engine, conn: Connection) -> None:
@@ -177,6 +186,8 @@ def _work(engine: Engine, conn: Connection) -> None:
         engine._reserved = reserved
         pending = _RecordingSet(engine._pending)
         engine._pending = pending
+        pending_amounts = _RecordingSet(engine._pending_amounts)
+        engine._pending_amounts = pending_amounts
         while True:
             message = conn.recv()
             if message is None:
@@ -189,6 +200,7 @@ def _work(engine: Engine, conn: Connection) -> None:
                 book._reads = reads  # type: ignore[attr-defined]
                 reserved._read = reads.reserved
                 pending._read = reads.pending
+                pending_amounts._read = reads.pending_amounts
                 plain = book.open
                 book.open = _RecordingOpen(plain, reads.opened)  # type: ignore[assignment]
                 try:
@@ -197,7 +209,13 @@ def _work(engine: Engine, conn: Connection) -> None:
                 finally:
                     book.open = plain
                 results.append(
-                    (decision, analysis.payer.iban, engine._learned_account(analysis, decision), reads)
+                    (
+                        decision,
+                        analysis.payer.iban,
+                        engine._learned_account(analysis, decision),
+                        engine._waits(analysis, decision),
+                        reads,
+                    )
                 )
             conn.send(("ok", results))
     except BaseException:  # the parent raises it
@@ -315,13 +333,13 @@ class Pool:
                         decisions[j] = engine.match(tx)
                         stats.own += 1
                         continue
-                    decision, iban, learned, reads = results[w - 1][taken[w - 1]]
+                    decision, iban, learned, waits, reads = results[w - 1][taken[w - 1]]
                     taken[w - 1] += 1
                     done = engine._decisions.get(tx.id)
                     if done is not None:  # the same transaction again
                         decisions[j] = done
                     elif reads.still(engine):
-                        engine._commit(tx, decision, iban, learned)
+                        engine._commit(tx, decision, iban, learned, waits)
                         decisions[j] = decision
                         stats.taken += 1
                     else:
