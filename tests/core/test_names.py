@@ -59,6 +59,22 @@ def test_central_european_legal_forms_written_out_or_cut(ledger: str, bank: str)
     assert legal_forms(bank) == legal_forms(ledger)
 
 
+@pytest.mark.parametrize(
+    ("ledger", "bank", "form"),
+    [
+        ("Comércio de Peças Industriais Oliveira Ltda.", "COMERCIO DE PECAS INDUSTRIAIS OLIVEIRA LIMITADA", "LTDA"),
+        ("Rolamentos Araújo EIRELI", "ROLAMENTOS ARAUJO EIRELI", "EIRELI"),
+        ("Soluciones Industriales del Pacífico S. de R.L. de C.V.", "SOLUCIONES INDUSTRIALES DEL PACIFICO S DE RL DE CV", "SRL"),
+        ("Hidráulica Sánchez S.A.P.I. de C.V.", "HIDRAULICA SANCHEZ SAPI DE CV", "SA"),
+    ],
+)  # fmt: skip
+def test_latin_american_legal_forms(ledger: str, bank: str, form: str) -> None:
+    # Brazilian banks write "Ltda." out as "LIMITADA"; Mexico's "S. de R.L." is no word of the name
+    assert name_tokens(bank) == name_tokens(ledger)
+    assert form in legal_forms(bank) and legal_forms(bank) == legal_forms(ledger)
+    assert not {"LTDA", "LIMITADA", "EIRELI", "S", "RL", "SAPI"} & set(name_tokens(bank))
+
+
 def test_words_of_a_legal_form_in_a_name_are_kept_without_the_form() -> None:
     assert name_tokens("Spółka Wodna Zalew") == ("SPOLKA", "WODNA", "ZALEW")
 

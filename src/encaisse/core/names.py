@@ -121,6 +121,12 @@ LEGAL_FORMS: Final = frozenset(
         "EKFM",
         "EKFR",
         "PVT",  # an Indian private limited company (Pvt. Ltd., Private Limited)
+        "LTDA",  # Brazil: sociedade limitada (Ltda., written out "Limitada" by banks), EIRELI, EPP
+        "LIMITADA",
+        "EIRELI",
+        "EPP",
+        "SAPI",  # Mexico: S.A.P.I. de C.V., S.A.B. de C.V. (S. de R.L. de C.V.: see _words)
+        "SAB",
         *LEGAL_FORM_WORDS,  # Japanese, read from kanji or kana (株式会社, "ｶ)")
     ]
 )
@@ -145,6 +151,8 @@ _LEGAL_FORMS_WRITTEN: Final = (
     (re.compile(r"\bNYILVANOSAN(?: M[A-Z]*(?: R[A-Z]*)?)?\b"), " NYRT "),
     (re.compile(r"\bBETETI TARSASAG\b"), " BT "),
 )
+# Mexico's sociedad de responsabilidad limitada, "S. de R.L. (de C.V.)": an SRL
+_MEXICAN_SRL: Final = re.compile(r"\bS DE R ?L\b")
 _FORM_HINTS: Final = ("SPOL", "SP ", "AKCI", "KORLATOLT", "ZARTKORUEN", "NYILVANOSAN", "BETETI")
 _STOP: Final = frozenset(
     [
@@ -211,9 +219,9 @@ _ABBREVIATIONS: Final = {
 # one legal form in the languages of a country: a Belgian SA is an NV
 _FORM_CLASS: Final = {
     "NV": "SA", "AG": "SA", "SPA": "SA", "BV": "SRL", "SPRL": "SRL", "BVBA": "SRL", "SPRLU": "SRL", "SL": "SRL",
-    "CVBA": "SCRL", "CV": "SCRL", "SC": "SCRL", "VZW": "ASBL", "MBH": "GMBH", "LIMITED": "LTD",
+    "CVBA": "SCRL", "CV": "SCRL", "SC": "SCRL", "VZW": "ASBL", "MBH": "GMBH", "LIMITED": "LTD", "LIMITADA": "LTDA",
     "INCORPORATED": "INC", "CORP": "INC", "CORPORATION": "INC", "SASU": "SAS", "OYJ": "OY", "COMPANY": "CO",
-    "PLLC": "LLC",
+    "PLLC": "LLC", "SAPI": "SA", "SAB": "SA",
 }  # fmt: skip
 
 
@@ -247,6 +255,7 @@ def _from_words(words: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
 def _words(name: str) -> list[str]:
     text = fold(name if name.isascii() else romanise(name)).replace(".", "").replace("'", "")
     text = _LEGAL_PHRASES.sub(" ", text.replace("&", " & "))
+    text = _MEXICAN_SRL.sub(" SRL ", text)
     if any(hint in text for hint in _FORM_HINTS):
         text = _NON_WORD.sub(" ", text)
         for pattern, form in _LEGAL_FORMS_WRITTEN:
