@@ -198,6 +198,8 @@ from blackbox_export import (
     MISS_COLUMNS,
     Row,
     check_arguments,
+    customer_lines,
+    other_lines,
     outcome,
     pct,
     read_export,
@@ -3057,41 +3059,17 @@ def score(gen: Generator, out: Path) -> dict[str, object]:
 
 def print_table(result: dict[str, object]) -> str:
     stats: dict[str, dict[str, int]] = result["stats"]  # type: ignore[assignment]
-    head = (
-        f"{'customer scenario':26} {'n':>5} {'auto%':>6} {'right%':>6} {'wrong':>5} {'env.p%':>6} {'line.p%':>7} "
-        f"{'sugg%':>6} {'s.hit%':>6} {'unm%':>6} {'miss':>4}"
-    )
-    lines = [head]
-    keys = sorted(k for k in stats if not k.startswith(("ALL", "trap_", "nc_")))
-    for k in [*keys, "ALL customer"]:
-        s = stats.get(k, {})
-        n = s.get("n", 0)
-        if not n:
-            continue
-        ap, ok, sg = s.get("applied", 0), s.get("env_ok", 0), s.get("suggested", 0)
-        lines.append(
-            f"{k[:26]:26} {n:5d} {pct(ap, n)} {pct(ok, n)} {ap - ok:5d} {pct(ok, ap)} "
-            f"{pct(s.get('lines_ok', 0), s.get('lines', 0)):>7} {pct(sg, n)} {pct(s.get('sugg_hit', 0), sg)} "
-            f"{pct(s.get('unmatched', 0), n)} {s.get('missing', 0):4d}"
-        )
-    lines.append("")
-    lines.append(
-        f"{'trap / non-customer':26} {'n':>5} {'sugg%':>6} {'unm%':>6} {'miss':>4} {'applied (wrong)':>16}"
-    )
-    tkeys = sorted(k for k in stats if k.startswith("trap_")) + sorted(
+    customers = sorted(k for k in stats if not k.startswith(("ALL", "trap_", "nc_")))
+    others = sorted(k for k in stats if k.startswith("trap_")) + sorted(
         k for k in stats if k.startswith("nc_")
     )
-    for k in [*tkeys, "ALL traps (must not apply)", "ALL non-customer"]:
-        s = stats.get(k, {})
-        n = s.get("n", 0)
-        if not n:
-            continue
-        wr = s.get("wrongly_applied", 0)
-        acc = f" (+{s['on_account_ok']} on acct ok)" if s.get("on_account_ok") else ""
-        lines.append(
-            f"{k[:26]:26} {n:5d} {pct(s.get('suggested', 0), n)} {pct(s.get('unmatched', 0), n)} "
-            f"{s.get('missing', 0):4d} {wr:8d} = {pct(wr, n).strip()}%{acc}"
-        )
+    lines = customer_lines(26, stats, [*customers, "ALL customer"], "customer scenario")
+    lines += [
+        "",
+        *other_lines(
+            26, stats, [*others, "ALL traps (must not apply)", "ALL non-customer"], "trap / non-customer"
+        ),
+    ]
     lines.append("")
     lines.append(f"{'scenario / variant':62} {'n':>5} {'auto%':>6} {'right%':>6} {'wrong':>5}")
     variants: dict[str, dict[str, int]] = result["variants"]  # type: ignore[assignment]
