@@ -163,7 +163,8 @@ Customer payments:
 Traps (nothing may be applied; on account is accepted only where marked):
 
 - ``trap_namesake`` (all): the shared name of two namesakes (in Japan the one kana name of two customers), an
-  account not on file, no reference, each has an item of the amount ("Namesakes by the whole name").
+  account never seen before (one that paid either's items earlier in the month would say whose) and no customer
+  number, no reference, each has an item of the amount ("Namesakes by the whole name").
 - ``trap_typo_two`` (all but JP): an unknown payer, a number one digit from two customers' invoices of the amount,
   itself no number of the book.
 - ``trap_amount_two`` (all): a stranger, no reference, two customers have an item of the amount.
@@ -216,13 +217,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import itertools
-import json
 import random
 import re
 import shutil
 import sys
 import tempfile
-import time
 import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
@@ -238,15 +237,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blackbox_export import (
     MISS_COLUMNS,
     Row,
-    check_arguments,
     grouped_table,
     load_why,
     outcome,
     read_export,
-    report,
+    run_generated_check,
     run_steps,
-    score_kinds,
-    step_log,
+    save_step_logs,
+    scores_by,
+    statement_refusals,
 )
 
 START = date(2025, 10, 1)
@@ -2278,10 +2277,20 @@ class Generator:
         y.used = True
         t = self.new_tx(e, pair[0].ccy, x.total, value, "trap_namesake", "trap")
         t.payer_name = self.payer_style(pair[0], heavy=True)
-        t.payer_acct = pair[0].other_acct
+        # an account never seen, drawn apart so that the rest of the data stays as it was: one that paid either
+        # namesake's items earlier in the month would say whose this is
+        drawn, self.rng = self.rng, random.Random(f"{self.seed}:{x.number}")
+        t.payer_acct = self._account(e.upper())[0]
+        self.rng = drawn
         t.checks = ["open_amount"]
         t.check_args["items"] = [x, y]
-        t.render = lambda: self._bare(t, pair[0])
+
+        def render() -> None:
+            self._bare(t, pair[0])
+            if t.nz:
+                t.nz = (t.nz[0], t.nz[1], "")  # nor the customer's number in the reference: it says whose
+
+        t.render = render
 
     def s_trap_amount_two(self, e: str) -> None:
         value = self.day()
@@ -3286,19 +3295,8 @@ def run_product(
         ("review", ["review", "--format", "json", "--limit", "1000000"]),
     ]
 
-    def notes(name: str, p: object) -> list[str]:
-        if name != "import-statement":
-            return []
-        try:
-            summary = json.loads(p.stdout)  # type: ignore[attr-defined]
-        except ValueError:
-            return ["import-statement printed no JSON summary"]
-        return [f"refused: {r}" for r in summary.get("refused", [])]
-
-    timings, problems, results = run_steps(exe, steps, home, notes=notes)
-    for name, p in results.items():
-        (out / f"{name}.log").write_text(step_log(p, tail=20000) if name == "review" else step_log(p))
-    (out / "review.json").write_text(results["review"].stdout if "review" in results else "[]")
+    timings, problems, results = run_steps(exe, steps, home, notes=statement_refusals)
+    save_step_logs(out, results)
     shutil.rmtree(home, ignore_errors=True)
     return timings, problems
 
@@ -3353,32 +3351,11 @@ def score(gen: Generator, out: Path) -> dict[str, object]:
     _WHY.clear()
     _WHY.update(load_why(out))
 
-    def regroup(key: Callable[[Tx], str]) -> dict[str, dict[str, int]]:
-        proxies = []
-        for t in credits:
-            prefix = "" if t.kind == "customer" else "trap_" if t.kind == "trap" else "nc_"
-            proxies.append(dataclasses.replace(t, scenario=prefix + key(t)))
-        r = score_kinds(proxies, out, miss_row, columns=[*MISS_COLUMNS, *MISS_EXTRA])
-        return r["stats"]  # type: ignore[return-value]
+    def channel(t: Tx) -> str:
+        return f"{t.country} {t.channel}" + (f" ({t.variant})" if t.variant else "")
 
-    by_country = regroup(lambda t: t.country)
-    by_format = regroup(lambda t: t.fmt)
-    by_channel = regroup(lambda t: f"{t.country} {t.channel}" + (f" ({t.variant})" if t.variant else ""))
-    result = score_kinds(credits, out, miss_row, columns=[*MISS_COLUMNS, *MISS_EXTRA])
-    result["by_country"] = by_country
-    result["by_format"] = by_format
-    result["by_channel"] = by_channel
-    want = got = 0
-    for t in credits:
-        if t.kind != "customer":
-            continue
-        truth = Counter((n, a, k) for n, a, k in t.truth if k == "invoice")
-        want += sum(truth.values())
-        status, applied = outcome(prod.get(t.ref, []))
-        if status == "applied":
-            got += sum(min(c, truth[r]) for r, c in Counter(applied).items())
-    result["line_items"] = {"truth_rows": want, "posted_right": got}
-    return result
+    groups = {"by_country": lambda t: t.country, "by_format": lambda t: t.fmt, "by_channel": channel}
+    return scores_by(credits, out, miss_row, [*MISS_COLUMNS, *MISS_EXTRA], groups)
 
 
 _TITLES = 34  # the width of the tables' first column
@@ -3393,30 +3370,16 @@ def print_table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, exe, out = check_arguments(__doc__, argv, payments=2000, prefix="blackbox-apac-")
-    t0 = time.perf_counter()
-    gen = Generator(args.payments, args.seed)
-    gen.generate()
-    gen.write_customers(out / "customers.csv")
-    gen.write_invoices(out / "invoices.csv")
-    if (out / "statements").exists():
-        shutil.rmtree(out / "statements")
-    statements = gen.statements(out / "statements")
-    check_files(gen, statements)
-    gen.write_truth(out / "truth.csv")
-    credits = [t for t in gen.txs if not t.debit]
-    kinds = Counter(t.kind for t in credits)
-    print(
-        f"generated in {time.perf_counter() - t0:.1f}s: {len(gen.customers)} customers, {len(gen.invoices)} documents, "
-        f"{len(credits)} credits ({kinds['customer']} customer payments, {kinds['trap']} traps, {kinds['nc']} non-customer), "
-        f"{len(statements)} statements, dropped {dict(gen.dropped)}, out={out}"
+    return run_generated_check(
+        __doc__,
+        argv,
+        prefix="blackbox-apac-",
+        generator=Generator,
+        check_files=check_files,
+        run_product=run_product,
+        score=score,
+        print_table=print_table,
     )
-    if args.generate_only:
-        return 0
-    timings, problems = run_product(gen, out, exe, statements)
-    result = score(gen, out)
-    report(out, print_table(result), timings, problems, result, remove=not args.keep and args.out is None)
-    return 0
 
 
 if __name__ == "__main__":

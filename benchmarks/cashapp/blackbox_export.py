@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import shutil
@@ -376,3 +377,95 @@ def other_lines(width: int, stats: dict[str, dict[str, int]], keys: list[str], t
             f"{s.get('missing', 0):4d} {wr:8d} = {pct(wr, n).strip()}%{acc}"
         )
     return lines
+
+
+def scores_by(
+    credits: list[Any],
+    out: Path,
+    miss_row: Callable[..., list[str]],
+    columns: list[str],
+    groups: dict[str, Callable[[Any], str]],
+) -> dict[str, object]:
+    """:func:`score_kinds` of the ``credits`` (dataclasses with ``kind``, ``scenario``, ``ref`` and ``truth``), with
+    the same per grouping (``groups``: result key → the group of a credit; traps and non-customer credits apart,
+    as ``trap_…`` and ``nc_…``) and the line-item rate (``line_items``: the truth's invoice rows, those posted
+    right). ``misses.csv`` is that of the whole."""
+    found: dict[str, object] = {}
+    for name, key in groups.items():
+        proxies = []
+        for t in credits:
+            prefix = "" if t.kind == "customer" else "trap_" if t.kind == "trap" else "nc_"
+            proxies.append(dataclasses.replace(t, scenario=prefix + key(t)))
+        found[name] = score_kinds(proxies, out, miss_row, columns=columns)["stats"]
+    result = score_kinds(credits, out, miss_row, columns=columns)
+    result.update(found)
+    prod = read_export(out / "out.csv")
+    want = got = 0
+    for t in credits:
+        if t.kind != "customer":
+            continue
+        truth = Counter((n, a, k) for n, a, k in t.truth if k == "invoice")
+        want += sum(truth.values())
+        status, applied = outcome(prod.get(t.ref, []))
+        if status == "applied":
+            got += sum(min(c, truth[r]) for r, c in Counter(applied).items())
+    result["line_items"] = {"truth_rows": want, "posted_right": got}
+    return result
+
+
+def statement_refusals(name: str, p: subprocess.CompletedProcess[str]) -> list[str]:
+    """What ``import-statement --format json`` refused (for :func:`run_steps`' ``notes``)."""
+    if name != "import-statement":
+        return []
+    try:
+        summary = json.loads(p.stdout)
+    except ValueError:
+        return ["import-statement printed no JSON summary"]
+    return [f"refused: {r}" for r in summary.get("refused", [])]
+
+
+def save_step_logs(out: Path, results: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """Each step's output in ``out/<step>.log`` (the review's longer), and the review's JSON in ``review.json``."""
+    for name, p in results.items():
+        (out / f"{name}.log").write_text(step_log(p, tail=20000) if name == "review" else step_log(p))
+    (out / "review.json").write_text(results["review"].stdout if "review" in results else "[]")
+
+
+def run_generated_check(
+    doc: str | None,
+    argv: list[str] | None,
+    *,
+    prefix: str,
+    generator: Callable[[int, int], Any],
+    check_files: Callable[[Any, list[Path]], None],
+    run_product: Callable[[Any, Path, Path, list[Path]], tuple[dict[str, float], list[dict[str, str]]]],
+    score: Callable[[Any, Path], dict[str, object]],
+    print_table: Callable[[dict[str, object]], str],
+) -> int:
+    """A check's ``main``: its options (:func:`check_arguments`), its data generated (``generator(payments,
+    seed)``: customers, invoices, statements checked by ``check_files``, truth) into the output directory, the
+    product driven (``run_product``), scored (``score``) and reported (:func:`report`)."""
+    args, exe, out = check_arguments(doc, argv, payments=2000, prefix=prefix)
+    t0 = time.perf_counter()
+    gen = generator(args.payments, args.seed)
+    gen.generate()
+    gen.write_customers(out / "customers.csv")
+    gen.write_invoices(out / "invoices.csv")
+    if (out / "statements").exists():
+        shutil.rmtree(out / "statements")
+    statements = gen.statements(out / "statements")
+    check_files(gen, statements)
+    gen.write_truth(out / "truth.csv")
+    credits = [t for t in gen.txs if not t.debit]
+    kinds = Counter(t.kind for t in credits)
+    print(
+        f"generated in {time.perf_counter() - t0:.1f}s: {len(gen.customers)} customers, {len(gen.invoices)} documents, "
+        f"{len(credits)} credits ({kinds['customer']} customer payments, {kinds['trap']} traps, {kinds['nc']} non-customer), "
+        f"{len(statements)} statements, dropped {dict(gen.dropped)}, out={out}"
+    )
+    if args.generate_only:
+        return 0
+    timings, problems = run_product(gen, out, exe, statements)
+    result = score(gen, out)
+    report(out, print_table(result), timings, problems, result, remove=not args.keep and args.out is None)
+    return 0
