@@ -40,6 +40,7 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
+from encaisse.core import arabic
 from encaisse.core.invoice_numbers import deletions, fold
 from encaisse.core.kana import LEGAL_FORM_WORDS, romanise
 
@@ -127,6 +128,25 @@ LEGAL_FORMS: Final = frozenset(
         "EPP",
         "SAPI",  # Mexico: S.A.P.I. de C.V., S.A.B. de C.V. (S. de R.L. de C.V.: see _words)
         "SAB",
+        # the Gulf, Egypt and North Africa: free-zone companies and establishments, joint-stock companies (PJSC,
+        # S.A.E., SAOG), Bahrain's and Qatar's W.L.L.; Morocco's SARL AU (South Africa's close corporation "CC" is
+        # left out: run-together initials, "C.C. van de Ven", would be read as that form)
+        "FZE",
+        "FZCO",
+        "FZC",
+        "FZ",
+        "WLL",
+        "PJSC",
+        "PSC",
+        "QPSC",
+        "SAE",
+        "SAOG",
+        "SAOC",
+        "BSC",
+        "SPC",
+        "EST",
+        "ESTABLISHMENT",
+        "SARLAU",
         *LEGAL_FORM_WORDS,  # Japanese, read from kanji or kana (株式会社, "ｶ)")
     ]
 )
@@ -153,6 +173,10 @@ _LEGAL_FORMS_WRITTEN: Final = (
 )
 # Mexico's sociedad de responsabilidad limitada, "S. de R.L. (de C.V.)": an SRL
 _MEXICAN_SRL: Final = re.compile(r"\bS DE R ?L\b")
+# "de C.V." (capital variable) after a Mexican form, whole or as a 35-character field cut it ("SA DE C"): the form
+_MEXICAN_CV: Final = re.compile(r"\b(S ?A(?: ?P ?I| ?B)?|SRL)\s+DE\s+C(?: ?V)?\b")
+# Morocco's SARL à associé unique, "SARL AU"
+_SARL_AU: Final = re.compile(r"\bSARL[ -]?AU\b")
 _FORM_HINTS: Final = ("SPOL", "SP ", "AKCI", "KORLATOLT", "ZARTKORUEN", "NYILVANOSAN", "BETETI")
 _STOP: Final = frozenset(
     [
@@ -214,6 +238,8 @@ _ABBREVIATIONS: Final = {
     # as Indian banks cut them: "JOSHI ENTP", "AGARWAL AGRO INDS", "SARASWATI ENGG WKS", "GUPTA TRDG CO"
     "ENTP": "ENTERPRISES", "ENTPR": "ENTERPRISES", "ENTPRS": "ENTERPRISES", "INDS": "INDUSTRIES",
     "WKS": "WORKS", "ENGG": "ENGINEERING", "TRDG": "TRADING",
+    # as Gulf banks cut them: "MOHAMED ABDELRAHMAN GEN TRDG L.L.C", "AL WASL BLDG CONTG"
+    "GEN": "GENERAL", "CONTG": "CONTRACTING", "BLDG": "BUILDING", "MATLS": "MATERIALS", "EQPT": "EQUIPMENT",
 }  # fmt: skip
 
 # one legal form in the languages of a country: a Belgian SA is an NV
@@ -221,7 +247,8 @@ _FORM_CLASS: Final = {
     "NV": "SA", "AG": "SA", "SPA": "SA", "BV": "SRL", "SPRL": "SRL", "BVBA": "SRL", "SPRLU": "SRL", "SL": "SRL",
     "CVBA": "SCRL", "CV": "SCRL", "SC": "SCRL", "VZW": "ASBL", "MBH": "GMBH", "LIMITED": "LTD", "LIMITADA": "LTDA",
     "INCORPORATED": "INC", "CORP": "INC", "CORPORATION": "INC", "SASU": "SAS", "OYJ": "OY", "COMPANY": "CO",
-    "PLLC": "LLC", "SAPI": "SA", "SAB": "SA",
+    "PLLC": "LLC", "SAPI": "SA", "SAB": "SA", "ESTABLISHMENT": "EST", "FZC": "FZCO", "SAE": "SA", "SAOG": "SA",
+    "SAOC": "SA", "QPSC": "PSC", "SARLAU": "SARL",
 }  # fmt: skip
 
 
@@ -253,14 +280,21 @@ def _from_words(words: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def _words(name: str) -> list[str]:
-    text = fold(name if name.isascii() else romanise(name)).replace(".", "").replace("'", "")
+    if not name.isascii():
+        name = arabic.romanise(romanise(name))
+    text = fold(name).replace(".", "").replace("'", "")
     text = _LEGAL_PHRASES.sub(" ", text.replace("&", " & "))
     text = _MEXICAN_SRL.sub(" SRL ", text)
+    if " DE C" in text:
+        text = _MEXICAN_CV.sub(lambda m: f" {m.group(1).replace(' ', '')} ", text)
+    if "AU" in text:
+        text = _SARL_AU.sub(" SARLAU ", text)
     if any(hint in text for hint in _FORM_HINTS):
         text = _NON_WORD.sub(" ", text)
         for pattern, form in _LEGAL_FORMS_WRITTEN:
             text = pattern.sub(form, text)
-    raw = _NON_WORD.split(text)
+    # Arabic names in one spelling ("AL-OTAIBI" is ALOTAIBI, "Mohamed" MUHAMMAD), before single letters are joined
+    raw = arabic.canonical([word for word in _NON_WORD.split(text) if word])
     # single letters in a row are one abbreviation: "S A" -> "SA", "J P" -> "JP"
     merged: list[str] = []
     run = ""

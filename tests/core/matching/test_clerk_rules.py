@@ -395,6 +395,64 @@ def test_overpaying_one_of_two_named_invoices_is_not_preferred(acme: list[Party]
     assert analysis.hypotheses[0].fit == "exact"
 
 
+def part_items() -> list:  # type: ignore[type-arg]
+    return [
+        inv("INV-2026-000100", "c1", "1235.62", issued="2026-01-05"),
+        inv("INV-2026-000101", "c1", "480.00", issued="2026-01-06"),
+    ]
+
+
+@pytest.mark.parametrize("payer", [BY_NAME, BY_ACCOUNT])
+def test_the_named_invoice_paid_in_part_by_its_certain_customer(
+    acme: list[Party], payer: dict[str, str]
+) -> None:
+    """What the customer left unpaid, without a word, is an unexplained residue: the export contract makes it a
+    part payment, the invoice open for the rest."""
+    d = make_engine(part_items(), acme).match(tx("653.80", "PAYMENT INV-2026-000100", **payer))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-2026-000100", "653.80")]
+    assert "the rest stays open" in d.explanation
+
+
+@pytest.mark.parametrize(
+    ("amount", "text", "payer"),
+    [
+        ("653.80", "PAYMENT INV-2026-000100", {}),  # nobody known paid: a third party's part payment, unsaid
+        ("653.80", "PAYMENT INV-2026-000100", {"name": "ACME TRADING"}),  # a namesake's name
+        ("653.80", "PAYMENT INV-2026-000109", BY_NAME),  # a number one character from the invoice's
+        (
+            "480.00",
+            "PAYMENT INV-2026-000100",
+            BY_NAME,
+        ),  # another of its items has the amount: which one is meant?
+        ("653.80", "INV-2026-000100 INV-2026-000101", BY_NAME),  # two named, less than one: which stays open?
+        ("30.00", "PAYMENT INV-2026-000100", BY_NAME),  # a fortieth of it: a charge, a fee, anything
+    ],
+)
+def test_a_part_payment_unsaid_needs_the_certain_customer_and_the_one_item_named(
+    acme: list[Party], amount: str, text: str, payer: dict[str, str]
+) -> None:
+    d = make_engine(part_items(), acme).match(tx(amount, text, **payer))
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_a_part_payment_the_text_calls_one_may_name_the_item_short() -> None:
+    # a Brazilian nota fiscal named without its leading zeros ("NF 12277"): said to be paid in part, it is; unsaid,
+    # a number so short may be something else of the customer's
+    parties = [Party("b1", "Metalúrgica Araújo Ltda.")]
+    items = [
+        inv("000012277", "b1", "9473.48", currency="BRL"),
+        inv("000012301", "b1", "2210.00", currency="BRL"),
+    ]
+    settings = MatchSettings(currency="BRL")
+    said = tx("5334.76", "NF 12277 PARCIAL", name="METALURGICA ARAUJO LTDA.", currency="BRL")
+    d = make_engine(items, parties, settings).match(said)
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "000012277", "5334.76")]
+    d = make_engine(items, parties, settings).match(replace(said, remittance_lines=("NF 12277",)))
+    assert d.status != Status.APPLIED, d.explanation
+
+
 # --- typos among the payer's own numbers ------------------------------------------------
 
 
@@ -739,7 +797,7 @@ def test_an_open_item_of_the_amount_is_paid_even_when_the_text_says_advance(acme
     ("text", "payer"),
     [
         ("Zahlung Auftrag AB-978408", ADVANCE_PAYER),  # no word of an advance
-        ("Anzahlung Auftrag AB-978408", BY_NAME),  # a name without the account
+        ("Anzahlung", BY_NAME),  # a name without the account, and no order named
         ("Anzahlung Auftrag AB-978408", BY_ACCOUNT),  # the account without a name
         (
             "Anzahlung Auftrag AB-978408",
@@ -753,6 +811,55 @@ def test_an_advance_needs_the_customers_own_account_and_its_word(
 ) -> None:  # type: ignore[type-arg]
     engine = make_engine(acme_items(), acme)
     d = engine.match(tx("5000.00", text, **payer))
+    assert d.status != Status.APPLIED, d.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ADVANCE PAYMENT ORDER 4596353",
+        "ADV PAYMENT ORDER 4590434",
+        "DEPOSIT FOR PO 4533721",
+        "ADIANTAMENTO PO4598632 E1823",
+        "CONCEPTO ANTICIPO PEDIDO 4586570",
+        "Anzahlung Auftrag AB-978408",
+    ],
+)
+def test_an_advance_for_an_order_under_the_customers_name_alone(acme: list[Party], text: str) -> None:
+    """Where customers' accounts are no IBAN and none is on file, the customer's name (no other party's), the word
+    of an advance and the order it pays for, with its number, put it on account."""
+    d = make_engine(acme_items(), acme).match(tx("5000.00", text, **BY_NAME))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("on_account", "", "5000.00")]
+    assert d.customer_id == "c1"
+
+
+@pytest.mark.parametrize(
+    ("text", "payer"),
+    [
+        ("ADVANCE PAYMENT", BY_NAME),  # no order named
+        ("PAYMENT ORDER 4596353", BY_NAME),  # no word of an advance
+        ("ADVANCE PAYMENT ORDER 4596353", {"name": "ACME"}),  # a name two customers begin with
+        (
+            "ADVANCE PAYMENT ORDER 4596353 INV-2026-000999",
+            BY_NAME,
+        ),  # a number like an invoice's, not in the book
+        (
+            "ADVANCE PAYMENT ORDER 4596353",
+            {"name": "ACME LOGISTICS SA", "iban": IBAN_OTHER},
+        ),  # another's account
+    ],
+)
+def test_an_advance_under_a_name_alone_needs_the_order_and_the_name(
+    acme: list[Party], text: str, payer: dict[str, str]
+) -> None:
+    d = make_engine(acme_items(), acme).match(tx("5000.00", text, **payer))
+    assert d.status != Status.APPLIED, d.explanation
+
+
+def test_an_advance_under_a_name_two_customers_bear_is_left_to_a_person() -> None:
+    parties = [Party("c1", "Acme Logistics SA"), Party("c9", "ACME LOGISTICS S.A.")]
+    d = make_engine(acme_items(), parties).match(tx("5000.00", "ADVANCE PAYMENT ORDER 4596353", **BY_NAME))
     assert d.status != Status.APPLIED, d.explanation
 
 

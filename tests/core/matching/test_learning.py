@@ -141,8 +141,9 @@ def test_rule_scorer_is_the_fallback(acme: list[Party]) -> None:
 
 
 def test_habit_of_quoting_order_numbers_strengthens_them(acme: list[Party]) -> None:
-    items = [inv("INV-2026-000101", "c2", "431.20", order="4500123")]
-    payment = tx("431.20", "PO 4500123", name="Someone Else")
+    # a short order number (a long one with the amount to the cent names its item as a full number does)
+    items = [inv("INV-2026-000101", "c2", "431.20", order="45012")]
+    payment = tx("431.20", "PO 45012", name="Someone Else")
     store = MemoryAliasStore()
     for _ in range(4):
         store.record_payment("c2", referenced=True, by_order_reference=True)

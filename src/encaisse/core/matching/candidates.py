@@ -131,9 +131,12 @@ class TextEvidence:
     deduction_words: list[str] = field(default_factory=list)
     partial_words: list[str] = field(default_factory=list)
     advance_words: list[str] = field(default_factory=list)
+    order_named: bool = False  # with the advance words, the order (or pro forma) paid for and its number
     non_customer: list[tuple[str, bool]] = field(default_factory=list)  # reason, hard?
     number_like: bool = False  # a word of the text looks like one of the book's invoice numbers
     customer_numbers: tuple[str, ...] = ()  # written as such ("Kd-Nr. 10023"), without leading zeros
+    account_numbers: tuple[str, ...] = ()  # the payer's account number with us ("BILL REF 60335"), likewise
+    lone_number: str = ""  # the only number of a text of words ("ACB CREDIT 50361"), likewise
     documents: tuple[Remitted, ...] = ()  # of a structured remittance, with the amount paid of each
     split_vat: int | None = None  # a Polish split payment's VAT part (minor units), paid to the VAT account
     # the public authority whose name (as the payer or in the text) is every reason in ``non_customer``: the
@@ -165,7 +168,8 @@ _DEDUCTION: Final = _words(
     LESS OFFSET CONTESTEE CONTESTES CONTESTEES VERMINDERD VERMINDERING BESCHADIGDE TEKORT MANQUANTS
     POTRACENIE POTRACENIA POTRACONO REKLAMACJA REKLAMACJI KARA UPUST RABAT SRAZKA SRAZENO REKLAMACE SLEVA POKUTA
     PENALE ZRAZKA REKLAMACIA ZLAVA KOTBER LEVONAS LEVONVA ENGEDMENY REKLAMACIO HIANY MINUSZ PENALITES PENALTIES
-    PENALIDAD PENALIDADES PENALE PENALI DEDUITS DEDUITES RETENUES REFACTION REFACTIONS"""
+    PENALIDAD PENALIDADES PENALE PENALI DEDUITS DEDUITES RETENUES REFACTION REFACTIONS WHT WHVAT WITHHOLDING
+    WITHHELD"""
 )
 # "RG 5 %": the retenue de garantie of French public and building contracts, written short with its rate
 _RETENTION_RATE: Final = re.compile(r"\bRG\s?[0-9]{1,2}(?:[.,][0-9]{1,2})?\s?(?:%|POUR ?CENT)")
@@ -177,7 +181,21 @@ _PARTIAL: Final = _words(
 )
 _ADVANCE: Final = _words(
     """ACOMPTE ADVANCE AVANCE VORAUSZAHLUNG ANZAHLUNG VOORSCHOT DEPOSIT PREPAYMENT PROFORMA VORKASSE ARRHES
-    ANTICIPO ADIANTAMENTO ZALICZKA FORSKUD FORSKOTT ENNAKKO ENNAKKOMAKSU ZALOHA PRZEDPLATA PREDEM VOPRED ELOLEG"""
+    ANTICIPO ADIANTAMENTO ZALICZKA FORSKUD FORSKOTT ENNAKKO ENNAKKOMAKSU ZALOHA PRZEDPLATA PREDEM VOPRED ELOLEG
+    DOWNPAYMENT"""
+)
+# the order an advance is paid for, with its number ("DEPOSIT ORDER 4571974", "ADIANTAMENTO PO4598632", "ANTICIPO
+# PEDIDO 4586570", "Anzahlung Auftrag 2026-118", "ACOMPTE CDE 88412", "ADVANCE AGAINST PI-2026-045", a Gulf or East
+# African buyer's local purchase order "ADVANCE AGAINST LPO 4540035")
+_ORDER_NAMED: Final = re.compile(
+    r"\b(?:(?:PURCHASE|SALES)\s+ORDER|ORDER|ORD|P\s?O|PEDIDO|ORDEM|ORDINE|COMMANDE|CDE|BESTELLUNG|AUFTRAG|AUFTRAGS"
+    r"|BESTELLING|OPDRACHT|ZAMOWIENIE|ZAMOWIENIA|OBJEDNAVKA|MEGRENDELES|PROFORMA|PRO\s?FORMA|PI|LPO)"
+    r"\s*(?:NO|NR|NUM|NUMBER|N|#)?[\s.:#-]*[A-Z]{0,3}[/-]?[0-9][0-9/-]{2,}[0-9]\b"
+)
+# "advance" cut short by Indian banks' narrations ("ADV PAYMENT ORDER 4590434"; a bare "ADV" is also an advice), and
+# a down payment
+_ADV_SHORT: Final = re.compile(
+    r"\bADV\.?\s+(?:PAYMENT|PMT|PYMT|AGAINST|AGST|FOR\s+(?:ORDER|PO))\b|\bDOWN\s+(?:PAYMENT|PMT)\b"
 )
 # thanks in advance: courtesy, not an advance ("Merci d'avance", "d'avance merci", "thank you in advance")
 _THANKS_IN_ADVANCE: Final = re.compile(
@@ -189,6 +207,11 @@ _THANKS_IN_ADVANCE: Final = re.compile(
 _BANK_DEPOSIT: Final = re.compile(
     r"\b(?:LOCKBOX|LBX|REMOTE|MOBILE|BRANCH|ATM|COUNTER|NIGHT|COMMERCIAL)(?:\s+[0-9]+)?\s+DEPOSIT\b"
     r"|\bDEPOSIT(?:ED)?\s+(?:CHECKS?|CHKS?|CHEQUES?|ITEMS?)\b"
+)
+# a French-speaking bank's own word for what was paid in: a cheque, a bill of exchange or cash deposited ("REMISE
+# CHEQUE N 1234567", "REMISE LCN N 4567890", "REMISE ESPECES"), not a discount
+_BANK_REMISE: Final = re.compile(
+    r"\bREMISES?\s+(?:DE\s+|D\s)?(?:CHEQUES?|CHQS?|LCN|EFFETS?|ESPECES|VIREMENTS?)\b"
 )
 # a German bank's own word for a credit booked ("SEPA-Gutschrift", "Gutschr. Überweisung", the bare
 # "Gutschrift" of an entry's additional information), not a credit note the payer deducted
@@ -289,6 +312,21 @@ _CUSTOMER_NUMBER: Final = re.compile(
     r"|TENANT\s?(?:NO|NR|NUMBER|ID)?)"
     r"\.?\s?[:#]?\s?([0-9]{3,12})(?![0-9]|[-/.][0-9])"
 )
+# the number of the payer's account with its supplier, as a paybill or a supplier asks for it: an M-Pesa C2B payment's
+# "account" ("BILL REF 60335", "ACC: A/C 60351"), a South African payment reference ("ACC NO 50196"); the customer's
+# number when one customer has it, and no invoice number's digits are taken from it
+_ACCOUNT_NUMBER: Final = re.compile(
+    r"\b(?:BILL\s?REF(?:ERENCE)?|PAYBILL\s?ACC(?:OUNT)?|ACC(?:OUNT)?|ACCT|A\s?/\s?C)\.?\s?(?:NO|NR|NUMBER|#)?\.?"
+    r"\s?[:#]?\s?(?:A\s?/\s?C\.?\s?)?([0-9]{3,12})(?![0-9]|[-/.][0-9])"
+)
+# one number alone among words ("ACB CREDIT 50361", "50099 ZULULAND"): a customer's number when the bank gives no
+# payer and the number is one customer's and no item's; not a cheque's, a receipt's or an invoice's
+_LONE_NUMBER: Final = re.compile(r"(?<![0-9A-Z/.-])[0-9]{4,12}(?![0-9A-Z/.-])")
+_LONE_NOT: Final = frozenset({
+    "CHQ", "CHQS", "CHEQUE", "CHEQUES", "CHECK", "CHK", "RCPT", "RECEIPT", "UTR", "TRN", "SERIAL", "INV", "INVOICE",
+    "INVOICES", "BILL", "FACT", "FACTURE", "FACTURA", "NF", "RECHNUNG", "FACTUUR", "ORDER", "PO", "LPO", "CONTRACT",
+    "LOAN", "POLICY", "CLAIM", "CARD", "TERMINAL", "MID", "TID", "BATCH",
+})  # fmt: skip
 # an Australian BPAY customer reference number, which billers give each customer: its number, often with a check
 # digit ("BPAY BILLER 254631 CRN 2004517 RCPT 482431775590")
 _CRN: Final = re.compile(r"\bCRN\.?\s?[:#]?\s?([0-9]{3,20})\b")
@@ -428,13 +466,23 @@ _NETWORK_RE: Final = re.compile(
     r"\b(?:BILL ?\.? ?COM|PAYMODE(?: ?-? ?X)?|AVID ?XCHANGE|AVIDPAY|NVOICEPAY|CORPAY|TIPALTI|MINERAL ?TREE"
     r"|BOTTOMLINE|PAYABLES NETWORK)\b"
 )
+# the Gulf's exchange houses (and the money-transfer companies) pay suppliers for their walk-in customers, as a
+# network does for its members: their account and name say nothing of the customer; "B/O" (by order of) or the
+# ultimate debtor does
+_EXCHANGE_HOUSE_RE: Final = re.compile(
+    r"\b(?:(?:AL ?ANSARI|REDHA AL ?ANSARI|UAE|LULU(?: INTERNATIONAL)?|AL ?FARDAN|WALL STREET|AL ?ROSTAMANI"
+    r"(?: INTERNATIONAL)?|GCC|ORIENT|AL ?GHURAIR|JOYALUKKAS|SHARAF|AL ?ZAMAN|AL ?MULLA|AL ?DAHAB|BAHRAIN FINANCING"
+    r"|TRAVELEX) EXCHANGE(?: CENTRE| CENTER| COMPANY| CO| HOUSE)?|WESTERN UNION|MONEYGRAM|TAHWEEL AL ?RAJHI|ENJAZ"
+    r"|INSTANT CASH)(?: (?:LLC|L ?L ?C|WLL|W ?L ?L|CO|COMPANY|LTD))?\b"
+)
 # cut the text into the runs of words that may name a company: at numbers, separators and labels
 _NAME_CUT: Final = re.compile(r"[*|/;:=,()\[\]]|[^\s*|/;:=,()\[\]]*\d[^\s*|/;:=,()\[\]]*")
 _NOT_NAME_WORDS: Final = frozenset({
     "INV", "INVS", "INVOICE", "INVOICES", "NO", "NR", "NUM", "FROM", "FOR", "BY", "PMT", "PMNT", "PAYMNT",
     "PAYMENT", "PAYMENTS", "PAYABLES", "REF", "ID", "ACH", "CCD", "CTX", "PPD", "PMX", "NVP", "VENDOR",
     "SUPPLIER", "REMIT", "REMITTANCE", "ADVICE", "CREDIT", "DEBIT", "RECEIVED", "ORIG", "CO", "NAME", "DESCR",
-    "ENTRY", "DESC", "DATE", "SEC", "TRACE", "IND", "EED", "ADDENDA", "AND", "PO",
+    "ENTRY", "DESC", "DATE", "SEC", "TRACE", "IND", "EED", "ADDENDA", "AND", "PO", "B", "O", "BO", "IFO",
+    "BEHALF", "ON", "INWARD", "UAEFTS",
 })  # fmt: skip
 
 
@@ -449,12 +497,25 @@ def network_payer_names(tx: CreditTransaction) -> tuple[str, ...] | None:
     True
     """
     payer = fold(tx.counterparty_name or "")
-    if payer and not _NETWORK_RE.search(payer):
+    if payer and not _NETWORK_RE.search(payer) and not _EXCHANGE_HOUSE_RE.search(payer):
         return None  # most credits: a payer that is no network, the text not read
     text = fold(transaction_text(tx))
-    if not payer and not _NETWORK_RE.search(text):
+    if not payer and not _NETWORK_RE.search(text) and not _EXCHANGE_HOUSE_RE.search(text):
         return None
-    return _name_runs(_NETWORK_RE.sub(" ", text), _NOT_NAME_WORDS)
+    return _name_runs(_EXCHANGE_HOUSE_RE.sub(" ", _NETWORK_RE.sub(" ", text)), _NOT_NAME_WORDS)
+
+
+def exchange_house(tx: CreditTransaction) -> str:
+    """The exchange house (or money-transfer company) that paid, as the payer or the text names it; ``""``.
+
+    >>> exchange_house(CreditTransaction("t", Decimal("1"), "AED", date(2026, 4, 2),
+    ...     counterparty_name="AL ANSARI EXCHANGE LLC", remittance_lines=("B/O HORIZON SANITARY WARE TRADING",)))
+    'AL ANSARI EXCHANGE LLC'
+    """
+    found = _EXCHANGE_HOUSE_RE.search(fold(tx.counterparty_name or "")) or _EXCHANGE_HOUSE_RE.search(
+        fold(transaction_text(tx))
+    )
+    return found.group(0) if found else ""
 
 
 def _name_runs(text: str, not_names: frozenset[str]) -> tuple[str, ...]:
@@ -501,12 +562,38 @@ def _end_to_end(tx: CreditTransaction) -> str:
 
 
 _SPLIT_PAYMENT: Final = re.compile(r"/VAT/\s?([0-9][0-9 .]{0,15}[.,][0-9]{2})\s?/\s?IDC/")
+# the currency written before an amount: its ISO code or sign ("EUR", "$", "KSHS", "DHS"), or glued to it the
+# naira's "N" and the rand's "R" ("LESS WHT 5 PCT N100,927.05"), which count only with decimals
+_CURRENCY_BEFORE: Final = (
+    "EUR", "USD", "GBP", "CHF", "€", "$", "NGN", "KES", "KSHS", "KSH", "ZAR", "AED", "DHS", "DH", "SAR", "SR",
+    "EGP", "LE", "MAD", "INR", "RS", "GHS", "UGX", "TZS",
+)  # fmt: skip
 _AMOUNT_IN_TEXT: Final = re.compile(
-    r"(?<![0-9A-Z])(?:(?:EUR|USD|GBP|CHF|€|\$)\s?)?-?"
+    r"(?<![0-9A-Z])(?:((?:"
+    + "|".join(re.escape(c) for c in _CURRENCY_BEFORE)
+    + r")\.?\s?)|(?:N|R)(?=[0-9]))?-?"
     # 1,234.56 or 1.234,56
     r"([0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9]{2}(?![0-9]))|[0-9]{1,3}(?:[.' ][0-9]{3})+|[0-9]+)"
     r"(?:([.,])([0-9]{2}))?(?![0-9])(\s?(?:EUR|USD|GBP|CHF|€|\$|PLN|ZL|CZK|KC|HUF|FT)(?![A-Z]))?"
 )
+
+
+def _lone_number(lines: tuple[str, ...]) -> str:
+    """The one number of a remittance otherwise of words (:data:`_LONE_NUMBER`), without leading zeros; ``""``
+    when there are none, several, or a word says it is another kind of number.
+
+    >>> _lone_number(("ACB CREDIT 050361",)), _lone_number(("50099 ZULULAND",)), _lone_number(("CHQ DEP 004567",))
+    ('50361', '50099', '')
+    """
+    text = fold(" ".join(lines))
+    found: list[str] = _LONE_NUMBER.findall(text)
+    if len(found) != 1:
+        return ""
+    number = found[0]
+    words = text.replace(":", " ").replace(",", " ").split()
+    if any(not (w.isalpha() or w == number) or w in _LONE_NOT for w in words):
+        return ""
+    return number.lstrip("0")
 
 
 def _amounts(folded: str, currency: str) -> list[int]:
@@ -514,10 +601,8 @@ def _amounts(folded: str, currency: str) -> list[int]:
     exp = minor_unit(currency)
     found: list[int] = []
     for match in _AMOUNT_IN_TEXT.finditer(folded):
-        whole, _, decimals, suffix = match.groups()
-        has_currency = match.group(0).lstrip("-").startswith(("EUR", "USD", "GBP", "CHF", "€", "$")) or bool(
-            suffix
-        )
+        before, whole, _, decimals, suffix = match.groups()
+        has_currency = bool(before or suffix)
         if decimals is None and not has_currency:
             continue
         try:
@@ -664,6 +749,10 @@ def read_transaction(
     if customer_numbers:
         numbers = [c for c in numbers if customer_numbers.isdisjoint(_DIGIT_RUNS.findall(c.key))]
         evidence.customer_numbers = tuple(sorted({n.lstrip("0") for n in customer_numbers} - {""}))
+    if "AC" in folded or "/C" in folded or "BILL" in folded:
+        accounts = {n.lstrip("0") for n in _ACCOUNT_NUMBER.findall(folded)} - {""}
+        evidence.account_numbers = tuple(sorted(accounts - set(evidence.customer_numbers)))
+    evidence.lone_number = _lone_number(tx.remittance_lines)
     padded = [
         c for c in numbers if len(c.key) >= 7 and c.key[0] == "0" and c.origin == "plain" and c.key.isdigit()
     ]
@@ -721,6 +810,8 @@ def read_transaction(
         worded = fold(" ".join([*tx.remittance_lines, rejoined]))  # the bank's booking text alone
     if "DEPOSIT" in worded:
         worded = _BANK_DEPOSIT.sub(" ", worded)
+    if "REMISE" in worded:
+        worded = _BANK_REMISE.sub(" ", worded)
     if "VANCE" in worded:
         worded = _THANKS_IN_ADVANCE.sub(" ", worded)
     if "GUTSCHR" in worded:
@@ -734,6 +825,10 @@ def read_transaction(
                 evidence.partial_words.append(word)
             if word in _ADVANCE:
                 evidence.advance_words.append(word)
+    if _ADV_SHORT.search(worded):
+        evidence.advance_words.append("ADV")
+    if evidence.advance_words and _ORDER_NAMED.search(worded):
+        evidence.order_named = True
     if _INSTALMENT.search(folded):
         evidence.partial_words.append("n/m")
     if "RG" in folded and _RETENTION_RATE.search(folded):  # a retenue de garantie ("RG 5 % 216.00 EUR")

@@ -72,6 +72,7 @@ from encaisse.core.matching import parallel
 from encaisse.core.matching.candidates import (
     Remitted,
     TextEvidence,
+    exchange_house,
     is_date_near,
     names_in_text,
     network_payer_names,
@@ -172,6 +173,7 @@ _F_SOLE_BEARER: Final = _F["sole_bearer"]
 _F_NUMBER_OTHER: Final = _F["number_other"]
 _F_FEE_KEPT_BACK: Final = _F["fee_kept_back"]
 _F_TAX_WITHHELD: Final = _F["tax_withheld"]
+_F_EQUAL_OTHER: Final = _F["equal_other"]
 _NUMBER_SHAPE: Final = re.compile(r"^[A-Z]{0,8}[0-9]{5,}$")
 # a year, or a month and its year ("03/2026", "2026-03"): a period, not a number
 _PERIOD: Final = re.compile(r"^(?:(?:0[1-9]|1[0-2])?(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2]))$")
@@ -245,7 +247,9 @@ class PayerView:
     name_hits: dict[int, float]
     has_info: bool
     names: tuple[str, ...] = ()  # the payer's and the ultimate debtor's names
-    network: str = ""  # the payables network that paid for the customer (its name), which the text names
+    network: str = (
+        ""  # the network or exchange house that paid for the customer ("BILL.COM, a payables network")
+    )
     # the account is a paying agent's, on file for this many customers (Engine.paying_agent): it names none of them
     agent: int = 0
     # customers whose number the text writes ("CUST ACCT 300237"): the number, and how far the name matched
@@ -469,6 +473,13 @@ class Engine:
         payer = self._payer(tx)
         if evidence.customer_numbers:
             self._numbered(payer, evidence.customer_numbers)
+        if evidence.account_numbers:
+            self._numbered(payer, evidence.account_numbers)
+        lone = evidence.lone_number
+        if lone and not payer.has_info and not payer.numbered and not self.book.lookup_keys([lone])[0]:
+            # no payer given, and one number in words that is a customer's and no item's ("ACB CREDIT 50361"): the
+            # reference the supplier asked for, its customer number
+            self._numbered(payer, (lone,))
         if tx.counterparty_name and tx.counterparty_name[:1].isdigit():
             self._coded(payer, tx.counterparty_name)
         amount = to_minor(tx.amount, tx.currency) if tx.amount > 0 else 0
@@ -573,6 +584,14 @@ class Engine:
                     _keep_best(names, self._names(holder))
         if not iban_hits and given and tx.amount > 0:
             self._bearers_of_the_amount(tx, given, names)
+            if tx.remittance_lines and max(names.values(), default=0.0) < 0.75:
+                # a person no customer's name resembles pays for a business the text names whole (the shop's name
+                # typed in an M-Pesa paybill's account field, "BILL REF RUIRU PLUMBING WORKS"): that business
+                written = [w for w in book.names.written_in(" ".join(tx.remittance_lines)) if w[1] >= 0.9]
+                if written:
+                    _keep_best(names, {key: score for key, score, _ in written})
+                    windows = tuple(dict.fromkeys(words for _, _, words in written))
+                    return PayerView(iban, iban_hits, names, True, (*given, *windows), in_text=True)
         return PayerView(iban, iban_hits, names, bool(iban or given), given)
 
     def name_bearers(self, name: str, cap: int = _NAMESAKES_TOLD_APART) -> list[int]:
@@ -703,7 +722,11 @@ class Engine:
             for party, score in found.items():
                 if score > names.get(party, 0.0):
                     names[party] = score
-        network = tx.counterparty_name or "a payables network"
+        house = exchange_house(tx)
+        if house:
+            network = f"{tx.counterparty_name or house}, an exchange house"
+        else:
+            network = f"{tx.counterparty_name or 'a payables network'}, a payables network"
         return PayerView("", {}, names, True, tuple(given), network=network)
 
     # --- deciding -----------------------------------------------------------------------
@@ -2272,7 +2295,7 @@ class _Context:
             f[_F_NON_CUSTOMER_SOFT] = 1.0 if evidence.is_soft_non_customer else 0.0
             f[_F_PARTIAL_WORDS] = 1.0 if evidence.partial_words else 0.0
             f[_F_DEDUCTION_WORDS] = 1.0 if evidence.deduction_words else 0.0
-            f[_F_ADVANCE_WORDS] = 1.0 if evidence.advance_words else 0.0
+            f[_F_ADVANCE_WORDS] = (2.0 if evidence.order_named else 1.0) if evidence.advance_words else 0.0
             self._base = f
         return self._base.copy()
 
@@ -2378,6 +2401,8 @@ class _Context:
             f[_F_FIT_PARTIAL] = self.amount / max(sum([open_[i] for i in items]), 1)
             if self.currency in TAX_WITHHELD and f[_F_FIT_PARTIAL] >= 0.9:
                 f[_F_TAX_WITHHELD] = 1.0
+            if customer >= 0 and any(i not in items for i in self._equal_open(customer, self.amount)):
+                f[_F_EQUAL_OTHER] = 1.0
             if not f[_F_PARTIAL_WORDS] and self.evidence.amounts:
                 # the text writes the amount of the item left open and pays less ("RMR*IV*320759*PI*1527.14*3054.28"):
                 # the payer says it pays part, as in words

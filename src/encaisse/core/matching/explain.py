@@ -145,7 +145,7 @@ def describe_payer(
     if not parts and not payer.agent:
         parts.append("payer unknown" if payer.has_info else "no payer details")
     if payer.network:  # its account and name are not the customer's (none were read)
-        parts.insert(0, f"paid through {payer.network}, a payables network")
+        parts.insert(0, f"paid through {payer.network}")
     elif payer.agent:  # nor a paying agent's
         parts.insert(0, f"paid by a paying agent (its account is on file for {payer.agent} customers)")
     return "; ".join(parts)

@@ -187,10 +187,15 @@ class Party:
 # Currencies whose payers customarily keep back their own bank's transfer fee from what they pay, so that a payment
 # a few hundred units short of an invoice is that invoice paid: Japan (振込手数料 borne by the payee, 先方負担)
 FEES_KEPT_BACK: Final = frozenset({"JPY"})
-# Currencies whose payers withhold income tax at source from what they pay a supplier and pay it to the state, the
-# supplier claiming it later (India: TDS, 0.1 to 10 % of the taxable value): an invoice named and paid short of at
-# most a tenth, without a word, is paid in part, the rest open until the tax certificate comes
-TAX_WITHHELD: Final = frozenset({"INR"})
+# Currencies whose payers withhold income tax (or VAT) at source from what they pay a supplier and pay it to the
+# state, the supplier claiming it later: India's TDS (0.1 to 10 % of the taxable value), Kenya's withholding VAT
+# (2 %) and income tax, Nigeria's WHT (2.5 to 10 %), Ghana's, Uganda's and Tanzania's, Egypt's advance tax (1 to
+# 5 %), the Philippines' expanded withholding tax, Indonesia's PPh 23, Thailand's, Pakistan's and Bangladesh's,
+# Colombia's retención en la fuente, Peru's IGV retention, Argentina's retenciones: an invoice named and paid short
+# of at most a tenth, without a word, is paid in part, the rest open until the tax certificate comes
+TAX_WITHHELD: Final = frozenset(
+    {"INR", "KES", "NGN", "GHS", "UGX", "TZS", "EGP", "PHP", "IDR", "THB", "PKR", "BDT", "COP", "PEN", "ARS"}
+)
 
 
 # How many units of a currency bank charges come to where a euro-zone bank charges one euro: an order of

@@ -75,7 +75,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "text_amount",  # an amount in the text explains the difference
     "partial_words",
     "deduction_words",
-    "advance_words",
+    "advance_words",  # 1: the text speaks of an advance; 2: and names the order it pays for, with its number
     "competitors",  # log2(1 + other customers with an exact-fitting allocation)
     "text_cut",  # the remittance text looks cut (140 characters, ends mid-list)
     "reserved",  # an item is proposed to a person for an earlier payment
@@ -84,6 +84,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "number_other",  # the text writes another customer's number ("Kd.-Nr."), not this one's
     "fee_kept_back",  # bank charges, in a currency whose payers keep back the transfer fee (Japan's 振込手数料)
     "tax_withheld",  # 90 % or more paid, in a currency whose payers withhold tax at source (India's TDS)
+    "equal_other",  # a part payment's customer has another open item of exactly the amount
 )
 _INDEX: Final = {name: i for i, name in enumerate(FEATURES)}
 _ADVANCE_WORDS: Final = _INDEX["advance_words"]
@@ -125,6 +126,7 @@ _SOLE_BEARER: Final = _INDEX["sole_bearer"]
 _NUMBER_OTHER: Final = _INDEX["number_other"]
 _FEE_KEPT_BACK: Final = _INDEX["fee_kept_back"]
 _TAX_WITHHELD: Final = _INDEX["tax_withheld"]
+_EQUAL_OTHER: Final = _INDEX["equal_other"]
 _YEARS_PAST_DUE: Final = _INDEX["years_past_due"]
 _REF_FUZZY: Final = _INDEX["ref_fuzzy"]
 
@@ -252,6 +254,35 @@ def rule_logit(f: Sequence[float]) -> float:
         elif f[_REF_FUZZY] == 1.0 and certain and not f[_REF_OTHER_STRONG]:
             # a number one character away from the certain customer's own item, paid to the cent: a typo
             score += 1.5
+        elif (
+            referenced
+            and certain
+            and unique
+            and f[_REF_COVERAGE] == 1.0
+            and not f[_REF_FUZZY]
+            and not f[_REF_AMBIGUITY]
+            and not f[_N_ITEMS]
+            and not f[_REF_OTHER_STRONG]
+            and not f[_UNEXPLAINED_NUMBER]
+            and f[_REF_MEAN] < 6.5
+        ):
+            # the certain customer's one open item of the amount, which its text names by a shorter form ("INV
+            # 8340" for TI-2025-08340): no less telling than the same payment without a word
+            score += 1.5
+        elif (
+            not named
+            and f[_REF_MEAN] >= 5.0
+            and f[_REF_COVERAGE] == 1.0
+            and not f[_REF_FUZZY]
+            and not f[_REF_AMBIGUITY]
+            and not f[_N_ITEMS]
+            and not f[_REF_OTHER_STRONG]
+            and not f[_UNEXPLAINED_NUMBER]
+        ):
+            # the number written otherwise, yet long enough to be the only item of its key ("IN12594" for
+            # IN012594, "012070" without its prefix), and the amount to the cent: as telling as the full number
+            # (never more), whoever paid (a payer known as someone else still takes away)
+            score += 6.5 - f[_REF_MEAN]
     elif f[_FIT_DISCOUNT]:
         score += 2.5 if referenced else 3.0
     elif f[_FIT_CHARGES]:
@@ -281,6 +312,24 @@ def rule_logit(f: Sequence[float]) -> float:
         score += 0.5 if said_part else -1.0
         if stated_part and not certain:
             score += 2.0  # a part payment of the invoice named, whoever paid (docs/cashapp.md)
+        if (
+            certain
+            and (named if not said_part else f[_REF_MEAN] >= 3.0)
+            and f[_REF_COVERAGE] == 1.0
+            and not f[_REF_FUZZY]
+            and not f[_REF_AMBIGUITY]
+            and not f[_N_ITEMS]
+            and not f[_REF_OTHER_STRONG]
+            and not f[_UNEXPLAINED_NUMBER]
+            and not f[_EQUAL_OTHER]
+            and not f[_DEDUCTION_WORDS]
+            and share >= 0.05
+        ):
+            # the certain customer pays less than the one item of its own that the text names, no other item of
+            # its is of the amount and the text speaks of no deduction: the residue is left open, as the export
+            # contract says of an unexplained residue (a part payment the text calls one, or one where payers
+            # withhold tax at source, may name the item by a shorter form: its serial)
+            score += 1.5 + max(0.0, 4.0 - f[_REF_MEAN])
         if share < 0.05:
             score -= 1.0
         if f[_N_ITEMS] > 0:
@@ -315,6 +364,19 @@ def rule_logit(f: Sequence[float]) -> float:
                 # the customer's own account, under its name, says it pays in advance ("Anzahlung Auftrag …")
                 # and names no open item: what the contract puts on account
                 score += 6.5
+            elif (
+                f[_ADVANCE_WORDS] >= 2.0
+                and name >= 0.93
+                and iban == 0
+                and f[_PAYER_IBAN_OTHER] == 0
+                and f[_PAYER_NAME_OTHER] < 0.85
+                and not referenced
+                and not f[_REF_OTHER_STRONG]
+                and not f[_UNEXPLAINED_NUMBER]
+            ):
+                # no account on file (a country whose accounts are no IBAN), but the customer's name and no other
+                # party's, an advance and the order it pays for ("ADVANCE PAYMENT ORDER 4590434"): on account
+                score += 9.0
     # allocations by amount alone
     if f[_FIFO_PREFIX]:
         score += 1.0 - 0.25 * max(0.0, 2.0 ** f[_N_ITEMS] - 2.0)
