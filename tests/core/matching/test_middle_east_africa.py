@@ -368,3 +368,25 @@ def test_tax_withheld_from_the_item_its_serial_names() -> None:
         tx("2977502.00", "INV 1614", name="OKOLI POWER SOLUTIONS NIG. LTD", currency="NGN")
     )
     assert d.status != Status.APPLIED, d.explanation
+
+
+@pytest.mark.parametrize("text", ["ACB CREDIT 2026", "PAYMENT 100226"])
+def test_a_lone_year_or_date_is_no_customer_number(text: str) -> None:
+    # customers numbered 2026 and 100226: a year, or a date within a year of the payment, names neither
+    parties = [
+        Party("2026", "Zululand Agricultural Supplies (Pty) Ltd", numbers=("2026",)),
+        Party("100226", "Karoo Pumps CC", numbers=("100226",)),
+    ]
+    items = [
+        inv("IN012015", "2026", "30892.70", currency="ZAR"),
+        inv("IN012016", "100226", "1200.00", currency="ZAR"),
+    ]
+    d = make_engine(items, parties, ZAR).match(tx("30892.70", text, currency="ZAR", on="2026-03-02"))
+    assert d.status != Status.APPLIED, d.explanation
+    other = make_engine(items, parties, ZAR).match(tx("1200.00", text, currency="ZAR", on="2026-03-02"))
+    assert other.status != Status.APPLIED, other.explanation
+    # the same number not read as a year or a date is the customer's
+    d = make_engine(items, parties, ZAR).match(
+        tx("1200.00", "ACB CREDIT 100226", currency="ZAR", on="2027-06-30")
+    )
+    assert d.status == Status.APPLIED, d.explanation

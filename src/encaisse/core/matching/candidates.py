@@ -578,18 +578,24 @@ _AMOUNT_IN_TEXT: Final = re.compile(
 )
 
 
-def _lone_number(lines: tuple[str, ...]) -> str:
+def _lone_number(lines: tuple[str, ...], day: int) -> str:
     """The one number of a remittance otherwise of words (:data:`_LONE_NUMBER`), without leading zeros; ``""``
-    when there are none, several, or a word says it is another kind of number.
+    when there are none, several, a word says it is another kind of number, or it is a year or a date near
+    ``day`` (an ordinal).
 
-    >>> _lone_number(("ACB CREDIT 050361",)), _lone_number(("50099 ZULULAND",)), _lone_number(("CHQ DEP 004567",))
-    ('50361', '50099', '')
+    >>> day = date(2026, 4, 15).toordinal()
+    >>> _lone_number(("ACB CREDIT 050361",), day), _lone_number(("50099 ZULULAND",), day)
+    ('50361', '50099')
+    >>> _lone_number(("CHQ DEP 004567",), day), _lone_number(("RENT APRIL 2026",), day), _lone_number(("PAYMENT 150426",), day)
+    ('', '', '')
     """
     text = fold(" ".join(lines))
     found: list[str] = _LONE_NUMBER.findall(text)
     if len(found) != 1:
         return ""
     number = found[0]
+    if (len(number) == 4 and number[:2] in ("19", "20")) or is_date_near(number, day):
+        return ""
     words = text.replace(":", " ").replace(",", " ").split()
     if any(not (w.isalpha() or w == number) or w in _LONE_NOT for w in words):
         return ""
@@ -752,7 +758,7 @@ def read_transaction(
     if "AC" in folded or "/C" in folded or "BILL" in folded:
         accounts = {n.lstrip("0") for n in _ACCOUNT_NUMBER.findall(folded)} - {""}
         evidence.account_numbers = tuple(sorted(accounts - set(evidence.customer_numbers)))
-    evidence.lone_number = _lone_number(tx.remittance_lines)
+    evidence.lone_number = _lone_number(tx.remittance_lines, tx.effective_date.toordinal())
     padded = [
         c for c in numbers if len(c.key) >= 7 and c.key[0] == "0" and c.origin == "plain" and c.key.isdigit()
     ]
