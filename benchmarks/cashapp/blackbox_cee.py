@@ -185,7 +185,6 @@ it is right by docs/cashapp.md to leave a later equal-amount payment too (a miss
 from __future__ import annotations
 
 import csv
-import dataclasses
 import itertools
 import random
 import re
@@ -208,11 +207,9 @@ from blackbox_export import (
     Row,
     grouped_table,
     load_why,
-    outcome,
-    read_export,
     run_generated_check,
     run_steps,
-    score_kinds,
+    scores_by,
     step_log,
 )
 
@@ -3148,32 +3145,8 @@ def score(gen: Generator, out: Path) -> dict[str, object]:
     credits = [t for t in gen.txs if not t.debit]
     _WHY.clear()
     _WHY.update(load_why(out))
-
-    def regroup(key: Callable[[Tx], str]) -> dict[str, dict[str, int]]:
-        proxies = []
-        for t in credits:
-            prefix = "" if t.kind == "customer" else "trap_" if t.kind == "trap" else "nc_"
-            proxies.append(dataclasses.replace(t, scenario=prefix + key(t)))
-        r = score_kinds(proxies, out, miss_row, columns=[*MISS_COLUMNS, "country", "format", "why"])
-        return r["stats"]  # type: ignore[return-value]
-
-    by_country = regroup(lambda t: t.country)
-    by_format = regroup(lambda t: t.fmt)
-    result = score_kinds(credits, out, miss_row, columns=[*MISS_COLUMNS, "country", "format", "why"])
-    result["by_country"] = by_country
-    result["by_format"] = by_format
-    prod = read_export(out / "out.csv")
-    want = got = 0
-    for t in credits:
-        if t.kind != "customer":
-            continue
-        truth = Counter((n, a, k) for n, a, k in t.truth if k == "invoice")
-        want += sum(truth.values())
-        status, applied = outcome(prod.get(t.ref, []))
-        if status == "applied":
-            got += sum(min(c, truth[r]) for r, c in Counter(applied).items())
-    result["line_items"] = {"truth_rows": want, "posted_right": got}
-    return result
+    groups = {"by_country": lambda t: t.country, "by_format": lambda t: t.fmt}
+    return scores_by(credits, out, miss_row, [*MISS_COLUMNS, "country", "format", "why"], groups)
 
 
 _TITLES = 26  # the width of the tables' first column

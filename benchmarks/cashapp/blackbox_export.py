@@ -441,10 +441,12 @@ def run_generated_check(
     run_product: Callable[[Any, Path, Path, list[Path]], tuple[dict[str, float], list[dict[str, str]]]],
     score: Callable[[Any, Path], dict[str, object]],
     print_table: Callable[[dict[str, object]], str],
+    write_statements: Callable[[Any, Path], list[Path]] = lambda gen, folder: gen.statements(folder),
 ) -> int:
     """A check's ``main``: its options (:func:`check_arguments`), its data generated (``generator(payments,
-    seed)``: customers, invoices, statements checked by ``check_files``, truth) into the output directory, the
-    product driven (``run_product``), scored (``score``) and reported (:func:`report`)."""
+    seed)``: customers, invoices, statements written by ``write_statements`` and checked by ``check_files``,
+    truth) into the output directory, the product driven (``run_product``), scored (``score``) and reported
+    (:func:`report`)."""
     args, exe, out = check_arguments(doc, argv, payments=2000, prefix=prefix)
     t0 = time.perf_counter()
     gen = generator(args.payments, args.seed)
@@ -453,7 +455,7 @@ def run_generated_check(
     gen.write_invoices(out / "invoices.csv")
     if (out / "statements").exists():
         shutil.rmtree(out / "statements")
-    statements = gen.statements(out / "statements")
+    statements = write_statements(gen, out / "statements")
     check_files(gen, statements)
     gen.write_truth(out / "truth.csv")
     credits = [t for t in gen.txs if not t.debit]

@@ -180,7 +180,6 @@ import random
 import shutil
 import sys
 import tempfile
-import time
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
@@ -197,13 +196,12 @@ from xml.sax.saxutils import escape
 from blackbox_export import (
     MISS_COLUMNS,
     Row,
-    check_arguments,
     customer_lines,
     other_lines,
     outcome,
     pct,
     read_export,
-    report,
+    run_generated_check,
     run_steps,
     score_kinds,
     step_log,
@@ -3087,30 +3085,17 @@ def print_table(result: dict[str, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, exe, out = check_arguments(__doc__, argv, payments=2000, prefix="blackbox-public-")
-    t0 = time.perf_counter()
-    gen = Generator(args.payments, args.seed)
-    gen.generate()
-    gen.write_customers(out / "customers.csv")
-    gen.write_invoices(out / "invoices.csv")
-    if (out / "statements").exists():
-        shutil.rmtree(out / "statements")
-    statements = gen.camt(out / "statements")
-    check_files(gen, statements)
-    gen.write_truth(out / "truth.csv")
-    credits = [t for t in gen.txs if not t.debit]
-    kinds = Counter(t.kind for t in credits)
-    print(
-        f"generated in {time.perf_counter() - t0:.1f}s: {len(gen.customers)} customers, {len(gen.invoices)} documents, "
-        f"{len(credits)} credits ({kinds['customer']} customer payments, {kinds['trap']} traps, {kinds['nc']} non-customer), "
-        f"{len(statements)} statements, dropped {dict(gen.dropped)}, out={out}"
+    return run_generated_check(
+        __doc__,
+        argv,
+        prefix="blackbox-public-",
+        generator=Generator,
+        check_files=check_files,
+        run_product=run_product,
+        score=score,
+        print_table=print_table,
+        write_statements=lambda gen, folder: gen.camt(folder),
     )
-    if args.generate_only:
-        return 0
-    timings, problems = run_product(gen, out, exe, statements)
-    result = score(gen, out)
-    report(out, print_table(result), timings, problems, result, remove=not args.keep and args.out is None)
-    return 0
 
 
 if __name__ == "__main__":

@@ -247,9 +247,7 @@ class PayerView:
     name_hits: dict[int, float]
     has_info: bool
     names: tuple[str, ...] = ()  # the payer's and the ultimate debtor's names
-    network: str = (
-        ""  # the network or exchange house that paid for the customer ("BILL.COM, a payables network")
-    )
+    network: str = ""  # the network or exchange house that paid ("BILL.COM, a payables network")
     # the account is a paying agent's, on file for this many customers (Engine.paying_agent): it names none of them
     agent: int = 0
     # customers whose number the text writes ("CUST ACCT 300237"): the number, and how far the name matched
