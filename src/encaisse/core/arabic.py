@@ -54,6 +54,8 @@ _FORMS: Final = (
     (re.compile(r"ش\s?\.?\s?م\s?\.?\s?ب\.?"), " BSC "),
     (re.compile(r"ذ\s?\.?\s?م\s?\.?\s?ح\.?"), " WLL "),
 )
+# "tools and implements", a hardware shop's trade in its Arabic name ("مؤسسة … للعدد والأدوات": … Hardware Est.)
+_HARDWARE: Final = re.compile(r"(?:لل|ال)?عدد\s+و\s?(?:ال)?[أا]دوات")
 _DIACRITICS: Final = re.compile(r"[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # short vowels, shadda, tatweel
 
 
@@ -69,6 +71,7 @@ def romanise(text: str) -> str:
     text = _DIACRITICS.sub("", unicodedata.normalize("NFKC", text))
     for pattern, form in _FORMS:
         text = pattern.sub(form, text)
+    text = _HARDWARE.sub(" HARDWARE ", text)
     return " ".join(_word(word) for word in text.split())
 
 
@@ -95,6 +98,8 @@ def _letters(word: str) -> str:
     for i, ch in enumerate(word):
         if ch == "و":
             out.append("W" if i == 0 else "U")
+        elif ch == "ع" and i == 0:
+            out.append("A")  # a word's first ʿayn is written A in Latin names: "Abd", "Ali", "Adel", "Aziz"
         elif ch in "يی":
             out.append("Y" if i == 0 else "I")
         else:

@@ -33,6 +33,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import repeat
 from operator import mul
@@ -492,6 +493,29 @@ def _token_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
 
 
 _ABBREVIATION_LIKENESS: Final = 0.85  # "HLDGS" for Holdings, "HOSP" for Hospital: the word shortened
+_SKELETON_LIKENESS: Final = 0.9  # a word in Arabic script and a Latin one with the same consonants
+_SKELETON_VOWELS: Final = re.compile(r"(?<=.)[AEIOUYW]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton(word: str) -> str:
+    """The consonants of a word as Arabic script writes them: its first letter, then the others without vowels
+    (Arabic leaves out short vowels and writes long ones as و and ي), a letter doubled once ("ALYAMI" and "ALIAMI"
+    are "ALM", "ABDRAHMAN" and "ABDRHMN" "ABDRHMN"); none below three letters or for a word with digits."""
+    if not word.isalpha():
+        return ""
+    skeleton = _SKELETON_VOWELS.sub("", word)
+    skeleton = "".join(ch for i, ch in enumerate(skeleton) if i == 0 or ch != skeleton[i - 1])
+    return skeleton if len(skeleton) >= 3 else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton_likeness(query: str, entry: str, may_be_truncated: bool) -> float:
+    """:func:`_token_likeness` of a word read from Arabic script: a Latin word with its consonants is like it."""
+    likeness = _token_likeness(query, entry, may_be_truncated)
+    if likeness < _SKELETON_LIKENESS and _skeleton(query) and _skeleton(query) == _skeleton(entry):
+        return _SKELETON_LIKENESS
+    return likeness
 
 
 def _abbreviates(short: str, word: str) -> bool:
@@ -645,6 +669,7 @@ class NameIndex:
         "_plain_entries",
         "_postings",
         "_similar",
+        "_skeletons",
         "_token_sets",
         "_trades",
         "_vocab_sorted",
@@ -674,6 +699,9 @@ class NameIndex:
         # International Business Machines Corporation, "GE HEALTHCARE" for General Electric Healthcare
         self._acronyms: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._by_first: dict[str, list[int]] | None = None  # first word -> entries of two words or more
+        self._skeletons: dict[str, list[str]] | None = (
+            None  # consonants of a word -> the words (Arabic script)
+        )
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -731,6 +759,7 @@ class NameIndex:
             self._trades[trading].append(key)
         self._vocab_sorted = None
         self._by_first = None
+        self._skeletons = None
         if self._similar:
             self._similar = {}
             self._expanded = {}
@@ -759,10 +788,18 @@ class NameIndex:
         joined_query = "".join(tokens)
         best = 0.0
         positions = self._by_key[key]
+        likeness = _skeleton_likeness if arabic.has_arabic(name) else _token_likeness
         for position in positions:
             _, entry_tokens, joined = self._entries[position]
             score = self._score(
-                tokens, query_weights, query_weight_sum, joined_query, entry_tokens, joined, may_be_truncated
+                tokens,
+                query_weights,
+                query_weight_sum,
+                joined_query,
+                entry_tokens,
+                joined,
+                may_be_truncated,
+                likeness,
             )
             best = max(best, self._with_form(score, forms, position))
         for position, score in self._acronym_scores(tokens, forms, may_be_truncated):
@@ -851,7 +888,8 @@ class NameIndex:
         between set aside): the payer a bank writes into its narrative ("NEFT CR-SBIN0001234-DESAI ELECTRICALS
         PVT LTD-INV 42", "SPEI RECIBIDO HSBC BOMBAS Y MOTORES SA DE CV CONCEPTO …"), with a score and the words
         found. The name's last word written may be cut where the bank's field ended ("DIRECT CREDIT 138164
-        NGUYEN FABRICATI"): 0.95, or 0.9 when words after it are left out; what the cut leaves out may only be
+        NGUYEN FABRICATI"): 0.95, or 0.9 when words after it are left out (unless three words came whole before
+        it: "KHALED AL HASHIMI BUILDING MATERIAL", 35 characters); what the cut leaves out may only be
         a word of a legal form's letters. Names of two words or more; none when more than ``cap`` keys are.
 
         >>> index = NameIndex()
@@ -890,7 +928,9 @@ class NameIndex:
                     left = tokens[j + 1 :]
                     if any(len(t) > 2 for t in left) and j < 2:
                         continue  # one word and the start of another: too little of the name
-                    score, end = (0.95 if not any(len(t) > 2 for t in left) else 0.9), i + j + 1
+                    # three words whole and the fourth cut: the bank's field ended there (35 characters), not
+                    # the name, as when only a legal form's letters are left out
+                    score, end = (0.95 if j >= 3 or not any(len(t) > 2 for t in left) else 0.9), i + j + 1
                 if score > best.get(key, (0.0, ""))[0]:
                     best[key] = (score, " ".join(words[i:end]))
                     if len(best) > cap:
@@ -994,16 +1034,19 @@ class NameIndex:
         tokens, forms, may_be_truncated = self._query(name)
         if not tokens:
             return []
+        script = arabic.has_arabic(
+            name
+        )  # its words read in Latin letters, without the vowels Arabic leaves out
         if may_be_truncated and len(tokens) > 1 and len(tokens[-1]) <= 4:
             # the legal form cut short ("GATEWAY BRANDS I" for Gateway Brands Inc.), when only one form begins so
             cut_form = _forms_beginning(tokens[-1])
             if len(cut_form) == 1:
                 tokens, forms = tokens[:-1], forms | cut_form
         # names written otherwise (case, accents, punctuation, legal form spelt out) are one search
-        cache_key = (tokens, may_be_truncated, forms, limit, min_score, max_candidates)
+        cache_key = (tokens, may_be_truncated, forms, limit, min_score, max_candidates, script)
         found = self._found.get(cache_key)
         if found is None:
-            found = self._search(tokens, forms, may_be_truncated, limit, min_score, max_candidates)
+            found = self._search(tokens, forms, may_be_truncated, limit, min_score, max_candidates, script)
             if len(self._found) >= 65536:
                 self._found.clear()
             self._found[cache_key] = found
@@ -1033,12 +1076,23 @@ class NameIndex:
         limit: int,
         min_score: float,
         max_candidates: int,
+        script: bool = False,
     ) -> list[tuple[int, float]]:
         # rarest words first; a word shared by thousands of parties only helps when nothing else does
         expanded: list[tuple[int, float, str]] = []
         last = len(tokens) - 1
         for i, token in enumerate(tokens):
             expanded.extend(self._expansions(token, last=i == last, may_be_truncated=may_be_truncated))
+        if script:
+            # a name written in Arabic script: the words of Latin names with the same consonants
+            postings = self._postings
+            skeletons = self._skeleton_words()
+            for token in tokens:
+                expanded.extend(
+                    (len(postings[word]), -_SKELETON_LIKENESS, word)
+                    for word in skeletons.get(_skeleton(token), ())
+                    if word != token
+                )
         expanded.sort()
         # entries sharing the rarest words, ranked by the weight of all the query words they share;
         # only the best few are scored
@@ -1070,12 +1124,30 @@ class NameIndex:
         for position in ranked:
             key, entry_tokens, joined = self._entries[position]
             score = self._score(
-                tokens, query_weights, query_weight_sum, joined_query, entry_tokens, joined, may_be_truncated
+                tokens,
+                query_weights,
+                query_weight_sum,
+                joined_query,
+                entry_tokens,
+                joined,
+                may_be_truncated,
+                _skeleton_likeness if script else _token_likeness,
             )
             score = self._with_form(score, forms, position)
             if score >= min_score and score > best.get(key, 0.0):
                 best[key] = score
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def _skeleton_words(self) -> dict[str, list[str]]:
+        """The vocabulary by the consonants of its words (built at the first name in Arabic script)."""
+        if self._skeletons is None:
+            skeletons: dict[str, list[str]] = defaultdict(list)
+            for word in self._postings:
+                skeleton = _skeleton(word)
+                if skeleton:
+                    skeletons[skeleton].append(word)
+            self._skeletons = dict(skeletons)
+        return self._skeletons
 
     def _expansions(self, token: str, *, last: bool, may_be_truncated: bool) -> list[tuple[int, float, str]]:
         """(entries with the word, -likeness, word) of the vocabulary words like ``token``."""
@@ -1101,6 +1173,7 @@ class NameIndex:
         entry_tokens: tuple[str, ...],
         joined_entry: str,
         may_be_truncated: bool,
+        likeness: Callable[[str, str, bool], float] = _token_likeness,
     ) -> float:
         if joined_query == joined_entry:
             return 1.0
@@ -1109,7 +1182,6 @@ class NameIndex:
         entry_matched = 0.0
         last = len(tokens) - 1
         weights = self._weights
-        likeness = _token_likeness
         for entry_token in entry_tokens:
             weight = weights.get(entry_token)
             if weight is None:

@@ -265,15 +265,15 @@ def test_tds_withheld_without_a_word_leaves_the_rest_open() -> None:
     # 2 % of the taxable value withheld (TDS u/s 194C), the invoice named in a short form: the invoice paid in part,
     # the rest open until the tax certificate comes. With the payer's name (its city appended) any part payment of
     # the one invoice named is applied; without a payer, 98 % paid in rupees is still a part payment the payer
-    # stated, proposed first, where a fifth short or 98 % in euros says nothing
+    # stated, proposed first, where a fifth short or 98 % in euros, the number written short, is left to a person
     parties = [Party("c5", "Deccan Machine Tools Pvt Ltd")]
     for name, amount, currency, expected in (
         ("DECCAN MACHINE TOOLS PUNE", "455563.78", "INR", Status.APPLIED),
         ("DECCAN MACHINE TOOLS PUNE", "371888.80", "INR", Status.APPLIED),
         ("DECCAN MACHINE TOOLS PUNE", "455563.78", "EUR", Status.APPLIED),
         ("", "455563.78", "INR", Status.SUGGESTED),
-        ("", "371888.80", "INR", Status.UNMATCHED),  # a fifth short: no tax withheld
-        ("", "455563.78", "EUR", Status.UNMATCHED),  # no tax withheld at source in euros
+        ("", "371888.80", "INR", Status.SUGGESTED),  # a fifth short: no tax withheld, a number written short
+        ("", "455563.78", "EUR", Status.SUGGESTED),  # no tax withheld at source in euros: a person decides
     ):
         items = [
             inv("INV/25-26/05528", "c5", "464861.00", currency=currency),

@@ -141,7 +141,7 @@ def test_a_part_payment_proposed_on_the_invoice_it_names_holds_back_only_that_in
     """A person asked to confirm 500.00 on the one invoice the text names will put it there: the customer's equal
     items stay free for its next payment, first in, first out."""
     engine = make_engine(monthly(), acme)
-    earlier = engine.match(tx("500.00", "INV-2026-000304", id="A", on="2026-03-10"))
+    earlier = engine.match(tx("500.00", "INV-2026-000304", id="A", on="2026-03-10", name="J. DUPONT"))
     later = engine.match(tx("605.00", "Paiement", id="B", on="2026-03-11", position=(1, 2, 1), **BY_NAME))
     assert earlier.status == Status.SUGGESTED, earlier.explanation
     assert rows(earlier) == [("invoice", "INV-2026-000304", "500.00")]
@@ -402,12 +402,13 @@ def part_items() -> list:  # type: ignore[type-arg]
     ]
 
 
-@pytest.mark.parametrize("payer", [BY_NAME, BY_ACCOUNT])
+@pytest.mark.parametrize("payer", [BY_NAME, BY_ACCOUNT, {}])
 def test_the_named_invoice_paid_in_part_by_its_certain_customer(
     acme: list[Party], payer: dict[str, str]
 ) -> None:
     """What the customer left unpaid, without a word, is an unexplained residue: the export contract makes it a
-    part payment, the invoice open for the rest."""
+    part payment, the invoice open for the rest. So it is when the bank gives no payer at all ("ACB CREDIT"): the
+    number in full says which invoice, and nothing says the money is anyone else's."""
     d = make_engine(part_items(), acme).match(tx("653.80", "PAYMENT INV-2026-000100", **payer))
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "INV-2026-000100", "653.80")]
@@ -417,7 +418,9 @@ def test_the_named_invoice_paid_in_part_by_its_certain_customer(
 @pytest.mark.parametrize(
     ("amount", "text", "payer"),
     [
-        ("653.80", "PAYMENT INV-2026-000100", {}),  # nobody known paid: a third party's part payment, unsaid
+        ("653.80", "PAYMENT INV-2026-000100", {"name": "J. DUPONT"}),  # someone not on file, unsaid
+        ("653.80", "PAYMENT INV 100", {}),  # no payer, and a number too short to say which item
+        ("653.80", "LOAN DRAWDOWN INV-2026-000100", {}),  # no payer, and words of no customer's payment
         ("653.80", "PAYMENT INV-2026-000100", {"name": "ACME TRADING"}),  # a namesake's name
         ("653.80", "PAYMENT INV-2026-000109", BY_NAME),  # a number one character from the invoice's
         (

@@ -166,6 +166,19 @@ _ORIGINS: Final = {  # where a number was read
 # other readings of what is written (invoice_numbers.candidates): looked up only where the numbers as written named
 # nothing, since a padding or a year written otherwise differs from a typo only by the payer's habits
 _OTHER_READINGS: Final = frozenset({"zeros", "reordered", "century"})
+_PART_READINGS: Final = frozenset({"plain", "list", "year"})
+
+
+def _part_of(key: str, whole: str) -> bool:
+    """Whether ``key`` is a part of ``whole``, or ``whole`` with a run of its characters left out: "NGINV2026",
+    "2026", "0786", "NGINV0786" and "260786" of "NGINV20260786"."""
+    if len(key) >= len(whole):
+        return False
+    return key in whole or any(
+        whole.startswith(key[:i]) and whole.endswith(key[i:]) for i in range(1, len(key))
+    )
+
+
 _ACH_ADDENDA: Final = 80  # characters of an ACH addenda record's payment related information
 _F_RESERVED: Final = _F["reserved"]
 _F_UNEXPLAINED_NUMBER: Final = _F["unexplained_number"]
@@ -1246,11 +1259,24 @@ class _Context:
         payer_related = self.payer_related
         order_customers = self.engine._order_reference
         keys_of_item = self.keys_of_item
-        for key, (origin, _structured, label), group, hits in zip(
-            keys, meta, groups, book.lookup_keys(keys), strict=True
-        ):
+        found = book.lookup_keys(keys)
+        # a number of the text that is an item's number, every character of it ("NG/INV/2026/0786"): its parts are
+        # no numbers of their own ("NGINV2026", the serial 2026 of another year's item; "0786"; the list "2026/0786")
+        whole: dict[int, list[str]] = defaultdict(list)
+        whole_items: set[int] = set()
+        for key, (origin, _, _), group, hits in zip(keys, meta, groups, found, strict=True):
+            if origin == "plain" and group >= 0 and any(kind == VariantKind.FULL for _, kind in hits):
+                whole[group].append(key)
+                whole_items.update(item for item, kind in hits if kind == VariantKind.FULL)
+        for key, (origin, _structured, label), group, hits in zip(keys, meta, groups, found, strict=True):
             if not hits or (origin in _OTHER_READINGS and group in named):
                 continue
+            if group in whole and origin in _PART_READINGS and any(_part_of(key, w) for w in whole[group]):
+                hits = [
+                    (item, kind) for item, kind in hits if item in whole_items
+                ]  # the whole number's item only
+                if not hits:
+                    continue
             distinct = {item for item, _ in hits}
             k = len(distinct)
             per_customer: dict[int, int] = {}
@@ -1750,7 +1776,7 @@ class _Context:
             customer = book.customer[item]
             open_minor = book.open[item]
             relevant = (
-                hit.strength >= 4.5
+                hit.strength >= (4.5 if self.payer.has_info else 4.0)  # no payer: what the text names is all
                 or customer in payer_hits
                 or not payer_hits.isdisjoint(book.payers_of[customer])
                 or abs(open_minor - self.amount) <= self.tolerance

@@ -110,6 +110,7 @@ _PAYER_IBAN_THIRD: Final = _INDEX["payer_iban_third"]
 _PAYER_NAME: Final = _INDEX["payer_name"]
 _PAYER_NAME_OTHER: Final = _INDEX["payer_name_other"]
 _PAYER_NAME_THIRD: Final = _INDEX["payer_name_third"]
+_PAYER_NONE: Final = _INDEX["payer_none"]
 _REF_AMBIGUITY: Final = _INDEX["ref_ambiguity"]
 _REF_COVERAGE: Final = _INDEX["ref_coverage"]
 _REF_MEAN: Final = _INDEX["ref_mean"]
@@ -271,7 +272,7 @@ def rule_logit(f: Sequence[float]) -> float:
             score += 1.5
         elif (
             not named
-            and f[_REF_MEAN] >= 5.0
+            and f[_REF_MEAN] >= (4.0 if f[_PAYER_NONE] else 5.0)  # no payer at all: nobody says otherwise
             and f[_REF_COVERAGE] == 1.0
             and not f[_REF_FUZZY]
             and not f[_REF_AMBIGUITY]
@@ -312,10 +313,8 @@ def rule_logit(f: Sequence[float]) -> float:
         score += 0.5 if said_part else -1.0
         if stated_part and not certain:
             score += 2.0  # a part payment of the invoice named, whoever paid (docs/cashapp.md)
-        if (
-            certain
-            and (named if not said_part else f[_REF_MEAN] >= 3.0)
-            and f[_REF_COVERAGE] == 1.0
+        one_item = (
+            f[_REF_COVERAGE] == 1.0
             and not f[_REF_FUZZY]
             and not f[_REF_AMBIGUITY]
             and not f[_N_ITEMS]
@@ -324,12 +323,18 @@ def rule_logit(f: Sequence[float]) -> float:
             and not f[_EQUAL_OTHER]
             and not f[_DEDUCTION_WORDS]
             and share >= 0.05
-        ):
+        )
+        if certain and one_item and f[_REF_MEAN] >= (3.0 if said_part else 5.0):
             # the certain customer pays less than the one item of its own that the text names, no other item of
             # its is of the amount and the text speaks of no deduction: the residue is left open, as the export
-            # contract says of an unexplained residue (a part payment the text calls one, or one where payers
-            # withhold tax at source, may name the item by a shorter form: its serial)
-            score += 1.5 + max(0.0, 4.0 - f[_REF_MEAN])
+            # contract says of an unexplained residue. A number written otherwise ("INV NO 14033" for INV-14033)
+            # names its item as the full number does when it is the only item of its key; a part payment the
+            # text calls one, or one where payers withhold tax at source, may name the item by its serial
+            score += 1.5 + (max(0.0, 4.0 - f[_REF_MEAN]) if said_part else max(0.0, 6.5 - f[_REF_MEAN]))
+        elif f[_PAYER_NONE] and named and one_item and not said_part:
+            # no payer at all (a bank's "ACB CREDIT IN010513"): the one invoice the text names in full, paid in
+            # part, is that invoice's part payment; nothing says it is anyone else's money
+            score += 3.5
         if share < 0.05:
             score -= 1.0
         if f[_N_ITEMS] > 0:
