@@ -1283,6 +1283,31 @@ def test_free_text_labelled_payer(details: str, name: str, account: str | None, 
     assert tx.remittance_lines
 
 
+@pytest.mark.parametrize(
+    ("details", "name", "account", "text"),
+    [
+        (  # a label a line (Bank of Ireland): the lines are not wrapped values, each ends its value
+            "SEPA CREDIT TRANSFER\nFROM: COSTELLO ROOFING LTD\nIBAN: IE89BOFI90314099829164\nREF: Inv 5389",
+            "COSTELLO ROOFING LTD",
+            "IE89BOFI90314099829164",
+            "REF: Inv 5389",
+        ),
+        (  # the payer's sort code and account number on the line after its name (a UK bank)
+            "BACS CREDIT\nFROM: MERCIA ROOFING LIM\n83-99-84 63192988\nREF: INV-07284",
+            "MERCIA ROOFING LIM",
+            "83-99-84 63192988",
+            "REF: INV-07284",
+        ),
+    ],
+)
+def test_free_text_labels_one_a_line(details: str, name: str, account: str, text: str) -> None:
+    tx = _one(details)
+    assert (tx.counterparty_name, tx.counterparty_account) == (name, account)
+    assert text in tx.remittance_lines
+    # the account is no text to read numbers in
+    assert not any("63192988" in line for line in tx.remittance_lines)
+
+
 def test_free_text_without_a_label_names_nobody() -> None:
     tx = _one("Paiement de: la facture 42 du fournisseur\nvirement recu")
     assert tx.counterparty_name is None and tx.counterparty_account is None

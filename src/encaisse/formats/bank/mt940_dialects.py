@@ -210,7 +210,7 @@ def parse_details(lines: list[str], *, known_account: str | None = None) -> Deta
     if text[0] == "/" and _SLASH_CODE.match(text):
         return _slash(lines)
     stripped = text.lstrip()
-    if "NAAM:" not in text and _party_label(text) is not None:
+    if "NAAM:" not in text and (_party_label(text) or _party_label(_join_wrapped(lines))) is not None:
         return _free_text(lines, known_account)  # "… DE: <name> IBAN: <iban> BIC: …" of a non-Dutch bank
     if _KEYWORD_START.search(text) and (
         stripped.startswith(("SEPA ", "REK:", "IBAN:")) or len(_KEYWORD.findall(text)) >= 2
@@ -381,15 +381,15 @@ _SLASH_CODE = re.compile(rf"/({_SLASH_CODES})/")
 _FULL_LINE = 60
 
 
-def _join_wrapped(lines: list[str]) -> str:
-    """The lines as one text: glued where the bank wrapped a full line, else spaced."""
+def _join_wrapped(lines: list[str], sep: str = " ") -> str:
+    """The lines as one text: glued where the bank wrapped a full line, else joined by ``sep``."""
     if len(lines) == 1:
         return lines[0]
     text = lines[0]
     previous_full = len(text) >= _FULL_LINE
     for line in lines[1:]:
         if not previous_full and not _breaks_code(text, line):
-            text += " "
+            text += sep
         text += line
         previous_full = len(line) >= _FULL_LINE
     return text
@@ -538,6 +538,7 @@ def _keywords(lines: list[str]) -> Details:
 _LEADING_ACCOUNT = re.compile(r"\s*([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})(?:\s+(.*))?$")
 _LEADING_DOMESTIC = re.compile(r"\s*(P?[0-9]{1,10})(?:\s+(.*))?$")
 _BETALINGSKENMERK = re.compile(r"BETALINGSKENM(?:ERK|\.)?:?\s*([0-9][0-9 ]{6,30}[0-9])")
+_SORT_CODE_ACCOUNT = re.compile(r"([0-9]{2}-?[0-9]{2}-?[0-9]{2})\s*([0-9]{8})")
 
 
 # Free text that labels the payer: "VIREMENT SEPA RECU DE: <name> IBAN: <iban>",
@@ -579,7 +580,7 @@ def _labelled_party(text: str) -> tuple[str | None, str | None, str | None]:
     name = None
     label = _party_label(text)
     if label is not None:
-        rest = text[label.end() :]
+        rest = text[label.end() :].split("\n", 1)[0]  # a line break the bank made ends a value
         end = _NEXT_LABEL.search(rest)
         name = _clean(rest[: end.start()] if end else rest)
         if name is not None and not any(c.isalpha() for c in name):
@@ -604,8 +605,19 @@ def _free_text(lines: list[str], known_account: str | None = None) -> Details:
                 account, name = known_account, _clean(domestic.group(2))
                 remittance = remittance[1:]
     if remittance and name is None:
-        name, labelled_account, bic = _labelled_party(_join_wrapped([line.strip() for line in lines]))
+        # a value ends at the next label, or at the end of a line the bank did not fill ("FROM: MERCIA ROOFING
+        # LIM" above "83-99-84 63192988")
+        joined = _join_wrapped([line.strip() for line in lines], sep="\n")
+        name, labelled_account, bic = _labelled_party(joined)
         account = account or labelled_account
+        label = _party_label(joined) if name is not None and account is None else None
+        if label is not None:
+            # the payer's domestic account on the line after its name: a UK sort code and account number
+            after = joined[label.end() :].split("\n")
+            found = _SORT_CODE_ACCOUNT.fullmatch(after[1].strip()) if len(after) > 1 else None
+            if found:
+                account = f"{found.group(1)} {found.group(2)}"
+                remittance = [line for line in remittance if line != after[1].strip()]
     structured: list[CreditorReference] = []
     for line in remittance:
         found = _BETALINGSKENMERK.search(line)
