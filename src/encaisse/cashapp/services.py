@@ -34,11 +34,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from django.db import connection, connections, transaction
-from django.db.models import F, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import DateField, F, Q, TextField
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from encaisse.banking.models import BankTransaction, MatchStatus
@@ -304,11 +304,22 @@ _TX_COLUMNS = (
 )  # fmt: skip
 
 
+# the day a statement closes; a notification (camt.054) has no closing balance: the day its bank made it, else the
+# transaction's own booking day (not before every statement of the month, as a missing date would sort)
+_STATEMENT_DAY: Final = Coalesce(
+    "statement__closing_date",
+    "statement__to_date",
+    TruncDate("statement__created_by_bank"),
+    "booking_date",
+    output_field=DateField(),
+)
+
+
 def _pending_credits(entity: Entity) -> tuple[list[CreditTransaction], dict[str, PendingTx]]:
     """The entity's unprocessed credits for the engine, and their rows by id (plain rows, streamed)."""
     rows = (
         BankTransaction.objects.filter(entity=entity, match_status=MatchStatus.NEW, amount_minor__gt=0)
-        .order_by("statement__closing_date", "statement_id", "position")
+        .order_by(_STATEMENT_DAY.asc(), "statement_id", "position")
         .values_list(*_TX_COLUMNS)
     )
     order: dict[int, int] = {}
