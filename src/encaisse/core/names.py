@@ -132,6 +132,12 @@ LEGAL_FORMS: Final = frozenset(
         # the Gulf, Egypt and North Africa: free-zone companies and establishments, joint-stock companies (PJSC,
         # S.A.E., SAOG), Bahrain's and Qatar's W.L.L.; Morocco's SARL AU (South Africa's close corporation "CC" is
         # left out: run-together initials, "C.C. van de Ven", would be read as that form)
+        # Ireland: designated activity, unlimited and guarantee companies; "Teoranta" (Teo.) is Irish for Limited
+        "DAC",
+        "UC",
+        "CLG",
+        "TEORANTA",
+        "TEO",
         "FZE",
         "FZCO",
         "FZC",
@@ -171,6 +177,9 @@ _LEGAL_FORMS_WRITTEN: Final = (
     (re.compile(r"\bZARTKORUEN(?: M[A-Z]*(?: R[A-Z]*)?)?\b"), " ZRT "),
     (re.compile(r"\bNYILVANOSAN(?: M[A-Z]*(?: R[A-Z]*)?)?\b"), " NYRT "),
     (re.compile(r"\bBETETI TARSASAG\b"), " BT "),
+    (re.compile(r"\bDESIGNATED ACT[A-Z]*(?: C[A-Z]*)?\b"), " DAC "),  # cut at 35 characters too
+    (re.compile(r"\bUNLIMITED C(?:O(?:MPANY)?)?\b"), " UC "),
+    (re.compile(r"\bCO(?:MPANY)? LIMITED BY GUARANTEE\b"), " CLG "),
 )
 # Mexico's sociedad de responsabilidad limitada, "S. de R.L. (de C.V.)": an SRL
 _MEXICAN_SRL: Final = re.compile(r"\bS DE R ?L\b")
@@ -178,7 +187,9 @@ _MEXICAN_SRL: Final = re.compile(r"\bS DE R ?L\b")
 _MEXICAN_CV: Final = re.compile(r"\b(S ?A(?: ?P ?I| ?B)?|SRL)\s+DE\s+C(?: ?V)?\b")
 # Morocco's SARL à associé unique, "SARL AU"
 _SARL_AU: Final = re.compile(r"\bSARL[ -]?AU\b")
-_FORM_HINTS: Final = ("SPOL", "SP ", "AKCI", "KORLATOLT", "ZARTKORUEN", "NYILVANOSAN", "BETETI")
+_FORM_HINTS: Final = (
+    "SPOL", "SP ", "AKCI", "KORLATOLT", "ZARTKORUEN", "NYILVANOSAN", "BETETI", "DESIGNATED", "UNLIMITED", "GUARANTEE"
+)  # fmt: skip
 _STOP: Final = frozenset(
     [
         "THE",
@@ -249,7 +260,7 @@ _FORM_CLASS: Final = {
     "CVBA": "SCRL", "CV": "SCRL", "SC": "SCRL", "VZW": "ASBL", "MBH": "GMBH", "LIMITED": "LTD", "LIMITADA": "LTDA",
     "INCORPORATED": "INC", "CORP": "INC", "CORPORATION": "INC", "SASU": "SAS", "OYJ": "OY", "COMPANY": "CO",
     "PLLC": "LLC", "SAPI": "SA", "SAB": "SA", "ESTABLISHMENT": "EST", "FZC": "FZCO", "SAE": "SA", "SAOG": "SA",
-    "SAOC": "SA", "QPSC": "PSC", "SARLAU": "SARL",
+    "SAOC": "SA", "QPSC": "PSC", "SARLAU": "SARL", "TEORANTA": "LTD", "TEO": "LTD",
 }  # fmt: skip
 
 

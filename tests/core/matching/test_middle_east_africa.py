@@ -498,3 +498,19 @@ def test_a_payment_under_an_arabic_remitter_name_without_an_alias() -> None:
     )
     assert d.status == Status.APPLIED, d.explanation
     assert rows(d) == [("invoice", "INV-KSA-2026-001486", "9446.50")]
+
+
+def test_a_part_of_another_customers_number_may_still_name_the_payers_own_item() -> None:
+    # "FT 2025A/202" is another customer's invoice in full; the certain payer's own FT 2026A/202 of the amount is
+    # what it meant (the year typed wrong): the whole number's parts are read for the payer's own items
+    iban = "PT50000201231234567890154"
+    parties = [Party("p1", "Ribeiro Comércio Lda.", ibans=(iban,)), Party("p2", "Sousa & Filhos Lda.")]
+    items = [
+        inv("FT 2026A/202", "p1", "1523.59", issued="2026-02-02"),
+        inv("FT 2025A/202", "p2", "2750.00", issued="2025-03-02"),
+    ]
+    d = make_engine(items, parties).match(
+        tx("1523.59", "FT 2025A/202", name="Ribeiro Comércio Lda.", iban=iban)
+    )
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "FT 2026A/202", "1523.59")]

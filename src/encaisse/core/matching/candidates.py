@@ -169,7 +169,11 @@ _DEDUCTION: Final = _words(
     POTRACENIE POTRACENIA POTRACONO REKLAMACJA REKLAMACJI KARA UPUST RABAT SRAZKA SRAZENO REKLAMACE SLEVA POKUTA
     PENALE ZRAZKA REKLAMACIA ZLAVA KOTBER LEVONAS LEVONVA ENGEDMENY REKLAMACIO HIANY MINUSZ PENALITES PENALTIES
     PENALIDAD PENALIDADES PENALE PENALI DEDUITS DEDUITES RETENUES REFACTION REFACTIONS WHT WHVAT WITHHOLDING
-    WITHHELD"""
+    WITHHELD RETENTION RETENTIONS RETN"""
+)
+# the Construction Industry Scheme's deduction (UK): "LESS CIS", "NET OF CIS", "CIS DEDUCTED", "CIS 20%"
+_CIS: Final = re.compile(
+    r"\b(?:LESS|NET OF|MINUS|AFTER)\s+CIS\b|\bCIS\s?(?:DEDUCT[A-Z]*|WITHHELD|TAX|[0-9]{2}\s?(?:%|PC))"
 )
 # "RG 5 %": the retenue de garantie of French public and building contracts, written short with its rate
 _RETENTION_RATE: Final = re.compile(r"\bRG\s?[0-9]{1,2}(?:[.,][0-9]{1,2})?\s?(?:%|POUR ?CENT)")
@@ -308,7 +312,7 @@ _BAI2_NOT_PAYMENT: Final = frozenset(
 _CUSTOMER_NUMBER: Final = re.compile(
     r"\b(?:KLANT(?:EN)?\s?(?:NR|NUMMER)|KUNDEN?\s?(?:NR|NUMMER)|KD\s?-?\s?NR|DEBITEUR\s?(?:NR|NUMMER)?"
     r"|(?:NO|NR|NUMERO|NUM)\.?\s?CLIENT|CLIENT\s?(?:NO|NR|NUMERO|NUMBER)?|CUSTOMER\s?(?:NO|NR|NUMBER|ID)?"
-    r"|CUST\s?(?:NO|ID)|CUST(?:OMER)?\s?(?:ACCT|ACCOUNT)(?:\s?(?:NO|NR|#))?|DEBTOR\s?(?:NO|NR|NUMBER)?"
+    r"|CUST(?:\s?(?:NO|ID|REF))?|CUST(?:OMER)?\s?(?:ACCT|ACCOUNT)(?:\s?(?:NO|NR|#))?|DEBTOR\s?(?:NO|NR|NUMBER)?"
     r"|DEBITOR(?:EN)?\s?-?\s?(?:NR|NUMMER)|HUURDER\s?(?:NR|NUMMER)|MIETER\s?-?\s?(?:NR|NUMMER)|LOCATAIRE"
     r"|TENANT\s?(?:NO|NR|NUMBER|ID)?)"
     r"\.?\s?[:#]?\s?([0-9]{3,12})(?![0-9]|[-/.][0-9])"
@@ -330,7 +334,9 @@ _LONE_NOT: Final = frozenset({
 })  # fmt: skip
 # an Australian BPAY customer reference number, which billers give each customer: its number, often with a check
 # digit ("BPAY BILLER 254631 CRN 2004517 RCPT 482431775590")
-_CRN: Final = re.compile(r"\bCRN\.?\s?[:#]?\s?([0-9]{3,20})\b")
+# (a BPAY customer reference number written after its label, "CRN 1234567", "CRN: 123"; glued to its digits,
+# "CRN0417" is a document's number: a credit note's)
+_CRN: Final = re.compile(r"\bCRN(?:\.\s?|\s?[:#]\s?|\s)([0-9]{3,20})\b")
 _DIGIT_RUNS: Final = re.compile(r"[0-9]+")
 _PARCEL: Final = re.compile(
     r"\b(?:NF-?E?|NOTA FISCAL|DUPL(?:ICATA)?|FATURA|TITULO)\s?(?:N[O.]?\s?)?([0-9]{3,10})"
@@ -823,6 +829,9 @@ def read_transaction(
         worded = _THANKS_IN_ADVANCE.sub(" ", worded)
     if "GUTSCHR" in worded:
         worded = _BANK_CREDIT.sub(" ", worded)
+    if tx.counterparty_name:
+        # the payer's own name written in the narrative ("FROM: KHAN & PRICE ELECT") says nothing of a price
+        worded = worded.replace(fold(tx.counterparty_name), " ")
     words = worded.replace("'", " ").replace(".", " ").replace(",", " ").replace("+", " ").split()
     for word in words:
         if word in _ANY_WORD:
@@ -840,6 +849,8 @@ def read_transaction(
         evidence.partial_words.append("n/m")
     if "RG" in folded and _RETENTION_RATE.search(folded):  # a retenue de garantie ("RG 5 % 216.00 EUR")
         evidence.deduction_words.append("RG")
+    if "CIS" in folded and _CIS.search(folded):
+        evidence.deduction_words.append("CIS")
 
     # not a customer payment?
     reason = _code_reason(tx.bank_transaction_code)

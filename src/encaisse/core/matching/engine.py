@@ -169,6 +169,13 @@ _OTHER_READINGS: Final = frozenset({"zeros", "reordered", "century"})
 _PART_READINGS: Final = frozenset({"plain", "list", "year"})
 
 
+def _some_make(amounts: list[int], total: int) -> bool:
+    """Whether two or three of ``amounts`` add up to ``total``."""
+    return any(
+        sum(combination) == total for size in (2, 3) for combination in itertools.combinations(amounts, size)
+    )
+
+
 def _part_of(key: str, whole: str) -> bool:
     """Whether ``key`` is a part of ``whole``, or ``whole`` with a run of its characters left out: "NGINV2026",
     "2026", "0786", "NGINV0786" and "260786" of "NGINV20260786"."""
@@ -642,10 +649,29 @@ class Engine:
         (unrelated to that one) with an open item of exactly the amount: which the payer meant, a person decides.
         """
         customer = best.customer
-        if customer < 0 or not analysis.payer.iban_hits:
+        if customer < 0:
             return ""
         book = self.book
         related = {customer, *book.payers_of[customer]}
+        if not best.features[_F_REF_COVERAGE]:
+            # the payer's own item of the amount, while the text names another customer's item of the amount by
+            # its number ("INV 5085"): which the payer meant, a person decides
+            currency = analysis.transaction.currency
+            for item, hit in analysis.refs.items():
+                if (
+                    hit.strength >= 5.0
+                    and not hit.fuzzy
+                    and book.open[item] == analysis.amount
+                    and book.currency[item] == currency
+                    and book.customer[item] not in related
+                    and customer not in book.payers_of[book.customer[item]]
+                ):
+                    return (
+                        f"the text names {book.number[item]}, {book.party_name[book.customer[item]]}'s open item "
+                        "of the amount"
+                    )
+        if not analysis.payer.iban_hits:
+            return ""
         day = analysis.transaction.effective_date.toordinal()
         for party in analysis.payer.iban_hits:
             if party in related or not book.party_is_customer[party]:
@@ -1272,9 +1298,14 @@ class _Context:
             if not hits or (origin in _OTHER_READINGS and group in named):
                 continue
             if group in whole and origin in _PART_READINGS and any(_part_of(key, w) for w in whole[group]):
+                # the whole number's item only; unless the whole number is an unrelated customer's, when a part of
+                # it may still name the payer's own item ("FT 2025A/202" typed for its FT 2026A/202)
+                own_whole = any(customer_of[i] in payer_related for i in whole_items)
                 hits = [
-                    (item, kind) for item, kind in hits if item in whole_items
-                ]  # the whole number's item only
+                    (item, kind)
+                    for item, kind in hits
+                    if item in whole_items or (not own_whole and customer_of[item] in payer_related)
+                ]
                 if not hits:
                     continue
             distinct = {item for item, _ in hits}
@@ -2383,14 +2414,16 @@ class _Context:
             f[_F_REF_OTHER_STRONG] = float(other_strong)
         if h.fit in ("over", "duplicate"):
             # the excess is exactly what an item the text names (however weakly), the items of the customer it
-            # names together, another open item of the customer, or two or three of them together have open: it
-            # is those items, not money to keep on account
+            # names together (or two or three items it names, whoever's: a parent's list of its subsidiaries'), another
+            # open item of the customer, or two or three of them together have open: it is those items, not money
+            # to keep on account
             excess = self.amount - sum([book.open[i] for i in settled])
             left = {i for i in refs if i not in settled and book.open[i] > 0}
             same = [book.open[i] for i in left if book.customer[i] == h.customer]
             if (
                 any(book.open[i] == excess for i in left)
                 or (len(same) > 1 and sum(same) == excess)
+                or (len(left) <= 8 and _some_make(sorted(book.open[i] for i in left), excess))
                 or (h.customer >= 0 and any(
                     i not in settled for i in book.items_with_amount(h.customer, excess, self.currency)))
                 or (h.customer >= 0 and self._other_items_make(h.customer, excess, settled))

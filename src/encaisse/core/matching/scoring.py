@@ -308,6 +308,20 @@ def rule_logit(f: Sequence[float]) -> float:
             score -= 2.0
         elif kept_back and not certain:
             score += 1.0  # the payer need not be known, as for an invoice named and paid to the cent
+        elif (
+            certain
+            and f[_DEDUCTION_WORDS]
+            and f[_REF_MEAN] >= 4.0
+            and f[_REF_COVERAGE] == 1.0
+            and not f[_REF_FUZZY]
+            and not f[_REF_AMBIGUITY]
+            and not f[_N_ITEMS]
+            and not f[_REF_OTHER_STRONG]
+            and not f[_UNEXPLAINED_NUMBER]
+        ):
+            # the certain customer's one item, named by a shorter form only it has ("5388 RETENTION 5%" for
+            # INV-05388), and what it kept back said: as telling as the full number
+            score += max(0.0, 6.5 - f[_REF_MEAN])
     elif f[_FIT_PARTIAL]:
         share = f[_FIT_PARTIAL]
         score += 0.5 if said_part else -1.0
