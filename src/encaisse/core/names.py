@@ -794,12 +794,36 @@ class NameIndex:
         tokens, forms, may_be_truncated = self._query(name)
         if not tokens or key not in self._by_key:
             return 0.0
+        positions = self._by_key[key]
+        likeness = _skeleton_likeness if arabic.has_arabic(name) else _token_likeness
+        best = self._similarity(tokens, forms, positions, may_be_truncated, likeness)
+        for position, score in self._acronym_scores(tokens, forms, may_be_truncated):
+            if position in positions:
+                best = max(best, score)
+        if may_be_truncated and len(tokens) > 1 and len(tokens[-1]) == 1 and _forms_beginning(tokens[-1]):
+            # "CROWTHER JOINERY L": the legal form cut to its first letter, when the name's form begins with it and
+            # no other word of it does (see search)
+            letter, known = tokens[-1], set(tokens[:-1])
+            if (
+                forms or any(form.startswith(letter) for p in positions for form in self._forms[p])
+            ) and not any(
+                t.startswith(letter) for p in positions for t in self._entries[p][1] if t not in known
+            ):
+                best = max(best, self._similarity(tokens[:-1], forms, positions, may_be_truncated, likeness))
+        return best
+
+    def _similarity(
+        self,
+        tokens: tuple[str, ...],
+        forms: frozenset[str],
+        positions: list[int],
+        may_be_truncated: bool,
+        likeness: Callable[[str, str, bool], float],
+    ) -> float:
         query_weights = [self._weight(t) for t in tokens]
         query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
         best = 0.0
-        positions = self._by_key[key]
-        likeness = _skeleton_likeness if arabic.has_arabic(name) else _token_likeness
         for position in positions:
             _, entry_tokens, joined = self._entries[position]
             score = self._score(
@@ -813,9 +837,6 @@ class NameIndex:
                 likeness,
             )
             best = max(best, self._with_form(score, forms, position))
-        for position, score in self._acronym_scores(tokens, forms, may_be_truncated):
-            if position in positions:
-                best = max(best, score)
         return best
 
     def _acronym_scores(
@@ -1048,11 +1069,46 @@ class NameIndex:
         script = arabic.has_arabic(
             name
         )  # its words read in Latin letters, without the vowels Arabic leaves out
+        cut_word = False
         if may_be_truncated and len(tokens) > 1 and len(tokens[-1]) <= 4:
-            # the legal form cut short ("GATEWAY BRANDS I" for Gateway Brands Inc.), when only one form begins so
+            # the legal form cut short ("GATEWAY BRANDS I" for Gateway Brands Inc.), when only one form begins so;
+            # a single letter that begins several ("CROWTHER JOINERY L", 18 characters: Ltd, LLP, Limited…) may be
+            # a form cut short, which one unknown, or a word cut short ("ROCKY MOUNTAIN L", Laboratories): both
             cut_form = _forms_beginning(tokens[-1])
             if len(cut_form) == 1:
                 tokens, forms = tokens[:-1], forms | cut_form
+            elif cut_form and len(tokens[-1]) == 1:
+                cut_word = True
+        found = self._cached_search(tokens, forms, may_be_truncated, limit, min_score, max_candidates, script)
+        if cut_word:
+            # read as a form cut short, for the names whose legal form the letter begins (any name, when the payer's
+            # has a form already: "GMBH & CO. K") and with no other word it may begin
+            best = dict(found)
+            letter, known = tokens[-1], set(tokens[:-1])
+            for key, score in self._cached_search(
+                tokens[:-1], forms, may_be_truncated, limit, min_score, max_candidates, script
+            ):
+                positions = self._by_key[key]
+                words = (t for p in positions for t in self._entries[p][1] if t not in known)
+                if (
+                    score > best.get(key, 0.0)
+                    and (forms or any(form.startswith(letter) for p in positions for form in self._forms[p]))
+                    and not any(t.startswith(letter) for t in words)
+                ):
+                    best[key] = score
+            found = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return list(found)
+
+    def _cached_search(
+        self,
+        tokens: tuple[str, ...],
+        forms: frozenset[str],
+        may_be_truncated: bool,
+        limit: int,
+        min_score: float,
+        max_candidates: int,
+        script: bool,
+    ) -> list[tuple[int, float]]:
         # names written otherwise (case, accents, punctuation, legal form spelt out) are one search
         cache_key = (tokens, may_be_truncated, forms, limit, min_score, max_candidates, script)
         found = self._found.get(cache_key)
@@ -1061,7 +1117,7 @@ class NameIndex:
             if len(self._found) >= 65536:
                 self._found.clear()
             self._found[cache_key] = found
-        return list(found)
+        return found
 
     def _query(self, name: str) -> tuple[tuple[str, ...], frozenset[str], bool]:
         """(tokens, legal forms, may be cut) of a payer's name; the city of an address the bank appended, a word

@@ -9,7 +9,7 @@ from matching_builders import inv, make_engine, rows, tx
 
 from encaisse.core.matching import MatchSettings, Party, Status
 from encaisse.core.matching.candidates import read_transaction
-from encaisse.core.names import legal_forms, name_tokens
+from encaisse.core.names import NameIndex, legal_forms, name_tokens
 
 GBP = MatchSettings(currency="GBP")
 EUR = MatchSettings(currency="EUR")
@@ -138,9 +138,7 @@ def test_a_deduction_word_in_the_payers_own_name_is_no_deduction() -> None:
     ).deduction_words
 
 
-def test_the_excess_a_parent_pays_is_two_items_its_text_names() -> None:
-    # the parent, on file as paying for the first subsidiary, names three subsidiaries' invoices; the first one's
-    # and an excess that is exactly the other two: those items, not money to keep on account
+def _leinster(numbers: tuple[str, str, str]) -> tuple[list[Party], list]:  # type: ignore[type-arg]
     iban = "IE29AIBK93115212345678"
     parties = [
         Party("p", "Leinster Facilities Group Limited", is_customer=False, ibans=(iban,)),
@@ -148,13 +146,98 @@ def test_the_excess_a_parent_pays_is_two_items_its_text_names() -> None:
         Party("s2", "Leinster Facilities (Cork) Limited"),
         Party("s3", "Leinster Facilities (Galway) Limited"),
     ]
+    first, second, third = numbers
     items = [
-        inv("2974", "s1", "20118.53"),
+        inv(first, "s1", "20118.53"),
         inv("2975", "s1", "100.00"),
-        inv("4668", "s2", "5128.76"),
-        inv("5874", "s3", "343.12"),
+        inv(second, "s2", "5128.76"),
+        inv(third, "s3", "343.12"),
     ]
+    return parties, items
+
+
+def test_a_parent_pays_its_subsidiaries_named_in_full_also_those_not_on_file_as_its_own() -> None:
+    # the parent is on file as paying for the first subsidiary only; the other two invoices named are the only
+    # items of their numbers, and the three make the amount: those three
+    parties, items = _leinster(("2974", "4668", "5874"))
     d = make_engine(items, parties, EUR).match(
-        tx("25590.41", "INV 2974 Inv 4668 5874", name="LEINSTER FACILITIES GROUP LIMI", iban=iban)
+        tx(
+            "25590.41",
+            "INV 2974 Inv 4668 5874",
+            name="LEINSTER FACILITIES GROUP LIMI",
+            iban=parties[0].ibans[0],
+        )
     )
-    assert d.status != Status.APPLIED, d.explanation
+    assert d.status == Status.APPLIED, d.explanation
+    assert sorted(rows(d)) == [
+        ("invoice", "2974", "20118.53"),
+        ("invoice", "4668", "5128.76"),
+        ("invoice", "5874", "343.12"),
+    ]
+
+
+def test_the_excess_a_parent_pays_is_two_items_its_text_names() -> None:
+    # named by short forms ("4668" for INV-04668), the sister companies' items are not taken with the first; the
+    # excess is exactly what they have open: those items, not money to keep on account
+    parties, items = _leinster(("INV-02974", "INV-04668", "INV-05874"))
+    d = make_engine(items, parties, EUR).match(
+        tx("25590.41", "INV-02974 4668 5874", name="LEINSTER FACILITIES GROUP LIMI", iban=parties[0].ibans[0])
+    )
+    assert d.status != Status.APPLIED or not any(row[0] == "on_account" for row in rows(d)), d.explanation
+
+
+@pytest.mark.parametrize("payer", ["CROWTHER JOINERY L", "CROWTHER JOINERY LTD"])
+def test_a_name_cut_at_18_in_its_legal_form(payer: str) -> None:
+    # a UK payment's 18 characters end in the legal form's first letter, which begins Ltd, Limited, LLP…
+    index = NameIndex()
+    index.add(1, "Crowther Joinery Ltd")
+    index.add(2, "Crowther Developments Limited")
+    index.add(3, "Crowther Joinery Services Ltd")
+    found = index.search(payer)
+    assert found[0] == (1, 1.0), found
+    assert index.similarity(1, payer) == 1.0  # the payer's account on file: its name against that customer's
+    assert index.similarity(3, payer) < 1.0
+
+
+def test_a_namesake_with_a_word_more_and_the_only_item_of_the_amount() -> None:
+    # "TURNER ROOFING" is Turner Roofing Ltd to the letter, but only Turner Roofing Services Ltd has an item of
+    # the amount: the only bearer of the payer's words with one
+    # a book where "Services" is a common word, as it is in a builders' merchant's
+    words = [
+        "Abbey",
+        "Barker",
+        "Castle",
+        "Dales",
+        "Eden",
+        "Fraser",
+        "Green",
+        "Heslop",
+        "Irwin",
+        "Jarvis",
+        "Kings",
+        "Lawson",
+        "Malvern",
+        "Nolan",
+    ]
+    parties = [
+        Party("t1", "Turner Roofing Ltd"),
+        Party("t2", "Turner Roofing Services Ltd"),
+        *(Party(f"o{word}", f"{word} Property Services Ltd") for word in words),
+    ]
+    items = [
+        inv("INV-10337", "t2", "347.44", currency="GBP"),
+        inv("INV-10340", "t1", "1200.00", currency="GBP"),
+    ]
+    d = make_engine(items, parties, GBP).match(tx("347.44", "", name="TURNER ROOFING", currency="GBP"))
+    assert d.status == Status.APPLIED, d.explanation
+    assert rows(d) == [("invoice", "INV-10337", "347.44")]
+
+
+def test_a_second_legal_form_cut_to_its_first_letter() -> None:
+    # "GMBH & CO. K" at 35 characters: the K is the KG, for the name written so and for its namesake in another
+    # word order alike, the name as written coming first
+    index = NameIndex()
+    index.add(1, "Elektrotechnik De Smet GmbH & Co. KG")
+    index.add(2, "De Smet Elektrotechnik KG")
+    found = index.search("elektrotechnik de smet gmbh & co. k")
+    assert found[0] == (1, 1.0) and found[1][0] == 2 and found[1][1] < 1.0, found

@@ -1857,10 +1857,11 @@ class _Context:
             # a parent or a factor paying for several customers it is known to pay for: their items the
             # text names less strongly ("26/340" for 26/00340) belong with the strong ones
             sure = {p for p, n in self.payer.name_hits.items() if n >= 0.9} | self.payer.iban_hits.keys()
+            linked = {c for c in groups if c in sure or not sure.isdisjoint(book.payers_of[c])}
             together = [
                 i
                 for customer, items in groups.items()
-                if customer in sure or not sure.isdisjoint(book.payers_of[customer])
+                if customer in linked
                 for i in items
                 if book.open[i] != 0 and refs[i].strength >= 4.0
             ]
@@ -1869,6 +1870,28 @@ class _Context:
                 customers = [book.customer[i] for i in together]
                 main = max(set(customers), key=customers.count)
                 self._several(main, together, "items of several customers the payer pays for")
+            # a parent known to pay for a company other than itself, naming in full, each the only item of its
+            # number, items of sister companies not on file as paid for by it: those belong together too
+            if any(c not in sure for c in linked):
+                full = [
+                    i
+                    for items in groups.values()
+                    for i in items
+                    if book.open[i] != 0
+                    and refs[i].multiplicity == 1
+                    and not refs[i].fuzzy
+                    and refs[i].key == normalise(book.number[i])
+                ]
+                full.sort(key=book.fifo_key)
+                owners = [book.customer[i] for i in full if book.customer[i] in linked]
+                if (
+                    full not in (strong_all, together)
+                    and owners
+                    and len({book.customer[i] for i in full}) > 1
+                ):
+                    # the allocation is the customers' the payer is known to pay for (their evidence is the payer's)
+                    main = max(set(owners), key=owners.count)
+                    self._several(main, full, "items of several customers the payer pays for")
 
     def _several(self, main: int, items: list[int], note: str) -> None:
         """One payment for the items of several customers; not when what it pays is one customer's items only

@@ -181,9 +181,11 @@ def rule_logit(f: Sequence[float]) -> float:
     )
     if name > 0 and f[_PAYER_NAME_OTHER] >= name - 0.02 and iban == 0 and not told_apart:
         name -= 0.1
-    if f[_SOLE_BEARER] and name >= 0.8 and iban == 0:
+    if f[_SOLE_BEARER] and name >= 0.75 and iban == 0:
         # the payer's name in a bank's form ("MW M BAKKER-JANSEN", "G J KUSTERS") scores below the name as the
-        # ledger writes it, yet only this customer bears all its words and has an item of the amount
+        # ledger writes it, yet only this customer bears all its words and has an item of the amount (also when
+        # its name has a word more than a namesake's: "TURNER ROOFING" for Turner Roofing Services Ltd, whose
+        # namesake Turner Roofing Ltd has no item of the amount)
         name = max(name, 0.93)
     if name >= 0.999:
         payer += 4.0  # the customer's name, word for word once legal form and case are set aside
