@@ -33,7 +33,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import repeat
 from operator import mul
@@ -820,10 +820,23 @@ class NameIndex:
         may_be_truncated: bool,
         likeness: Callable[[str, str, bool], float],
     ) -> float:
+        return max(
+            (score for _, score in self._scored(tokens, forms, positions, may_be_truncated, likeness)),
+            default=0.0,
+        )
+
+    def _scored(
+        self,
+        tokens: tuple[str, ...],
+        forms: frozenset[str],
+        positions: list[int],
+        may_be_truncated: bool,
+        likeness: Callable[[str, str, bool], float],
+    ) -> Iterator[tuple[int, float]]:
+        """(entry position, score) of the query ``tokens`` against each of ``positions``, legal forms weighed."""
         query_weights = [self._weight(t) for t in tokens]
         query_weight_sum = sum(query_weights)
         joined_query = "".join(tokens)
-        best = 0.0
         for position in positions:
             _, entry_tokens, joined = self._entries[position]
             score = self._score(
@@ -836,8 +849,7 @@ class NameIndex:
                 may_be_truncated,
                 likeness,
             )
-            best = max(best, self._with_form(score, forms, position))
-        return best
+            yield position, self._with_form(score, forms, position)
 
     def _acronym_scores(
         self, tokens: tuple[str, ...], forms: frozenset[str], may_be_truncated: bool
@@ -1185,22 +1197,9 @@ class NameIndex:
         nothing = repeat(0.0)
         against = {position: -sum(map(weight_of, token_sets[position], nothing)) for position in pool}
         ranked = sorted(against, key=against.__getitem__)[:max_candidates]
-        query_weights = [self._weight(t) for t in tokens]
-        query_weight_sum = sum(query_weights)
-        joined_query = "".join(tokens)
-        for position in ranked:
-            key, entry_tokens, joined = self._entries[position]
-            score = self._score(
-                tokens,
-                query_weights,
-                query_weight_sum,
-                joined_query,
-                entry_tokens,
-                joined,
-                may_be_truncated,
-                _skeleton_likeness if script else _token_likeness,
-            )
-            score = self._with_form(score, forms, position)
+        likeness = _skeleton_likeness if script else _token_likeness
+        for position, score in self._scored(tokens, forms, ranked, may_be_truncated, likeness):
+            key = self._entries[position][0]
             if score >= min_score and score > best.get(key, 0.0):
                 best[key] = score
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
