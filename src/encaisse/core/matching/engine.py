@@ -1294,13 +1294,13 @@ class _Context:
             if origin == "plain" and group >= 0 and any(kind == VariantKind.FULL for _, kind in hits):
                 whole[group].append(key)
                 whole_items.update(item for item, kind in hits if kind == VariantKind.FULL)
+        own_whole = any(customer_of[i] in payer_related for i in whole_items)
         for key, (origin, _structured, label), group, hits in zip(keys, meta, groups, found, strict=True):
             if not hits or (origin in _OTHER_READINGS and group in named):
                 continue
             if group in whole and origin in _PART_READINGS and any(_part_of(key, w) for w in whole[group]):
                 # the whole number's item only; unless the whole number is an unrelated customer's, when a part of
                 # it may still name the payer's own item ("FT 2025A/202" typed for its FT 2026A/202)
-                own_whole = any(customer_of[i] in payer_related for i in whole_items)
                 hits = [
                     (item, kind)
                     for item, kind in hits
